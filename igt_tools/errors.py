@@ -1,0 +1,26 @@
+"""Errors that commands turn into one-line messages and exit codes."""
+
+EXIT_OK = 0
+EXIT_DATA = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class DataError(Exception):
+    """Bad input data; reported as `prog: file:line: message`, exit status 1."""
+
+    def __init__(self, message, source=None, line=None):
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.line = line
+
+    def __str__(self):
+        where = ""
+        if self.source is not None:
+            where = f"{self.source}:" + (f"{self.line}:" if self.line is not None else "") + " "
+        return f"{where}{self.message}"
+
+
+class RecordError(DataError):
+    """A single record is unusable; `--skip-bad` may set it aside instead of stopping."""
