@@ -1,0 +1,272 @@
+"""Model folders and hub ids -> (model, tokenizer, metadata); and saving a model folder.
+
+Published PolyGloss and GlossLM checkpoints name a custom architecture
+(`PolyGlossSeq2Seq`) with an `auto_map` to code shipped with the model. That
+code only subclasses T5ForConditionalGeneration, so we never run it: the
+config is read as plain JSON into a T5Config, the model is built from
+transformers' own class, and the weights are read as tensors (safetensors,
+or torch.load with weights_only=True), never unpickled as objects.
+"""
+
+import json
+import os
+import re
+from pathlib import Path
+
+from ..errors import DataError
+from .metadata import ModelMetadata
+
+# Only data files come from the hub, never code.
+HUB_PATTERNS = ["*.json", "*.safetensors", "*.csv", "*.txt"]
+HUB_BIN_PATTERNS = ["pytorch_model*.bin"]
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+
+# Config keys that point at code or at another class: dropped, so nothing can load them.
+REMOTE_CODE_KEYS = ("architectures", "auto_map", "custom_pipelines")
+
+# Keys that T5ForConditionalGeneration derives from `shared.weight` when a checkpoint leaves them out.
+EMBEDDING_KEYS = ("encoder.embed_tokens.weight", "decoder.embed_tokens.weight")
+
+
+class ModelError(DataError):
+    """A model folder that cannot be used; reported as one line naming the folder."""
+
+
+def load_model(name_or_path, device="cpu", dtype=None):
+    """(model, tokenizer, metadata) from a local folder or a Hugging Face hub id.
+
+    `dtype`: a torch dtype or its name ("float32", "bfloat16", "float16");
+    None keeps float32. The model is returned in eval mode on `device`.
+    """
+    folder = resolve(name_or_path)
+    config = read_config(folder)
+    model = build_model(config, read_weights(folder), _dtype(dtype), source=str(folder))
+    model.to(device)
+    model.eval()
+    return model, load_tokenizer(folder), ModelMetadata.read(folder)
+
+
+def resolve(name_or_path):
+    """A local folder as is; a hub id downloaded (data files only) to the local cache."""
+    path = Path(name_or_path).expanduser()
+    if path.is_dir():
+        return path
+    if path.exists():
+        raise ModelError("not a model folder (expected a folder with config.json)", str(name_or_path))
+    if not HUB_ID.match(str(name_or_path)):
+        raise ModelError("no such model folder", str(name_or_path))
+    return download(str(name_or_path))
+
+
+def download(repo_id):
+    from huggingface_hub import snapshot_download
+
+    try:
+        folder = Path(snapshot_download(repo_id, allow_patterns=HUB_PATTERNS))
+        if not any(folder.glob("*.safetensors")):
+            folder = Path(snapshot_download(repo_id, allow_patterns=HUB_PATTERNS + HUB_BIN_PATTERNS))
+    except Exception as err:  # network, authentication, missing repository: one line either way
+        raise ModelError(f"cannot download from the Hugging Face hub: {type(err).__name__}: {err}", repo_id) from None
+    return folder
+
+
+def read_config(folder):
+    """config.json -> T5Config, without the keys that would name remote code."""
+    from transformers import T5Config
+
+    path = Path(folder) / "config.json"
+    if not path.is_file():
+        raise ModelError("not a model folder: no config.json", str(folder))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ModelError(f"cannot read config.json: {err}", str(folder)) from None
+    if not isinstance(data, dict) or not all(key in data for key in ("d_model", "num_layers", "vocab_size")):
+        raise ModelError("config.json does not describe a T5 model (d_model, num_layers, vocab_size)", str(folder))
+    for key in REMOTE_CODE_KEYS:
+        data.pop(key, None)
+    data["model_type"] = "t5"
+    for key in ("transformers_version", "_name_or_path", "torch_dtype", "dtype"):
+        data.pop(key, None)
+    try:
+        config = T5Config(**data)
+    except (TypeError, ValueError) as err:
+        raise ModelError(f"config.json: {err}", str(folder)) from None
+    if isinstance(data.get("scale_decoder_outputs"), bool):
+        # written by transformers 5, whose T5Config derives it from tie_word_embeddings
+        config.scale_decoder_outputs = data["scale_decoder_outputs"]
+    config.architectures = ["T5ForConditionalGeneration"]
+    return config
+
+
+def read_weights(folder):
+    """{name: tensor} from model.safetensors (one file or sharded) or pytorch_model.bin."""
+    folder = Path(folder)
+    for index_name, single_name in (
+        ("model.safetensors.index.json", "model.safetensors"),
+        ("pytorch_model.bin.index.json", "pytorch_model.bin"),
+    ):
+        if (folder / single_name).is_file():
+            return _read_weight_file(folder / single_name)
+        if (folder / index_name).is_file():
+            return _read_sharded(folder, folder / index_name)
+    raise ModelError("no weights (model.safetensors or pytorch_model.bin)", str(folder))
+
+
+def _read_sharded(folder, index_path):
+    try:
+        weight_map = json.loads(index_path.read_text(encoding="utf-8"))["weight_map"]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise ModelError(f"cannot read {index_path.name}: {err}", str(folder)) from None
+    state = {}
+    for shard in sorted(set(weight_map.values())):
+        state.update(_read_weight_file(folder / shard))
+    return state
+
+
+def _read_weight_file(path):
+    import torch
+
+    if not path.is_file():
+        raise ModelError(f"missing weight file {path.name}", str(path.parent))
+    try:
+        if path.suffix == ".safetensors":
+            from safetensors.torch import load_file
+
+            return load_file(str(path), device="cpu")
+        # weights_only: tensors and plain containers only; pickled code is refused.
+        return torch.load(str(path), map_location="cpu", weights_only=True)
+    except Exception as err:
+        raise ModelError(f"cannot read weights from {path.name}: {type(err).__name__}: {err}", str(path.parent)) from None
+
+
+def build_model(config, state, dtype=None, source="model"):
+    """T5ForConditionalGeneration with exactly the weights in `state`.
+
+    ByT5 checkpoints store `shared.weight` once (the encoder and decoder
+    embeddings are the same tensor) and their own `lm_head.weight`; older
+    files may store every copy. Anything missing or left over is an error:
+    a half-loaded model would gloss nonsense without a word of warning.
+    """
+    import torch
+    from transformers import T5ForConditionalGeneration
+
+    state = dict(state)
+    if "shared.weight" not in state:
+        for key in EMBEDDING_KEYS:
+            if key in state:
+                state["shared.weight"] = state[key]
+                break
+    for key in EMBEDDING_KEYS:
+        copy = state.pop(key, None)
+        if copy is not None and "shared.weight" in state and not torch.equal(copy, state["shared.weight"]):
+            raise ModelError(f"{key} differs from shared.weight: not a T5 checkpoint this loader understands", source)
+    for key in T5ForConditionalGeneration._keys_to_ignore_on_load_unexpected or ():
+        state.pop(key, None)
+    lm_head = state.pop("lm_head.weight", None)
+    separate_head = lm_head is not None and not (
+        "shared.weight" in state and torch.equal(lm_head, state["shared.weight"])
+    )
+    if lm_head is None and not config.scale_decoder_outputs:
+        # T5 v1.1 / ByT5 configs (tie_word_embeddings false) need their own output layer.
+        raise ModelError("missing keys: lm_head.weight", source)
+
+    # Built on the meta device (no time spent on a random initialisation), then given the real tensors.
+    with torch.device("meta"):
+        model = T5ForConditionalGeneration(config)
+    expected = {name for name, _ in model.named_parameters()} | {name for name, _ in model.named_buffers()}
+    expected -= set(EMBEDDING_KEYS) | {"lm_head.weight"}
+    missing = sorted(expected - set(state))
+    unexpected = sorted(set(state) - expected)
+    if missing or unexpected:
+        problems = []
+        if missing:
+            problems.append(f"missing keys: {_some(missing)}")
+        if unexpected:
+            problems.append(f"unexpected keys: {_some(unexpected)}")
+        raise ModelError("weights do not fit a T5 model of this config (" + "; ".join(problems) + ")", source)
+    target = dtype or torch.float32
+    state = {name: tensor.to(target) if tensor.is_floating_point() else tensor for name, tensor in state.items()}
+    try:
+        model.load_state_dict(state, strict=False, assign=True)
+    except RuntimeError as err:  # shape mismatches
+        raise ModelError(f"weights do not fit the config: {_first_line(err)}", source) from None
+    model.encoder.embed_tokens.weight = model.shared.weight
+    model.decoder.embed_tokens.weight = model.shared.weight
+    if separate_head:
+        untie_lm_head(model, lm_head.to(target))
+    else:
+        model.lm_head.weight = model.shared.weight
+    return model
+
+
+def untie_lm_head(model, weight):
+    """Give the model its own output layer (ByT5 style), initialised from `weight`."""
+    import torch
+
+    model.lm_head.weight = torch.nn.Parameter(weight.detach().clone().to(model.shared.weight.dtype))
+    # transformers would otherwise treat lm_head as a copy of shared.weight when saving.
+    tied = getattr(model, "all_tied_weights_keys", None)
+    if isinstance(tied, dict):
+        tied.pop("lm_head.weight", None)
+
+
+def has_separate_head(model):
+    return model.lm_head.weight is not model.shared.weight
+
+
+def load_tokenizer(folder):
+    """ByT5Tokenizer (it needs no vocabulary file); the folder's special-token settings if any."""
+    from transformers import ByT5Tokenizer
+
+    folder = Path(folder)
+    if (folder / "tokenizer_config.json").is_file() or (folder / "special_tokens_map.json").is_file():
+        try:
+            return ByT5Tokenizer.from_pretrained(str(folder))
+        except Exception as err:
+            raise ModelError(f"cannot read the tokenizer settings: {type(err).__name__}: {err}", str(folder)) from None
+    return ByT5Tokenizer()
+
+
+def save_model(model, tokenizer, folder, metadata=None):
+    """Write a normal Hugging Face model folder (safetensors) plus igt_tools.json.
+
+    config.json says `tie_word_embeddings: false` when the output layer is
+    separate, so every transformers version (and the published loaders)
+    reads the folder as ByT5.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    model = getattr(model, "module", model)  # a DistributedDataParallel wrapper
+    model.save_pretrained(str(folder), safe_serialization=True)
+    tokenizer.save_pretrained(str(folder))
+    config_path = folder / "config.json"
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    config["tie_word_embeddings"] = not has_separate_head(model)
+    config.pop("scale_decoder_outputs", None)
+    tmp = config_path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, config_path)
+    if metadata is not None:
+        metadata.write(folder)
+
+
+def _dtype(dtype):
+    import torch
+
+    if dtype is None or isinstance(dtype, torch.dtype):
+        return dtype
+    names = {"float32": torch.float32, "fp32": torch.float32, "bfloat16": torch.bfloat16, "bf16": torch.bfloat16,
+             "float16": torch.float16, "fp16": torch.float16}
+    if dtype not in names:
+        raise ValueError(f"unknown dtype {dtype!r} (choose from float32, bfloat16, float16)")
+    return names[dtype]
+
+
+def _some(keys, most=5):
+    shown = ", ".join(keys[:most])
+    return shown + (f" and {len(keys) - most} more" if len(keys) > most else "")
+
+
+def _first_line(err):
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__

@@ -1,0 +1,186 @@
+"""What a model folder says about itself: `igt_tools.json`, plus the published quality tables.
+
+A folder that igt-train wrote carries `igt_tools.json` (task format, prompt
+set, languages seen, dev loss and perplexity per language, training data
+digest). A published checkpoint has none: it defaults to the interleaved task
+with the PolyGloss prompts. Published folders may also carry
+`lang_perplexities.csv` and `regressions.csv` (REFERENCE.md section 4), which
+are read as they are, for quality estimates.
+
+No torch here: reading metadata must stay cheap.
+"""
+
+import csv
+import json
+import math
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from ..errors import DataError
+
+FILENAME = "igt_tools.json"
+PERPLEXITIES_CSV = "lang_perplexities.csv"
+REGRESSIONS_CSV = "regressions.csv"
+FORMAT_VERSION = 1
+
+DEFAULT_TASK = "interleaved"
+DEFAULT_PROMPTS = "polygloss"
+
+
+@dataclass
+class LanguageScore:
+    """Dev-set figures for one language (glottocode)."""
+
+    examples: int
+    tokens: int
+    loss: float
+
+    @property
+    def perplexity(self):
+        return perplexity(self.loss)
+
+
+@dataclass
+class ModelMetadata:
+    task: str = DEFAULT_TASK
+    prompts: str = DEFAULT_PROMPTS
+    # glottocode -> training examples seen (per epoch)
+    languages: dict = field(default_factory=dict)
+    dev_loss: float = None
+    # glottocode -> LanguageScore
+    dev_languages: dict = field(default_factory=dict)
+    data_digest: str = None
+    version: str = None
+    # preset name ("tiny", "small", "base") or the model it was fine-tuned from
+    init: str = None
+    max_input_tokens: int = 1024
+    max_label_tokens: int = 1024
+    # free-form facts about the run: steps, epochs, seconds, options
+    training: dict = field(default_factory=dict)
+    # Not stored in igt_tools.json: whether that file existed, and the published tables.
+    from_file: bool = field(default=False, compare=False)
+    lang_perplexities: list = field(default=None, compare=False)
+    regressions: dict = field(default=None, compare=False)
+    # keys of igt_tools.json this version does not know, kept on rewrite
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def dev_perplexity(self):
+        return perplexity(self.dev_loss)
+
+    # -- reading and writing -------------------------------------------------
+
+    @classmethod
+    def read(cls, folder):
+        """The folder's metadata; defaults where there is no igt_tools.json."""
+        folder = Path(folder)
+        path = folder / FILENAME
+        meta = cls()
+        if path.is_file():
+            meta = cls.from_dict(_read_json(path))
+            meta.from_file = True
+        if (folder / PERPLEXITIES_CSV).is_file():
+            meta.lang_perplexities = read_perplexities(folder / PERPLEXITIES_CSV)
+        if (folder / REGRESSIONS_CSV).is_file():
+            meta.regressions = read_regressions(folder / REGRESSIONS_CSV)
+        return meta
+
+    @classmethod
+    def from_dict(cls, data, source=FILENAME):
+        if not isinstance(data, dict):
+            raise DataError("expected a JSON object", source)
+        known = {f.name for f in fields(cls)} - {"from_file", "lang_perplexities", "regressions", "extra"}
+        values = {k: v for k, v in data.items() if k in known}
+        values["dev_languages"] = {
+            code: LanguageScore(int(s["examples"]), int(s["tokens"]), float(s["loss"]))
+            for code, s in (data.get("dev_languages") or {}).items()
+        }
+        extra = {k: v for k, v in data.items() if k not in known and k not in ("format_version", "dev_perplexity")}
+        return cls(**values, extra=extra)
+
+    def to_dict(self):
+        data = {"format_version": FORMAT_VERSION}
+        for f in fields(self):
+            if f.name in ("from_file", "lang_perplexities", "regressions", "extra", "dev_languages"):
+                continue
+            data[f.name] = getattr(self, f.name)
+        data["dev_perplexity"] = self.dev_perplexity
+        data["dev_languages"] = {
+            code: {**asdict(score), "perplexity": score.perplexity} for code, score in sorted(self.dev_languages.items())
+        }
+        data.update(self.extra)
+        return data
+
+    def write(self, folder):
+        """Write igt_tools.json into `folder` (atomically: a reader never sees half a file)."""
+        path = Path(folder) / FILENAME
+        tmp = path.with_suffix(".json.tmp")
+        with open(tmp, "w", encoding="utf-8") as out:
+            json.dump(self.to_dict(), out, ensure_ascii=False, indent=2, sort_keys=False)
+            out.write("\n")
+        os.replace(tmp, path)
+
+    # -- published quality estimates -----------------------------------------
+
+    def perplexity_of(self, glottocode):
+        """Dev perplexity for a language: ours first, else the published table; None if unseen."""
+        score = self.dev_languages.get(glottocode)
+        if score is not None:
+            return score.perplexity
+        for row in self.lang_perplexities or ():
+            if row.get("glottocode") == glottocode:
+                return row.get("perplexity")
+        return None
+
+    def predict(self, metric, perplexity_value):
+        """A metric predicted from perplexity by the published regression, or None."""
+        if not self.regressions or metric not in self.regressions or perplexity_value is None:
+            return None
+        slope, intercept = self.regressions[metric]
+        return intercept + slope * perplexity_value
+
+
+def perplexity(loss):
+    if loss is None:
+        return None
+    try:
+        return math.exp(loss)
+    except OverflowError:
+        return math.inf
+
+
+def _read_json(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, UnicodeDecodeError) as err:
+        raise DataError(f"cannot read: {err}", str(path)) from None
+    except json.JSONDecodeError as err:
+        raise DataError(f"invalid JSON: {err.msg}", str(path), err.lineno) from None
+
+
+def _number(text):
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return text
+    return int(value) if value.is_integer() and "." not in str(text) and "e" not in str(text).lower() else value
+
+
+def read_perplexities(path):
+    """Rows of lang_perplexities.csv as dicts, numbers converted; columns as published."""
+    with open(path, encoding="utf-8", newline="") as f:
+        return [{k.strip(): _number(v) for k, v in row.items() if k} for row in csv.DictReader(f)]
+
+
+def read_regressions(path):
+    """regressions.csv -> {metric: (slope, intercept)}."""
+    table = {}
+    with open(path, encoding="utf-8", newline="") as f:
+        for line, row in enumerate(csv.DictReader(f), start=2):
+            try:
+                table[row["metric"].strip()] = (float(row["slope"]), float(row["intercept"]))
+            except (KeyError, TypeError, ValueError, AttributeError):
+                raise DataError("expected columns metric,slope,intercept with numbers", str(path), line) from None
+    return table
