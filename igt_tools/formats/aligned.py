@@ -1,0 +1,121 @@
+"""The human view of a record: interlinear text, as a linguist reads it.
+
+    (12) Retinäy debex mi yižo.
+    r-eti-näy        mi-x        mi   y-iži-o
+    IV-want-CND.CVB  you-AD.ESS  you  II-lead-IMPR
+    ‘If you want, marry her yourself.’
+
+Each segmentation word stands over its gloss word in a column as wide as the
+wider of the two on screen: wide (East Asian) characters take two columns,
+combining marks none. Punctuation-only words get a column of their own with
+nothing under (or over) them, as the metrics leave them out. Long sentences
+wrap. Missing tiers are left out (without a segmentation, the glosses stand
+under the transcription); a misaligned record is shown as it is, followed by
+a line saying where its counts differ.
+"""
+
+import unicodedata
+
+from .. import interleaved, tokens
+
+GAP = "  "
+# Zero-width: combining marks, enclosing marks, format characters (joiners, bidi marks).
+_ZERO_WIDTH_CATEGORIES = ("Mn", "Me", "Cf")
+
+
+def char_width(ch):
+    if unicodedata.category(ch) in _ZERO_WIDTH_CATEGORIES:
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def display_width(text):
+    """Terminal columns text takes."""
+    return sum(char_width(ch) for ch in text)
+
+
+def pad(text, width):
+    return text + " " * (width - display_width(text))
+
+
+def columns(segmentation, glosses):
+    """[(segmentation word, gloss word)] column pairs; '' where a line has nothing.
+
+    Words pair in order; a punctuation-only word (dropped by the metrics) pairs
+    with nothing when the other line has a real word there.
+    """
+    seg_words, gloss_words = (segmentation or "").split(), (glosses or "").split()
+    pairs, i, j = [], 0, 0
+    while i < len(seg_words) or j < len(gloss_words):
+        seg = seg_words[i] if i < len(seg_words) else None
+        gloss = gloss_words[j] if j < len(gloss_words) else None
+        seg_alone = seg is not None and (gloss is None or (tokens.is_droppable(seg) and not tokens.is_droppable(gloss)))
+        gloss_alone = gloss is not None and (seg is None or (tokens.is_droppable(gloss) and not tokens.is_droppable(seg)))
+        if seg_alone:
+            pairs.append((seg, ""))
+            i += 1
+        elif gloss_alone:
+            pairs.append(("", gloss))
+            j += 1
+        else:
+            pairs.append((seg, gloss))
+            i += 1
+            j += 1
+    return pairs
+
+
+def interlinear_lines(pairs, width=0):
+    """The two column-aligned lines, wrapped into more pairs of lines past `width` (0: never)."""
+    lines, seg_line, gloss_line, used = [], [], [], 0
+    has_seg = any(seg for seg, _ in pairs)
+    has_gloss = any(gloss for _, gloss in pairs)
+    for seg, gloss in pairs:
+        column = max(display_width(seg), display_width(gloss))
+        step = column + (len(GAP) if seg_line else 0)
+        if width and seg_line and used + step > width:
+            lines += _flush(seg_line, gloss_line, has_seg, has_gloss)
+            seg_line, gloss_line, used, step = [], [], 0, column
+        seg_line.append(pad(seg, column))
+        gloss_line.append(pad(gloss, column))
+        used += step
+    if seg_line:
+        lines += _flush(seg_line, gloss_line, has_seg, has_gloss)
+    return lines
+
+
+def _flush(seg_line, gloss_line, has_seg, has_gloss):
+    out = []
+    if has_seg:
+        out.append(GAP.join(seg_line).rstrip())
+    if has_gloss:
+        out.append(GAP.join(gloss_line).rstrip())
+    return out
+
+
+def write_aligned(record, width=0):
+    """The record as interlinear text (no trailing newline)."""
+    transcription = _text(record, "transcription")
+    segmentation, glosses = _text(record, "segmentation"), _text(record, "glosses")
+    # Without a segmentation, the glosses stand under the transcription's words.
+    top = segmentation or (transcription if glosses else None)
+    head = [_label(record.get("id"))] + ([transcription] if top is not transcription else [])
+    lines = [" ".join(part for part in head if part)]
+    lines += interlinear_lines(columns(top, glosses), width)
+    translation = _text(record, "translation")
+    if translation:
+        lines.append(f"‘{translation}’")
+    if top and glosses:
+        try:
+            interleaved.aligned_words(top, glosses)
+        except interleaved.Misaligned as err:
+            lines.append(f"[misaligned: {err}]")
+    return "\n".join(line for line in lines if line)
+
+
+def _label(value):
+    return f"({value})" if value not in (None, "") else ""
+
+
+def _text(record, field):
+    value = record.get(field)
+    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None

@@ -1,0 +1,329 @@
+"""Toolbox/Shoebox interlinear text (SFM), as Toolbox saves and exports it.
+
+    \\_sh v3.0  400  Text
+    \\id Kaka_01
+    \\ref Kaka_01.001
+    \\tx kamwali       ekoni.
+    \\mb ka-  mwali    e-  koni
+    \\ge 3SG- house    PL- tree
+    \\ft his house, the trees.
+
+What the reader copes with:
+- records start at the record marker (`\\ref`); files without one are split at
+  blank lines instead. `\\id` names the text (field `text_id`); `\\_sh` and
+  other `\\_` header lines are skipped; the `\\ref` value becomes `id`.
+- a long record wraps into several interlinear bundles (`\\tx \\mb \\ge`
+  again, often after a blank line): they are joined into one record.
+- a line without a marker continues the field above it.
+- Toolbox puts each morpheme in its own column, with the boundary on the
+  affix (`ka-`, `-na`, `=ri`): morphemes are grouped into words by the columns
+  of the transcription words, or, where the columns do not line up (edited
+  by hand), by their boundary symbols. Each gloss belongs to the morpheme in
+  whose column it starts; a gloss of several words (`come out`) becomes one
+  token joined by `.` (the Leipzig convention), so counts stay honest.
+- any other marker `\\xx` becomes a field `xx` (repeats joined by a space).
+Records with none of the tier markers (text headers) are not examples and
+yield nothing.
+"""
+
+import re
+
+from ..errors import RecordError
+from ..tokens import is_punctuation
+from .sfm import marker_line, raw_text, split_marker
+
+TIERS = ("transcription", "segmentation", "glosses", "translation")
+DEFAULT_MARKERS = {"transcription": "tx", "segmentation": "mb", "glosses": "ge", "translation": "ft"}
+RECORD_MARKER = "ref"
+TEXT_MARKER = "id"
+BOUNDARIES = ("-", "=")
+_TOKEN = re.compile(r"\S+")
+
+
+def parse_markers(spec=None):
+    """Markers for the four tiers: None (the defaults), a dict {tier: marker},
+    'tx,mb,ge,ft' (in tier order; an empty place means no such tier) or
+    'transcription=tx,glosses=ge' (unnamed tiers keep their defaults).
+
+    Raises ValueError with a message fit for a usage error.
+    """
+    if spec is None:
+        return dict(DEFAULT_MARKERS)
+    if isinstance(spec, str):
+        parts = [p.strip() for p in spec.split(",")]
+        if any("=" in p for p in parts):
+            pairs = [p.split("=", 1) for p in parts if p]
+            if any(len(p) != 2 for p in pairs):
+                raise ValueError(f"cannot read markers {spec!r}: use TIER=MARKER pairs or tx,mb,ge,ft")
+            spec = dict(DEFAULT_MARKERS, **{k.strip(): v.strip() for k, v in pairs})
+        else:
+            if len(parts) > len(TIERS):
+                raise ValueError(f"at most {len(TIERS)} markers ({','.join(TIERS)}), got {len(parts)}")
+            spec = dict(zip(TIERS, parts))
+    unknown = set(spec) - set(TIERS)
+    if unknown:
+        raise ValueError(f"unknown tier {sorted(unknown)[0]!r}; tiers are {', '.join(TIERS)}")
+    markers = {tier: marker.lstrip("\\") for tier, marker in spec.items() if marker and marker.lstrip("\\")}
+    names = list(markers.values())
+    if len(set(names)) != len(names):
+        raise ValueError("two tiers cannot share one marker")
+    if {RECORD_MARKER, TEXT_MARKER} & set(names):
+        raise ValueError(f"\\{RECORD_MARKER} and \\{TEXT_MARKER} are record markers, not tiers")
+    return markers
+
+
+# --- reading --------------------------------------------------------------------
+
+
+def read_toolbox(path, markers=None, bad=None):
+    """Yield (Location, record) for each record of one Toolbox file (or '-' for stdin)."""
+    from ..io import read_lines
+
+    markers = parse_markers(markers)
+    text_id, record_lines, by_ref = None, [], False
+
+    def finish():
+        if not record_lines:
+            return None
+        try:
+            record = _record(record_lines, markers)
+        except RecordError as err:
+            if bad is None:
+                raise
+            bad.handle(err, raw_text(record_lines))
+            return None
+        if record is not None and text_id is not None:
+            record.setdefault("text_id", text_id)
+        return record
+
+    for location, text in read_lines(path):
+        parsed = split_marker(text)
+        name = parsed[0] if parsed else None
+        if name is not None and name.startswith("_"):
+            continue  # file header: \_sh v3.0 400 Text, \_DateStampHasFourDigitYear
+        starts_record = name in (RECORD_MARKER, TEXT_MARKER) or (not text.strip() and not by_ref)
+        if starts_record:
+            record = finish()
+            if record is not None:
+                yield record_lines[0][0], record
+            record_lines = []
+            if name == TEXT_MARKER:
+                text_id = parsed[1].strip() or None
+                continue
+            if name == RECORD_MARKER:
+                by_ref = True
+        if text.strip():
+            record_lines.append((location, text))
+    record = finish()
+    if record is not None:
+        yield record_lines[0][0], record
+
+
+def _record(lines, markers):
+    """One record's lines -> record dict, or None when it holds no tier."""
+    tier_of = {marker: tier for tier, marker in markers.items()}
+    interlinear = {markers[t] for t in ("transcription", "segmentation", "glosses") if t in markers}
+    record, bundles, extras, last = {}, [], {}, None
+    for location, text in lines:
+        parsed = split_marker(text)
+        if parsed is None:
+            if last is None:
+                raise RecordError("text before the first \\marker of the record", location.source, location.line)
+            last.append((text, None))  # a wrapped line: its columns say nothing
+            continue
+        name, value, column = parsed
+        if name == RECORD_MARKER:
+            if value.strip():
+                record["id"] = value.strip()
+            last = None
+            continue
+        if name in interlinear:
+            if not bundles or name in bundles[-1]:
+                bundles.append({})
+            last = bundles[-1][name] = [(text, column)]
+        else:
+            last = [(value, None)]
+            extras.setdefault(name, []).append(last)
+    if not bundles and not any(m in extras for m in tier_of):
+        return None
+    record.update(_join_bundles(bundles, markers))
+    for name, entries in extras.items():
+        value = " ".join(_plain(entry) for entry in entries).strip()
+        record[tier_of.get(name, name)] = value
+    return record
+
+
+def _plain(entry):
+    """A field's text over its physical lines, whitespace collapsed."""
+    return " ".join(" ".join(_line_value(text, column).split()) for text, column in entry).strip()
+
+
+def _line_value(text, column):
+    return text if column is None else text[column:]
+
+
+def _tokens(entry):
+    """[(column or None, token)] of one tier in one bundle; columns only for a single physical line."""
+    if entry is None:
+        return []
+    single = len(entry) == 1
+    out = []
+    for text, column in entry:
+        start = column or 0
+        for match in _TOKEN.finditer(text, start):
+            out.append((match.start() if single else None, match.group()))
+    return out
+
+
+def _join_bundles(bundles, markers):
+    parts = {tier: [] for tier in ("transcription", "segmentation", "glosses")}
+    present = set()
+    for bundle in bundles:
+        entries = {tier: bundle.get(markers.get(tier)) for tier in parts}
+        present.update(tier for tier, entry in entries.items() if entry is not None)
+        words, glosses = _bundle_words(*(_tokens(entries[t]) for t in parts))
+        parts["transcription"].extend(t for _, t in _tokens(entries["transcription"]))
+        parts["segmentation"].extend(words)
+        parts["glosses"].extend(glosses)
+    return {tier: " ".join(parts[tier]) for tier in parts if tier in present}
+
+
+def _bundle_words(text_tokens, morph_tokens, gloss_tokens):
+    """(segmentation words, gloss words) of one bundle."""
+    if not morph_tokens:
+        return [], _attach([g for _, g in gloss_tokens])
+    if not any(_detached(m) for _, m in morph_tokens):
+        # Whole words in the morpheme line: nothing to group.
+        glosses = [g for _, g in gloss_tokens]
+        return [m for _, m in morph_tokens], (_attach(glosses) if any(map(_detached, glosses)) else glosses)
+    groups = _groups_by_column(text_tokens, morph_tokens) or _groups_by_boundary(morph_tokens)
+    per_morph = _glosses_by_column(morph_tokens, gloss_tokens)
+    words, glosses = [], []
+    for group in groups:
+        word, seps = glue_morphemes([morph_tokens[i][1] for i in group])
+        words.append(word)
+        if per_morph is not None:
+            pieces = [per_morph[i] for i in group]
+            if len(pieces) > 1:
+                pieces = [p.strip("".join(BOUNDARIES)) for p in pieces]
+            glosses.append(pieces[0] + "".join(s + p for s, p in zip(seps, pieces[1:])))
+    if per_morph is None:
+        glosses = _attach([g for _, g in gloss_tokens])
+    return words, glosses
+
+
+def _detached(token):
+    return token.startswith(BOUNDARIES) or token.endswith(BOUNDARIES)
+
+
+def _groups_by_column(text_tokens, morph_tokens):
+    """Morpheme indices per transcription word, when every word starts over a morpheme; else None."""
+    # Toolbox gives punctuation no morpheme column.
+    starts = [c for c, t in text_tokens if not is_punctuation(t)]
+    morph_starts = [c for c, _ in morph_tokens]
+    if not starts or None in starts or None in morph_starts:
+        return None
+    if starts[0] != morph_starts[0] or not set(starts) <= set(morph_starts):
+        return None
+    groups = []
+    for i, column in enumerate(morph_starts):
+        if column in starts or not groups:
+            groups.append([])
+        groups[-1].append(i)
+    # Columns that cut an affix from its host line up by chance (hand-edited spacing).
+    for group in groups:
+        if morph_tokens[group[0]][1].startswith(BOUNDARIES) or morph_tokens[group[-1]][1].endswith(BOUNDARIES):
+            return None
+    return groups
+
+
+def _groups_by_boundary(morph_tokens):
+    """Morpheme indices per word, joining affixes to their host by their boundary symbols."""
+    groups = []
+    for i, (_, token) in enumerate(morph_tokens):
+        if groups and (morph_tokens[groups[-1][-1]][1].endswith(BOUNDARIES) or token.startswith(BOUNDARIES)):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return groups
+
+
+def _glosses_by_column(morph_tokens, gloss_tokens):
+    """One gloss per morpheme when each morpheme has a gloss starting in its column; else None."""
+    morph_starts = [c for c, _ in morph_tokens]
+    gloss_starts = [c for c, _ in gloss_tokens]
+    if not gloss_tokens or None in morph_starts or None in gloss_starts:
+        return None
+    if gloss_starts[0] != morph_starts[0] or not set(morph_starts) <= set(gloss_starts):
+        return None
+    per_morph, m = [[] for _ in morph_tokens], -1
+    for column, gloss in gloss_tokens:
+        while m + 1 < len(morph_starts) and morph_starts[m + 1] <= column:
+            m += 1
+        per_morph[m].append(gloss)
+    return [".".join(pieces) for pieces in per_morph]
+
+
+def glue_morphemes(morphs):
+    """Morpheme tokens of one word -> (word, separators); a boundary is kept once, '-' where none is written."""
+    word, seps = morphs[0], []
+    for morph in morphs[1:]:
+        if word.endswith(BOUNDARIES):
+            sep, word = word[-1], word[:-1]
+            morph = morph[1:] if morph.startswith(BOUNDARIES) else morph
+        elif morph.startswith(BOUNDARIES):
+            sep, morph = morph[0], morph[1:]
+        else:
+            sep = "-"
+        word += sep + morph
+        seps.append(sep)
+    return word, seps
+
+
+def _attach(tokens):
+    """Tokens -> words, an affix token (`ka-`, `-na`) joining its neighbour."""
+    words = []
+    for token in tokens:
+        if words and (words[-1].endswith(BOUNDARIES) or token.startswith(BOUNDARIES)):
+            words[-1] = glue_morphemes([words[-1], token])[0]
+        else:
+            words.append(token)
+    return words
+
+
+# --- writing --------------------------------------------------------------------
+
+
+def write_toolbox(record, markers=None):
+    """One Toolbox record (no trailing blank line): `\\ref` from `id`, the tiers, the
+    segmentation and glosses words (and the transcription's, when their counts
+    agree) padded into shared columns as Toolbox shows them."""
+    markers = parse_markers(markers)
+    # Always a record marker: without one, a reader cannot tell where the record ends.
+    lines = [marker_line(RECORD_MARKER, "" if record.get("id") is None else str(record["id"]))]
+    values = {tier: record.get(tier) for tier in TIERS if tier in markers and record.get(tier) is not None}
+    values = {tier: str(value) for tier, value in values.items()}
+    columns = _aligned_columns(values)
+    width = max((len(markers[t]) for t in columns), default=0)
+    for tier in TIERS:
+        if tier not in values:
+            continue
+        marker = markers[tier]
+        if tier in columns:
+            padding = " " * (width - len(marker))
+            lines.append(f"\\{marker} {padding}{columns[tier]}".rstrip())
+        else:
+            lines.append(marker_line(marker, values[tier]))
+    return "\n".join(lines)
+
+
+def _aligned_columns(values):
+    """{tier: padded line} for the interlinear tiers whose word counts agree."""
+    split = {t: values[t].split() for t in ("transcription", "segmentation", "glosses") if t in values}
+    if "segmentation" not in split or "glosses" not in split:
+        return {}
+    if len(split["segmentation"]) != len(split["glosses"]) or not split["segmentation"]:
+        return {}
+    tiers = [t for t in split if len(split[t]) == len(split["segmentation"])]
+    widths = [max(len(split[t][i]) for t in tiers) for i in range(len(split["segmentation"]))]
+    return {t: " ".join(w.ljust(n) for w, n in zip(split[t], widths)) for t in tiers}
