@@ -301,3 +301,17 @@ def test_flextext_streams(tmp_path):
     assert next(reader)[1]["transcription"] == "w"
     with pytest.raises(DataError):
         list(reader)  # the truncated document still ends in an error, with its line
+
+
+# --- real data ------------------------------------------------------------------
+
+
+def test_real_marker_files_all_read(data_dir):
+    """Every shared-task and ODIN file reads, one record per \\t line, each with a transcription tier."""
+    files = sorted((data_dir / "sigmorphon2023").glob("*/*-track2-uncovered")) + sorted((data_dir / "odin").glob("*.txt"))
+    assert len(files) > 1000
+    for path in files:
+        found = records(read_sigmorphon, path)
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assert len(found) == sum(line.startswith("\\t ") for line in lines), path
+        assert all("transcription" in r and "glosses" in r for r in found), path

@@ -28,7 +28,8 @@ yield nothing.
 
 import re
 
-from ..errors import RecordError
+from ..errors import DataError, RecordError
+from ..io import read_lines, source_name
 from ..tokens import is_punctuation
 from .sfm import marker_line, raw_text, split_marker
 
@@ -76,11 +77,13 @@ def parse_markers(spec=None):
 
 
 def read_toolbox(path, markers=None, bad=None):
-    """Yield (Location, record) for each record of one Toolbox file (or '-' for stdin)."""
-    from ..io import read_lines
+    """Yield (Location, record) for each record of one Toolbox file (or '-' for stdin).
 
+    A file with markers but none of the tier markers is an error (wrong --markers), not empty.
+    """
     markers = parse_markers(markers)
     text_id, record_lines, by_ref = None, [], False
+    yielded, seen = 0, set()
 
     def finish():
         if not record_lines:
@@ -102,9 +105,12 @@ def read_toolbox(path, markers=None, bad=None):
         if name is not None and name.startswith("_"):
             continue  # file header: \_sh v3.0 400 Text, \_DateStampHasFourDigitYear
         starts_record = name in (RECORD_MARKER, TEXT_MARKER) or (not text.strip() and not by_ref)
+        if name is not None:
+            seen.add(name)
         if starts_record:
             record = finish()
             if record is not None:
+                yielded += 1
                 yield record_lines[0][0], record
             record_lines = []
             if name == TEXT_MARKER:
@@ -116,7 +122,15 @@ def read_toolbox(path, markers=None, bad=None):
             record_lines.append((location, text))
     record = finish()
     if record is not None:
+        yielded += 1
         yield record_lines[0][0], record
+    if not yielded and seen - {RECORD_MARKER, TEXT_MARKER}:
+        # Markers, but none of the tiers': other markers, not an empty file. Say so rather than output nothing.
+        raise DataError(
+            "no records with the tier markers " + " ".join(f"\\{m}" for m in markers.values())
+            + "; the file has " + " ".join(f"\\{m}" for m in sorted(seen)) + " (name them with --markers)",
+            source_name(path),
+        )
 
 
 def _record(lines, markers):

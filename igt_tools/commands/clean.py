@@ -1,0 +1,149 @@
+"""igt-clean: messy IGT in any supported format -> clean canonical JSONL records, audited."""
+
+import click
+
+from .. import clean
+from ..cli import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options
+from ..io import JsonlWriter, stderr_is_terminal, warn
+
+PROG = "igt-clean"
+MOST_LANGUAGES = 25
+
+HELP = """Read messy interlinear glossed text and write clean canonical records.
+
+\b
+  igt-clean ../shared/data/sigmorphon2023/Tsez/ddo-dev-track2-uncovered > ddo-dev.jsonl
+  igt-clean --drop-misaligned ../shared/data/odin/*.txt > odin.jsonl
+  igt-clean --from toolbox --markers tx,mb,ge,ft --glottocode kaka1265 story.txt
+  igt-clean < messy.jsonl | igt-format --to aligned
+
+Input formats (--from; default: JSONL, or guessed from each named file):
+
+\b
+  jsonl       one JSON object a line (.jsonl, .json; stdin)
+  sigmorphon  \\t \\m \\g \\l \\p marker blocks: the SIGMORPHON 2023 shared task, ODIN
+              (.txt, .igt or no extension, when the file starts with a \\marker)
+  toolbox     Toolbox/Shoebox interlinear text: \\ref records, \\id texts, wrapped
+              bundles, morphemes in columns; the markers of --markers
+              (.sfm, .tbx, .db, .toolbox; .txt starting with \\_sh, \\id, \\ref or \\tx)
+  flextext    FieldWorks FLEx interlinear XML export (.flextext, .xml)
+
+Output: one JSON object a line with the canonical fields id, transcription,
+segmentation, glosses, translation, language, metalanguage, glottocode,
+metalang_glottocode, source (null when missing), then every other field of
+the input untouched, then `issues` when the audit found any.
+
+Normalisation: Unicode NFC; any run of whitespace (tabs, newlines, no-break
+spaces) becomes one space and the ends are trimmed; an empty field becomes
+null. In the translation only, no space is left before . , ; : ! ? and
+closing brackets, nor after opening brackets ("do ." -> "do.",
+"( so )" -> "(so)"). The transcription, segmentation and glosses keep their
+word tokens exactly as they were (word alignment and the metrics depend on
+them), so "walked ." stays two tokens there.
+
+Filling in: a record without an id gets PREFIX-N, N being its place in its
+file (ids stay put when other records are dropped); PREFIX is --id-prefix
+(numbers then run on across all inputs) or the file's name without its
+extension ("ddo-dev-track2-uncovered-17"). --language, --glottocode,
+--metalanguage and --source fill only fields the record leaves empty;
+source defaults to the input file's name. A glottocode still missing is
+looked up in a language map (--language-map; a language_map.json beside
+the input is used by itself, as in ../shared/data/odin) by the ISO 639-3
+code that names the file: abk.txt, ddo-dev-track2-uncovered, or aer-are.txt
+when all its codes give the same glottocode.
+
+Audit: exact duplicates (same transcription, glosses and glottocode, after
+normalisation, across all inputs) are dropped and counted. A record whose
+segmentation and glosses differ in word or morpheme counts keeps a line in
+its `issues` list, e.g. "misaligned: word 3 ('a-b' / 'X'): 2 morphemes but
+1 glosses"; --drop-misaligned drops those instead (counted). At the end a
+summary goes to stderr: records read, written, dropped and why, per language
+(glottocode), as plain text, or a table when stderr is a terminal; --quiet
+leaves it out.
+
+Exit status: 0 done, 1 bad data (invalid JSON, a field of the wrong type,
+a broken marker block or XML, text that is not UTF-8, no records at all:
+one line naming file and line; --skip-bad reports bad records and goes on),
+2 usage.
+"""
+
+
+def _markers(ctx, param, value):
+    if value is None:
+        return None
+    from ..formats.toolbox import parse_markers
+
+    try:
+        return parse_markers(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+@igt_command(PROG, help=HELP, short_help="Clean and audit IGT records (JSONL, SIGMORPHON, Toolbox, FLEx).")
+@inputs_argument
+@click.option("--from", "fmt", type=click.Choice(clean.FORMATS), default=None, help="Input format of every input (default: guessed per file; stdin: jsonl).")
+@click.option("--markers", callback=_markers, metavar="TX,MB,GE,FT", help="Toolbox markers of transcription, segmentation, glosses, translation (default tx,mb,ge,ft); or TIER=MARKER pairs, e.g. glosses=gl.")
+@click.option("--id-prefix", metavar="PREFIX", help="Prefix of the ids given to records without one (default: the file's name).")
+@click.option("--language", metavar="NAME", help="Language name for records without one.")
+@click.option("--glottocode", metavar="CODE", help="Glottocode for records without one (before the language map).")
+@click.option("--metalanguage", metavar="NAME", help="Language of the translations, for records without one.")
+@click.option("--source", metavar="TEXT", help="Source for records without one (default: the input file's name).")
+@click.option("--language-map", type=click.Path(exists=True, dir_okay=False), metavar="FILE", help="ISO 639-3 -> glottocode map: a JSON object, or a CSV with glottocode,isocode columns (default: language_map.json beside the input, if any).")
+@click.option("--drop-misaligned", is_flag=True, help="Drop records whose segmentation and glosses do not align, instead of flagging them.")
+@click.option("--all-languages", is_flag=True, help=f"List every language in the summary, not only the {MOST_LANGUAGES} largest.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
+@skip_bad_options
+def command(inputs, fmt, markers, id_prefix, language, glottocode, metalanguage, source, language_map, drop_misaligned, all_languages, quiet, skip_bad, bad_out):
+    options = clean.Options(
+        fmt=fmt,
+        markers=markers,
+        id_prefix=id_prefix,
+        language=language,
+        glottocode=glottocode,
+        metalanguage=metalanguage,
+        source=source,
+        language_map=language_map,
+        drop_misaligned=drop_misaligned,
+    )
+    bad = bad_records(PROG, skip_bad, bad_out)
+    cleaner = clean.Cleaner(options, bad)
+    out = JsonlWriter()
+    try:
+        for record in cleaner.run(inputs):
+            out.write(record)
+    except clean.FormatUnknown as err:
+        raise click.UsageError(str(err)) from None
+    finally:
+        bad.close()
+    out.flush()
+    if not quiet:
+        report(cleaner.audit, None if all_languages else MOST_LANGUAGES)
+
+
+def report(audit, most):
+    if stderr_is_terminal():
+        _report_table(audit, most)
+    else:
+        for line in clean.summary_lines(audit, most):
+            warn(PROG, line)
+
+
+def _report_table(audit, most):
+    from rich.console import Console
+    from rich.table import Table
+
+    lines = clean.summary_lines(audit, most)
+    table = Table(title=f"{PROG}: {lines[0]}", title_justify="left")
+    table.add_column("language")
+    for heading in clean.HEADINGS:
+        table.add_column(heading, justify="right")
+    rows = clean.language_rows(audit)
+    for name, *counts in rows if most is None else rows[:most]:
+        table.add_row(name, *(f"{c:,}" for c in counts))
+    console = Console(stderr=True)
+    console.print(table)
+    if most is not None and len(rows) > most:
+        console.print(lines[-1])
+
+
+main = entry_point(command)
