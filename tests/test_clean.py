@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from igt_tools import clean
 from igt_tools.commands.clean import command
 from igt_tools.errors import DataError, RecordError
+from igt_tools.interleaved import Misaligned, aligned_words
 from igt_tools.record import CANONICAL_FIELDS
 
 DATA = Path(__file__).parent / "data"
@@ -96,6 +99,20 @@ def test_alignment_issue_names_the_word():
     # Punctuation-only words do not count (REFERENCE 5.1); a missing tier cannot misalign.
     assert clean.alignment_issues({"segmentation": "x-a .", "glosses": "X-A"}) == []
     assert clean.alignment_issues({"segmentation": "x a", "glosses": None}) == []
+
+
+_line = st.lists(st.text(alphabet="ab-=._!?'(", min_size=1, max_size=5), max_size=5).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_line, _line)
+def test_alignment_issues_agree_with_aligned_words(segmentation, glosses):
+    try:
+        aligned_words(segmentation, glosses)
+        expected = []
+    except Misaligned as err:
+        expected = [f"misaligned: {err}"]
+    assert clean.alignment_issues({"segmentation": segmentation, "glosses": glosses}) == expected
 
 
 # --- filling in and the audit ------------------------------------------------------
