@@ -1,0 +1,254 @@
+"""igt-score: score predictions against gold IGT (REFERENCE.md section 5)."""
+
+import json
+import sys
+
+import click
+
+from ..cli import entry_point, igt_command
+from ..errors import DataError, RecordError
+from ..io import STDIN_NAMES, iter_jsonl, source_name, stderr_is_terminal, warn
+from ..record import check_types, require, text
+
+PROG = "igt-score"
+SHOWN_IDS = 5
+
+HELP = """Score predicted glosses and segmentations against GOLD, per group and over all.
+
+\b
+  igt-score gold.jsonl < predictions.jsonl > scores.json
+  igt-score --by source gold.jsonl predictions.jsonl | jq .all.glossing.morphemes.error_rate
+
+Both inputs are JSONL records, joined by `id`. Predictions need `id` and
+`glosses` (a string; "" is an empty prediction); gold records need `id` and
+`glosses` with at least one token (else an error names the line). A
+prediction id that is not in GOLD, a repeated id, or a gold id without a
+prediction is an error listing them (but see --missing).
+
+Prints one JSON object on stdout: a key per group (the gold records' --by
+field, sorted; records without it count in "all" only) and "all", each
+
+\b
+  {"glossing": {"words": {"accuracy": {"macro", "micro"}, "bleu", "error_rate"},
+                "morphemes": {"accuracy", "classes": {"stem", "gram"}, "bleu", "error_rate"},
+                "characters": {"error_rate"}},
+   "segmentation": {"accuracy", "precision", "recall", "f1", "edit_distance"},
+   "alignment": x,
+   "counts": {"sentences", "segmentation", "alignment", "missing_predictions"}}
+
+glossing: the figures of the `glossing` package (1.0.9, the field's
+reference), quirks included; morphemes.error_rate is the MER, the headline
+figure (lower is better). Where that package divides by zero (every
+prediction empty; no gold stem) the figure is 0.
+
+segmentation: scored on the sentences where both the prediction and the gold
+record have a `segmentation`; alignment (1.0 when every gloss has exactly one
+morpheme) on the predictions that have one. A group without any has null for
+those figures.
+
+A table of the headline figures (MER, micro morpheme accuracy, segmentation
+F1, alignment) goes to stderr. Exit status: 0 scored, 1 bad data (one line
+naming the file and line), 2 usage error.
+"""
+
+
+def _validate(record, location):
+    """Gold and predictions alike need an `id` (string or integer) and `glosses` (a string)."""
+    check_types(record, location)
+    if record.get("id") is None:
+        raise RecordError('missing field "id" (needed to join predictions to gold)', location.source, location.line)
+    require(record, location, "glosses")
+
+
+def _group_of(record, field, location):
+    value = record.get(field)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (bool, int, float)):
+        return json.dumps(value)
+    raise RecordError(f'field "{field}" must be a string, number or null to group by', location.source, location.line)
+
+
+class _Gold:
+    """What scoring needs of one gold record."""
+
+    __slots__ = ("location", "glosses", "segmentation", "group")
+
+    def __init__(self, location, record, by):
+        self.location = location
+        self.glosses = record["glosses"]
+        self.segmentation = text(record, "segmentation")
+        self.group = _group_of(record, by, location)
+
+
+def read_gold(path, by):
+    """{id: _Gold} in file order; a repeated id is an error."""
+    gold = {}
+    for location, record in iter_jsonl([path], validate=_validate):
+        key = record["id"]
+        if key in gold:
+            first = gold[key].location.line
+            raise DataError(f"id {json.dumps(key)} repeated (first at line {first})", location.source, location.line)
+        gold[key] = _Gold(location, record, by)
+    return gold
+
+
+def _listing(ids):
+    shown = ", ".join(json.dumps(key, ensure_ascii=False) for key in ids[:SHOWN_IDS])
+    more = len(ids) - SHOWN_IDS
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _join_error(unknown, missing, gold_path):
+    """One DataError for predictions whose id is not in gold and gold ids without prediction."""
+    parts = []
+    if unknown:
+        parts.append(f"{len(unknown)} prediction id(s) not in {source_name(gold_path)}: {_listing([k for _, k in unknown])}")
+    if missing:
+        parts.append(
+            f"{len(missing)} gold id(s) without a prediction: {_listing([k for k, _ in missing])}"
+            " (--missing empty scores them as empty)"
+        )
+    where = unknown[0][0] if unknown else missing[0][1].location
+    return DataError("; ".join(parts), where.source, where.line)
+
+
+def score(gold_path, predictions_path, by="glottocode", missing="error", sacrebleu=False):
+    """Join, score and return (figures, notes): the whole of igt-score but the printing."""
+    from ..metrics import ALL, CorpusScorer, EmptyGold
+
+    gold = read_gold(gold_path, by)
+    scorer = CorpusScorer(sacrebleu=sacrebleu)
+    pending = dict(gold)  # gold records still waiting for their prediction
+    unknown = []
+    seen = {}
+
+    def add(reference, glosses, segmentation, is_missing=False):
+        if reference.group == ALL:
+            raise DataError(f'--by {by}: a group is named "{ALL}", like the figures over all groups', *_where(reference))
+        try:
+            scorer.add(reference.group, glosses, reference.glosses, segmentation, reference.segmentation, is_missing)
+        except EmptyGold as err:
+            raise DataError(str(err), *_where(reference)) from None
+
+    for location, record in iter_jsonl([predictions_path], validate=_validate, allow_empty=True):
+        key = record["id"]
+        reference = pending.pop(key, None)
+        if reference is None:
+            if key in seen:
+                raise DataError(f"id {json.dumps(key)} repeated (first at line {seen[key]})", location.source, location.line)
+            unknown.append((location, key))
+            continue
+        seen[key] = location.line
+        segmentation = record.get("segmentation")
+        add(reference, record["glosses"], segmentation)
+    if unknown or (pending and missing == "error"):
+        raise _join_error(unknown, list(pending.items()) if missing == "error" else [], gold_path)
+    for reference in pending.values():
+        # A missing prediction is empty in every tier it would have had.
+        add(reference, "", "" if reference.segmentation is not None else None, is_missing=True)
+    return scorer.figures(), _notes(gold, scorer, by)
+
+
+def _where(reference):
+    return reference.location.source, reference.location.line
+
+
+def _notes(gold, scorer, by):
+    notes = []
+    ungrouped = sum(1 for reference in gold.values() if reference.group is None)
+    if ungrouped and scorer.groups:
+        notes.append(f'{ungrouped} gold record(s) without "{by}": counted in "all" only')
+    for name, group in list(scorer.groups.items()) + [("all", scorer.all)]:
+        scored, total = group.segmentation.count, group.glossing.count
+        if 0 < scored < total:
+            notes.append(f"{name}: segmentation scored on {scored} of {total} sentences (the others lack one)")
+    return notes
+
+
+# --- the table on stderr -------------------------------------------------
+
+COLUMNS = ("group", "sentences", "MER", "morph acc", "seg F1", "alignment")
+
+
+def headline_rows(figures):
+    """One row of strings per group: the paper's headline figures."""
+    rows = []
+    for name, group in figures.items():
+        morphemes = group["glossing"]["morphemes"]
+        rows.append(
+            (
+                name,
+                str(group["counts"]["sentences"]),
+                _number(morphemes["error_rate"]),
+                _number(morphemes["accuracy"]["micro"]),
+                _number(group["segmentation"]["f1"]),
+                _number(group["alignment"]),
+            )
+        )
+    return rows
+
+
+def _number(value):
+    return "-" if value is None else f"{value:.3f}"
+
+
+def plain_table(rows):
+    widths = [max(len(row[i]) for row in [COLUMNS] + rows) for i in range(len(COLUMNS))]
+    lines = []
+    for row in [COLUMNS] + rows:
+        cells = [row[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in zip(row[1:], widths[1:])]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def print_table(rows):
+    if stderr_is_terminal():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title="igt-score (MER: morpheme error rate, lower is better; morph acc: micro)")
+        for index, name in enumerate(COLUMNS):
+            table.add_column(name, justify="left" if index == 0 else "right")
+        for row in rows:
+            table.add_row(*row)
+        Console(stderr=True).print(table)
+    else:
+        print(plain_table(rows), file=sys.stderr)
+
+
+@igt_command(PROG, help=HELP)
+@click.argument("gold", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("predictions", type=click.Path(dir_okay=False, allow_dash=True), default="-", required=False)
+@click.option("--by", "by", default="glottocode", show_default=True, metavar="FIELD", help="Gold field whose values make the groups.")
+@click.option(
+    "--missing",
+    type=click.Choice(["error", "empty"]),
+    default="error",
+    show_default=True,
+    help="A gold id without prediction: stop with an error, or score it as an empty prediction.",
+)
+@click.option(
+    "--sacrebleu",
+    is_flag=True,
+    help="Add sacreBLEU's corpus BLEU and chrF (0-100) over the gloss strings, with sacreBLEU's "
+    'signatures, as "sacrebleu": {"bleu", "chrf", "signature"} in each group. Slower: it takes '
+    "several times as long as all the other figures together.",
+)
+@click.option("--indent", type=click.IntRange(min=0), default=None, help="Indent the JSON (default: one line).")
+@click.option("-q", "--quiet", is_flag=True, help="No table and no notes on stderr.")
+def command(gold, predictions, by, missing, sacrebleu, indent, quiet):
+    if gold in STDIN_NAMES and predictions in STDIN_NAMES:
+        raise click.UsageError("GOLD and PREDICTIONS cannot both be stdin; name one of them as a file.")
+    figures, notes = score(gold, predictions, by=by, missing=missing, sacrebleu=sacrebleu)
+    click.echo(json.dumps(figures, ensure_ascii=False, indent=indent))
+    if not quiet:
+        for note in notes:
+            warn(PROG, note)
+        print_table(headline_rows(figures))
+
+
+main = entry_point(command)
+
+if __name__ == "__main__":
+    main()

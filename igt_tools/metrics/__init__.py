@@ -1,0 +1,14 @@
+"""Metrics of interlinear glossing (REFERENCE.md section 5), exact and fast.
+
+- glossing: the `glossing` package's figures (accuracy, BLEU, error rates,
+  stem/gram classes) at word, morpheme and character level;
+- segmentation: morpheme precision/recall/F1, accuracy, edit distance;
+- alignment: whether every gloss has exactly one morpheme;
+- sacrebleu_scores: sacreBLEU's BLEU and chrF with their signatures;
+- corpus: all of them per group and over all, each sentence scored once.
+"""
+
+from .corpus import ALL, CorpusScorer
+from .glossing import EmptyGold, evaluate_glosses
+
+__all__ = ["ALL", "CorpusScorer", "EmptyGold", "evaluate_glosses"]
