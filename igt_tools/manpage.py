@@ -1,0 +1,88 @@
+"""Man pages generated from the commands' own help texts, so the two cannot drift.
+
+    python -m igt_tools.manpage man/      # rewrite man/igt-*.1
+    man -l man/igt-score.1
+
+tests/test_manpages.py checks that the committed pages equal what this renders.
+"""
+
+import importlib
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+COMMANDS = ("clean", "format", "parse", "score", "train", "gloss")
+SEE_ALSO_SECTION = 1
+
+
+def load_command(name):
+    return importlib.import_module(f"igt_tools.commands.{name}").command
+
+
+def _roff(text):
+    """Escape text for roff: backslashes, and lines that begin with a control character."""
+    text = text.replace("\\", "\\e")
+    lines = []
+    for line in text.split("\n"):
+        if line.startswith((".", "'")):
+            line = "\\&" + line
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _paragraphs(help_text):
+    """click help text -> roff paragraphs; indented blocks (examples) kept verbatim."""
+    out = []
+    for block in click.unstyle(help_text or "").strip().split("\n\n"):
+        if not block.strip() or block.strip() == "\b":
+            continue
+        lines = [l for l in block.split("\n") if l.strip() != "\b"]
+        if all(l.startswith(" ") or not l.strip() for l in lines):
+            out.append(".PP\n.nf\n.RS 4\n" + _roff("\n".join(l.strip() for l in lines)) + "\n.RE\n.fi")
+        else:
+            out.append(".PP\n" + _roff("\n".join(l.strip() for l in lines)))
+    return "\n".join(out)
+
+
+def render(command):
+    """The roff text of one command's man page."""
+    ctx = click.Context(command, info_name=command.name)
+    name = command.name
+    summary = command.get_short_help_str(limit=200).rstrip(".")
+    usage = " ".join(command.collect_usage_pieces(ctx))
+    parts = [
+        f'.TH {name.upper()} 1 "" "igt-tools {__version__}" "igt-tools manual"',
+        ".SH NAME",
+        _roff(f"{name} \\- {summary}"),
+        ".SH SYNOPSIS",
+        f".B {name}\n{_roff(usage)}",
+        ".SH DESCRIPTION",
+        _paragraphs(command.help),
+        ".SH OPTIONS",
+    ]
+    for param in command.get_params(ctx):
+        record = param.get_help_record(ctx)
+        if record is None:
+            continue
+        flags, help_text = record
+        parts.append(f".TP\n.B {_roff(flags)}\n{_roff(click.unstyle(help_text)) or ' '}")
+    parts.append(".SH EXIT STATUS\n0 success; 1 bad input data (one line on stderr names file and line);\n2 usage error; 130 interrupted.")
+    others = [f"igt-{c}" for c in COMMANDS if f"igt-{c}" != name]
+    parts.append(".SH SEE ALSO\n" + ",\n".join(f".BR {o} ({SEE_ALSO_SECTION})" for o in others))
+    return "\n".join(parts) + "\n"
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    folder = Path(argv[0] if argv else "man")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in COMMANDS:
+        command = load_command(name)
+        (folder / f"{command.name}.1").write_text(render(command), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
