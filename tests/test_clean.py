@@ -246,6 +246,32 @@ def test_cli_jsonl_stdin_with_summary():
     assert "aaaa1234" in result.stderr
 
 
+def test_cli_table_when_stderr_is_a_terminal(monkeypatch):
+    monkeypatch.setattr("igt_tools.commands.clean.stderr_is_terminal", lambda: True)
+    result = run([], jsonl({"transcription": "a", "glottocode": "aaaa1234"}, {"transcription": "b"}))
+    assert result.exit_code == 0
+    assert "read 2 records" in result.stderr
+    table_rows = [line for line in result.stderr.splitlines() if "aaaa1234" in line or "(unknown)" in line]
+    assert len(table_rows) == 2 and all("│" in row for row in table_rows)
+
+
+def test_cli_summary_lists_the_largest_languages():
+    records = [{"transcription": str(i), "glottocode": f"l{i:03d}"} for i in range(30)] + [{"transcription": "x", "glottocode": "l029"}]
+    result = run([], jsonl(*records))
+    lines = result.stderr.splitlines()
+    assert lines[2].split()[1] == "l029"  # the largest first
+    assert lines[-1] == "igt-clean: ... and 5 more languages (--all-languages lists them)"
+    assert "l004" in run(["--all-languages"], jsonl(*records)).stderr
+
+
+def test_cli_marker_formats_from_stdin():
+    xml = (DATA / "story.flextext").read_text(encoding="utf-8")
+    result = run(["-q", "--from", "flextext"], xml)
+    assert [r["id"] for r in output_records(result)] == ["stdin-1", "stdin-2", "stdin-3", "stdin-4"]
+    result = run(["-q", "--from", "sigmorphon"], "\\t a\n\\g A\n")
+    assert output_records(result)[0]["glosses"] == "A"
+
+
 def test_cli_quiet():
     result = run(["-q"], jsonl({"transcription": "a"}))
     assert (result.exit_code, result.stderr) == (0, "")

@@ -14,6 +14,7 @@ HELP = """Read messy interlinear glossed text and write clean canonical records.
 \b
   igt-clean ../shared/data/sigmorphon2023/Tsez/ddo-dev-track2-uncovered > ddo-dev.jsonl
   igt-clean --drop-misaligned ../shared/data/odin/*.txt > odin.jsonl
+  igt-clean --language-map ../shared/data/glottocode2iso.csv ../shared/data/sigmorphon2023/*/*-dev-*
   igt-clean --from toolbox --markers tx,mb,ge,ft --glottocode kaka1265 story.txt
   igt-clean < messy.jsonl | igt-format --to aligned
 
