@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 SEP = "[SEP]"
 UNK = "[UNK]"
@@ -15,6 +16,8 @@ def is_punctuation(word):
     return bool(word) and all(unicodedata.category(ch)[0] == "P" for ch in word)
 
 
+# Words repeat a lot in a corpus; a bounded cache keeps memory flat.
+@lru_cache(maxsize=1 << 16)
 def is_droppable(word):
     return is_punctuation(word) and not any(s in word for s in _KEEP_IF_CONTAINS)
 
