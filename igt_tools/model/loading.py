@@ -235,6 +235,9 @@ def save_model(model, tokenizer, folder, metadata=None):
     separate, so every transformers version (and the published loaders)
     reads the folder as ByT5.
     """
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # stderr is ours: no "Writing model shards" bars
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     model = getattr(model, "module", model)  # a DistributedDataParallel wrapper

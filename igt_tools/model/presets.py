@@ -5,7 +5,8 @@ over UTF-8 bytes with ByT5's vocabulary of 384 ids (3 specials, 256 bytes,
 125 sentinels) and an output layer separate from the input embedding.
 `small` and `base` have google/byt5-small's and google/byt5-base's shapes,
 so a GPU recipe trained from `base` compares with the published models;
-`tiny` is sized to learn a small language on a 2-core CPU in minutes.
+`tiny` is sized to learn a small language on a 2-core CPU in minutes;
+`micro` only checks that the machinery runs.
 """
 
 # Shared by every preset: ByT5's vocabulary, specials and attention set-up.
@@ -23,6 +24,8 @@ BYT5 = dict(
 )
 
 PRESETS = {
+    # for tests and smoke runs: trains in seconds, learns little
+    "micro": dict(d_model=64, d_ff=128, num_layers=2, num_decoder_layers=1, num_heads=2, d_kv=32, dropout_rate=0.1),
     "tiny": dict(d_model=256, d_ff=512, num_layers=4, num_decoder_layers=2, num_heads=4, d_kv=64, dropout_rate=0.1),
     "small": dict(d_model=1472, d_ff=3584, num_layers=12, num_decoder_layers=4, num_heads=6, d_kv=64, dropout_rate=0.1),
     "base": dict(d_model=1536, d_ff=3968, num_layers=18, num_decoder_layers=6, num_heads=12, d_kv=64, dropout_rate=0.1),

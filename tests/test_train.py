@@ -1,0 +1,248 @@
+"""igt-train: learning, determinism, exact resume after a kill, atomic checkpoints, errors."""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from igt_tools.commands.train import command
+
+STEMS = {"kal": "dog", "mir": "house", "tup": "eat", "sen": "see", "lor": "river", "bak": "stone"}
+SUFFIXES = {"ak": "PL", "en": "ERG", "i": "PST"}
+# A run small enough for this CPU: micro model, one thread, a few steps.
+FAST = ["--init", "micro", "--batch-tokens", "1024", "--threads", "1", "--no-progress"]
+
+
+def toy_examples(n, seed=0, languages=("toya1234", "toyb1234")):
+    """Examples in igt-format's shape: stems with suffixes, glossed in the interleaved format."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        words = [(rng.choice(list(STEMS)), rng.choice(list(SUFFIXES))) for _ in range(rng.randint(1, 3))]
+        text = " ".join(stem + suffix for stem, suffix in words)
+        label = " ".join(f"{STEMS[stem]}({stem})-{SUFFIXES[suffix]}({suffix})" for stem, suffix in words)
+        out.append({"id": f"t{seed}-{i}", "glottocode": languages[i % len(languages)], "task": "interleaved",
+                    "input": f"Text: {text}\nOutput: ", "label": label})
+    return out
+
+
+def write_jsonl(path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("toy")
+    return write_jsonl(folder / "train.jsonl", toy_examples(120)), write_jsonl(folder / "dev.jsonl", toy_examples(24, seed=9))
+
+
+def run(args, stdin_path):
+    """igt-train in this process (through click), stdin from a file."""
+    result = CliRunner().invoke(command, args, input=Path(stdin_path).read_text())
+    return result
+
+
+def weights(folder):
+    from safetensors.torch import load_file
+
+    return load_file(str(Path(folder) / "model.safetensors"))
+
+
+def same_weights(a, b):
+    import torch
+
+    wa, wb = weights(a), weights(b)
+    return wa.keys() == wb.keys() and all(torch.equal(wa[k], wb[k]) for k in wa)
+
+
+def log_lines(folder):
+    return [json.loads(line) for line in (Path(folder) / "log.jsonl").read_text().splitlines()]
+
+
+# -- learning and output -------------------------------------------------------
+
+
+def test_training_reduces_dev_loss_and_writes_a_model_folder(tmp_path, data):
+    pytest.importorskip("torch")
+    train, dev = data
+    out = tmp_path / "model"
+    result = run([*FAST, "--out", str(out), "--dev", str(dev), "--max-steps", "24", "--eval-every", "6",
+                  "--lr", "3e-3"], train)
+    assert result.exit_code == 0, result.output
+    log = log_lines(out)
+    assert [line["step"] for line in log] == [6, 12, 18, 24]
+    assert log[-1]["dev_loss"] < 0.7 * log[0]["dev_loss"]
+    assert "padding" in result.output  # the padding fraction is reported
+
+    from igt_tools.model.loading import load_model
+
+    model, tokenizer, meta = load_model(out)
+    assert (meta.task, meta.prompts, meta.init) == ("interleaved", "polygloss", "micro")
+    assert meta.languages == {"toya1234": 60, "toyb1234": 60}
+    assert set(meta.dev_languages) == {"toya1234", "toyb1234"}
+    assert meta.dev_loss == min(line["dev_loss"] for line in log)
+    assert meta.data_digest.startswith("sha256:")
+    assert not list(out.glob("checkpoint-*"))  # cleaned up once the model is in place
+
+
+def test_same_seed_same_weights_other_seed_other_weights(tmp_path, data):
+    pytest.importorskip("torch")
+    train, _ = data
+    for name, seed in (("a", "1"), ("b", "1"), ("c", "2")):
+        result = run([*FAST, "--out", str(tmp_path / name), "--max-steps", "4", "--seed", seed], train)
+        assert result.exit_code == 0, result.output
+    assert same_weights(tmp_path / "a", tmp_path / "b")
+    assert not same_weights(tmp_path / "a", tmp_path / "c")
+
+
+def test_time_budget_ends_cleanly_with_a_model(tmp_path, data):
+    pytest.importorskip("torch")
+    train, dev = data
+    out = tmp_path / "m"
+    result = run([*FAST, "--out", str(out), "--dev", str(dev), "--max-minutes", "0.0001"], train)
+    assert result.exit_code == 0, result.output
+    assert "reached --max-minutes" in result.output
+    assert (out / "model.safetensors").is_file() and (out / "igt_tools.json").is_file()
+    assert log_lines(out)[-1]["step"] == 1
+
+
+def test_early_stopping_counts_evaluations_without_improvement(tmp_path, data):
+    pytest.importorskip("torch")
+    train, dev = data
+    out = tmp_path / "m"
+    # a learning rate too small to change a single weight: the dev loss never improves
+    result = run([*FAST, "--out", str(out), "--dev", str(dev), "--lr", "1e-30", "--eval-every", "1",
+                  "--early-stopping", "2", "--max-steps", "50"], train)
+    assert result.exit_code == 0, result.output
+    assert [line["step"] for line in log_lines(out)] == [1, 2, 3]
+    assert "no dev loss improvement in 2 evaluations" in result.output
+
+
+# -- checkpoints and resume ----------------------------------------------------
+
+
+def test_resume_after_kill_gives_the_uninterrupted_result(tmp_path, data):
+    pytest.importorskip("torch")
+    train, dev = data
+    args = [*FAST, "--dev", str(dev), "--max-steps", "12", "--eval-every", "3"]
+    whole = tmp_path / "whole"
+    assert run([*args, "--out", str(whole)], train).exit_code == 0
+
+    killed = tmp_path / "killed"
+    cmd = [sys.executable, "-m", "igt_tools.commands.train", *args, "--out", str(killed)]
+    with open(train, "rb") as stdin:
+        proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 300
+    while not (killed / "checkpoint-00000006" / "state.json").exists():
+        assert proc.poll() is None, proc.stderr.read().decode()
+        assert time.monotonic() < deadline, "no checkpoint within 300 s"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stderr.close()
+    assert not (killed / "model.safetensors").exists()  # it did not get to the end
+    # every checkpoint folder that is visible is complete
+    assert all((folder / "state.json").is_file() for folder in killed.glob("checkpoint-*"))
+
+    result = run([*args, "--out", str(killed), "--resume"], train)
+    assert result.exit_code == 0, result.output
+    assert "resuming from checkpoint-0000000" in result.output
+    assert same_weights(whole, killed)
+    assert [line["step"] for line in log_lines(killed)] == [3, 6, 9, 12]
+    assert [line["dev_loss"] for line in log_lines(killed)] == [line["dev_loss"] for line in log_lines(whole)]
+
+
+def test_resume_refuses_other_data(tmp_path, data):
+    pytest.importorskip("torch")
+    train, _ = data
+    out = tmp_path / "m"
+    assert run([*FAST, "--out", str(out), "--max-steps", "2", "--eval-every", "1", "--keep-checkpoints"],
+               train).exit_code == 0
+    (out / "model.safetensors").unlink()  # as if it had been killed after its checkpoints
+    other = write_jsonl(tmp_path / "other.jsonl", toy_examples(50, seed=5))
+    result = run([*FAST, "--out", str(out), "--max-steps", "4", "--resume"], other)
+    assert result.exit_code == 1
+    assert "digest mismatch" in result.output
+
+
+def test_checkpoint_write_is_atomic(tmp_path):
+    from igt_tools.model import checkpoint
+
+    state = checkpoint.TrainingState(step=7)
+    seen = []
+
+    def failing_save(folder):
+        (folder / "model.safetensors").write_bytes(b"partial")
+        seen.append(checkpoint.latest(tmp_path))  # mid-write: nothing visible yet
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        checkpoint.write(tmp_path, state, failing_save)
+    assert seen == [None]
+    assert checkpoint.latest(tmp_path) is None
+    assert not (tmp_path / "checkpoint-00000007").exists()
+    checkpoint.remove_leftovers(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+    folder = checkpoint.write(tmp_path, state, lambda f: (f / "model.safetensors").write_bytes(b"x"))
+    assert checkpoint.latest(tmp_path) == folder
+    assert checkpoint.read_state(folder).step == 7
+
+
+def test_a_finished_or_foreign_run_is_not_overwritten(tmp_path, data):
+    pytest.importorskip("torch")
+    train, _ = data
+    out = tmp_path / "m"
+    assert run([*FAST, "--out", str(out), "--max-steps", "1"], train).exit_code == 0
+    again = run([*FAST, "--out", str(out), "--max-steps", "1"], train)
+    assert again.exit_code == 2 and "already holds a training run" in again.output
+    resumed = run([*FAST, "--out", str(out), "--max-steps", "1", "--resume"], train)
+    assert resumed.exit_code == 2 and "nothing to resume" in resumed.output
+
+
+# -- errors --------------------------------------------------------------------
+
+
+def test_null_label_is_a_data_error_naming_the_line(tmp_path):
+    records = toy_examples(3)
+    records[1]["label"] = None
+    path = write_jsonl(tmp_path / "train.jsonl", records)
+    result = CliRunner().invoke(command, ["--init", "micro", "--out", str(tmp_path / "m"), str(path)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and f"{path}:2:" in lines[0] and '"label" is null' in lines[0]
+
+
+def test_bad_json_is_a_data_error(tmp_path):
+    path = tmp_path / "train.jsonl"
+    path.write_text(json.dumps(toy_examples(1)[0]) + "\n{not json\n")
+    result = CliRunner().invoke(command, ["--init", "micro", "--out", str(tmp_path / "m"), str(path)])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and f"{path}:2: invalid JSON" in result.output
+
+
+def test_usage_errors(tmp_path):
+    both = CliRunner().invoke(command, ["--init", "micro", "--model", "x", "--out", str(tmp_path)], input="")
+    assert both.exit_code == 2 and "exactly one of --init" in both.output
+    neither = CliRunner().invoke(command, ["--out", str(tmp_path)], input="")
+    assert neither.exit_code == 2
+    early = CliRunner().invoke(command, ["--init", "micro", "--early-stopping", "2", "--out", str(tmp_path)],
+                               input=json.dumps(toy_examples(1)[0]) + "\n")
+    assert early.exit_code == 2 and "--early-stopping needs --dev" in early.output
+
+
+def test_help_does_not_import_torch():
+    code = ("import sys; from igt_tools.commands.train import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "assert 'torch' not in sys.modules and 'transformers' not in sys.modules, 'heavy import'\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ})
+    assert result.returncode == 0, result.stderr
+    assert "--batch-tokens" in result.stdout
