@@ -63,3 +63,25 @@ def glosslm_prompt(record, segmented=False):
     fields["source"] = collapse(record.get("segmentation" if segmented else "transcription") or "")
     fields["segmented"] = "True" if segmented else "False"
     return GLOSSLM.substitute(fields)
+
+
+# igt-tools' own prompts, NOT published: no released checkpoint knows them.
+# For small models trained from scratch (the README's demo trains a tiny ByT5
+# on a CPU), where every input byte costs compute: a marker naming the
+# sub-task, the source text, and the translation on a second line when there
+# is one. The language is left out; the model sees one language per run.
+COMPACT_MARKERS = {
+    "interleaved": "i: ",
+    "concatenated": "c: ",
+    "glosses": "g: ",
+    "segmentation": "s: ",
+}
+
+
+def compact_prompt(kind, record, source_field="transcription"):
+    """kind: interleaved | concatenated | glosses | segmentation (as polygloss_prompt)."""
+    text = COMPACT_MARKERS[kind] + collapse(record.get(source_field) or "")
+    translation = collapse(record.get("translation") or "")
+    if translation and translation != "Unknown":
+        text += "\n" + translation
+    return text
