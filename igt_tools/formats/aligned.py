@@ -104,9 +104,9 @@ def write_aligned(record, width=0):
     translation = _text(record, "translation")
     if translation:
         lines.append(f"‘{translation}’")
-    if top and glosses:
+    if segmentation and glosses:
         try:
-            interleaved.aligned_words(top, glosses)
+            interleaved.aligned_words(segmentation, glosses)
         except interleaved.Misaligned as err:
             lines.append(f"[misaligned: {err}]")
     return "\n".join(line for line in lines if line)

@@ -1,0 +1,103 @@
+"""igt-parse: raw model outputs -> segmentation and glosses, for each task format."""
+
+import click
+
+from .. import tasks
+from ..cli import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options
+from ..errors import RecordError
+from ..io import JsonlWriter, iter_jsonl, warn
+from ..record import check_types
+
+PROG = "igt-parse"
+
+HELP = """Parse raw model outputs into `segmentation` and `glosses`.
+
+\b
+  igt-parse predictions.jsonl | igt-score gold.jsonl
+  igt-parse --task concatenated --field output < raw.jsonl
+
+Each input record (JSONL) holds a model output in the field `prediction`
+(--field). The output is read as the task format's label (--task):
+
+\b
+  interleaved    `gloss(morpheme)` per morpheme: CONJ(o) COM(x)-buscar(tok)
+  concatenated   the segmentation, a newline, `Glosses: `, the glosses
+  multitask      an object {"t2g": glosses output, "t2s": segmentation output}
+  gloss-only     the glosses (the segmentation becomes null)
+  segment-only   the segmentation (the glosses become null)
+
+For the single-output tasks the field may also be an object with the one
+sub-task as key ({"interleaved": ...}, {"t2g": ...}), as for multitask.
+
+Each record is written back with `segmentation` and `glosses` set from the
+parse (whatever they held before is replaced), every other field kept, and
+`malformed`: the number of pieces that did not follow the format (0 when
+clean). A malformed output still gives its best reading: in interleaved, a
+piece without `(morpheme)` becomes a gloss with an empty morpheme; in
+concatenated, an output without the newline before `Glosses: ` is split at
+`Glosses:`, or read whole as the segmentation. A summary of the malformed
+counts goes to stderr.
+
+Exit status: 0 done, 1 bad data (a record without the field, or with a
+value of the wrong type: one line naming file and line; --skip-bad goes
+on), 2 usage.
+"""
+
+
+@igt_command(PROG, help=HELP, short_help="Parse raw model outputs into segmentation and glosses.")
+@inputs_argument
+@click.option("--task", type=click.Choice(tasks.TASKS), default="interleaved", show_default=True, help="Task format the model was trained on.")
+@click.option("--field", "field_name", default="prediction", show_default=True, metavar="NAME", help="Field holding the model output.")
+@skip_bad_options
+def command(inputs, task, field_name, skip_bad, bad_out):
+    bad = bad_records(PROG, skip_bad, bad_out)
+    validate = _validator(task, field_name)
+    out = JsonlWriter()
+    records = malformed_records = malformed_pieces = 0
+    try:
+        for _, record in iter_jsonl(inputs, bad=bad, validate=validate):
+            parsed = tasks.combine_predictions(task, outputs(record[field_name], task))
+            record["segmentation"], record["glosses"] = parsed.segmentation, parsed.glosses
+            record["malformed"] = parsed.malformed
+            out.write(record)
+            records += 1
+            malformed_records += parsed.malformed > 0
+            malformed_pieces += parsed.malformed
+    finally:
+        bad.close()
+    summary = f"{records} record{'s' * (records != 1)} parsed"
+    if malformed_records:
+        summary += f", {malformed_records} with malformed output ({malformed_pieces} malformed pieces)"
+    else:
+        summary += ", none malformed"
+    warn(PROG, summary)
+
+
+def outputs(value, task):
+    """The prediction field's value as {sub-task: output text}."""
+    if isinstance(value, str):
+        return {tasks.MAIN_SUBTASKS[task][0]: value}
+    return value
+
+
+def _validator(task, field_name):
+    subtasks = tasks.MAIN_SUBTASKS[task]
+    expected = "an object {" + ", ".join(f'"{name}": string' for name in subtasks) + "}"
+    if len(subtasks) == 1:
+        expected = f"a string or {expected}"
+
+    def validate(record, location):
+        check_types(record, location)
+        value = record.get(field_name)
+        if value is None:
+            raise RecordError(f'missing field "{field_name}" (the model output)', location.source, location.line)
+        if isinstance(value, str) and len(subtasks) == 1:
+            return
+        if isinstance(value, dict) and all(isinstance(value.get(name), str) for name in subtasks):
+            return
+        raise RecordError(f'field "{field_name}" must be {expected} for --task {task}', location.source, location.line)
+
+    return validate
+
+
+main = entry_point(command)
