@@ -38,6 +38,12 @@ concatenated, an output without the newline before `Glosses: ` is split at
 `Glosses:`, or read whole as the segmentation. A summary of the malformed
 counts goes to stderr.
 
+In interleaved outputs every `-` and `=` separates morphemes, and the
+morpheme is the last balanced `(...)` of its piece, so parentheses inside
+glosses are fine: `he(/himself)(a)-ERG(b)` gives `a-b` and
+`he(/himself)-ERG`. Where unbalanced parentheses leave a piece ambiguous,
+the reading that balances the segmentation and glosses lines is taken.
+
 Exit status: 0 done, 1 bad data (a record without the field, or with a
 value of the wrong type: one line naming file and line; --skip-bad goes
 on), 2 usage.
