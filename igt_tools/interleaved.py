@@ -6,6 +6,7 @@ gives the best reading of whatever the model wrote, counting malformed pieces.
 """
 
 from dataclasses import dataclass, field
+from typing import Optional
 
 from . import tokens
 
@@ -91,8 +92,11 @@ def representable(segmentation, glosses):
 
 @dataclass
 class Parse:
-    segmentation: str
-    glosses: str
+    """What a model output says: the tiers (None where a task format gives no such tier),
+    how many pieces did not follow the format, and a line about each."""
+
+    segmentation: Optional[str]
+    glosses: Optional[str]
     malformed: int = 0
     problems: list = field(default_factory=list)
 
