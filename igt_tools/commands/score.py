@@ -159,7 +159,8 @@ def _notes(gold, scorer, by):
     ungrouped = sum(1 for reference in gold.values() if reference.group is None)
     if ungrouped and scorer.groups:
         notes.append(f'{ungrouped} gold record(s) without "{by}": counted in "all" only')
-    for name, group in list(scorer.groups.items()) + [("all", scorer.all)]:
+    # Over all, languages with and without segmentation may mix; a note is for one group.
+    for name, group in scorer.groups.items() if scorer.groups else [("all", scorer.all)]:
         scored, total = group.segmentation.count, group.glossing.count
         if 0 < scored < total:
             notes.append(f"{name}: segmentation scored on {scored} of {total} sentences (the others lack one)")

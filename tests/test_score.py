@@ -1,0 +1,302 @@
+"""igt-score: joining, grouping, output, errors; through click's runner and real processes."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from igt_tools.commands.score import command, plain_table
+from igt_tools.metrics import evaluate_glosses
+
+BIN = Path(sys.executable).parent
+
+GOLD = [
+    {"id": "u1", "glottocode": "uspa1245", "segmentation": "o sey x-tok", "glosses": "CONJ sea COM-buscar"},
+    {"id": "u2", "glottocode": "uspa1245", "segmentation": "r-ixoqiil", "glosses": "E3S-esposa"},
+    {"id": 3, "glottocode": "arap1274", "glosses": "okay FUT-then-do.thus-3PL", "source": "dev"},
+]
+PREDICTIONS = [
+    {"id": 3, "glosses": "okay FUT-then-3PL", "segmentation": "wohei heet-ne'-3i'"},
+    {"id": "u1", "glosses": "CONJ sea COM-buscar", "segmentation": "o sey x-tok"},
+    {"id": "u2", "glosses": "E3S-wife", "segmentation": "rixoqiil"},
+]
+
+
+def jsonl(records):
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+@pytest.fixture
+def gold_file(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text(jsonl(GOLD), encoding="utf-8")
+    return path
+
+
+def score(gold_file, predictions, *options):
+    result = CliRunner().invoke(command, [*options, str(gold_file)], input=jsonl(predictions))
+    return result
+
+
+def scores(gold_file, predictions, *options):
+    result = score(gold_file, predictions, "--quiet", *options)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+def test_one_json_object_with_a_key_per_group_and_all(gold_file):
+    result = score(gold_file, PREDICTIONS, "--quiet")
+    assert result.exit_code == 0
+    assert result.stdout.count("\n") == 1  # one line
+    figures = json.loads(result.stdout)
+    assert list(figures) == ["arap1274", "uspa1245", "all"]
+    for group in figures.values():
+        assert set(group) == {"glossing", "segmentation", "alignment", "counts"}
+        assert set(group["glossing"]) == {"words", "morphemes", "characters"}
+        assert set(group["glossing"]["words"]) == {"accuracy", "bleu", "error_rate"}
+        assert set(group["glossing"]["words"]["accuracy"]) == {"macro", "micro"}
+        assert set(group["glossing"]["morphemes"]) == {"accuracy", "classes", "bleu", "error_rate"}
+        assert set(group["glossing"]["morphemes"]["classes"]) == {"stem", "gram"}
+        assert set(group["glossing"]["morphemes"]["classes"]["stem"]) == {"prec", "rec", "f1"}
+        assert set(group["glossing"]["characters"]) == {"error_rate"}
+        assert set(group["segmentation"]) == {"accuracy", "precision", "recall", "f1", "edit_distance"}
+
+
+def test_glossing_figures_per_group_are_the_library_figures(gold_file):
+    figures = scores(gold_file, PREDICTIONS)
+    by_id = {p["id"]: p["glosses"] for p in PREDICTIONS}
+    for group, ids in (("uspa1245", ["u1", "u2"]), ("arap1274", [3]), ("all", ["u1", "u2", 3])):
+        gold = [g["glosses"] for i in ids for g in GOLD if g["id"] == i]
+        assert figures[group]["glossing"] == evaluate_glosses([by_id[i] for i in ids], gold)
+
+
+def test_segmentation_is_null_where_the_gold_has_none(gold_file):
+    figures = scores(gold_file, PREDICTIONS)
+    # Arapaho's gold has no segmentation: no segmentation figures, but the prediction's alignment.
+    assert figures["arap1274"]["segmentation"] == dict.fromkeys(["accuracy", "precision", "recall", "f1", "edit_distance"])
+    assert figures["arap1274"]["alignment"] == 1.0
+    assert figures["uspa1245"]["segmentation"]["accuracy"] == 0.5
+    assert figures["all"]["counts"] == {"sentences": 3, "segmentation": 2, "alignment": 3, "missing_predictions": 0}
+
+
+def test_by_another_field(gold_file):
+    result = score(gold_file, PREDICTIONS, "--by", "source")
+    assert result.exit_code == 0
+    assert list(json.loads(result.stdout)) == ["dev", "all"]
+    assert '2 gold record(s) without "source": counted in "all" only' in result.stderr
+
+
+def test_no_groups_when_no_record_has_the_field(gold_file):
+    result = score(gold_file, PREDICTIONS, "--by", "nothing")
+    assert list(json.loads(result.stdout)) == ["all"]
+    assert "all: segmentation scored on 2 of 3 sentences" in result.stderr
+
+
+def test_a_group_partly_segmented_is_noted(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(jsonl([GOLD[0], dict(GOLD[1], segmentation=None)]), encoding="utf-8")
+    result = score(gold, PREDICTIONS[1:])
+    assert "igt-score: uspa1245: segmentation scored on 1 of 2 sentences" in result.stderr
+
+
+def test_table_on_stderr_and_quiet(gold_file):
+    result = score(gold_file, PREDICTIONS)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 4
+    assert lines[0].split() == ["group", "sentences", "MER", "morph", "acc", "seg", "F1", "alignment"]
+    assert [line.split()[0] for line in lines[1:]] == ["arap1274", "uspa1245", "all"]
+    assert lines[1].split()[4] == "-"  # no segmentation F1 for Arapaho
+    assert score(gold_file, PREDICTIONS, "--quiet").stderr == ""
+
+
+def test_plain_table_aligns_columns():
+    table = plain_table([("a", "1", "0.100", "0.900", "-", "1.000"), ("longer", "10", "0.200", "0.800", "0.500", "0.950")])
+    lines = table.splitlines()
+    assert len({len(line) for line in lines}) == 1
+    assert lines[1].startswith("a       ")
+
+
+def test_indent(gold_file):
+    result = score(gold_file, PREDICTIONS, "--quiet", "--indent", "2")
+    assert result.stdout.startswith('{\n  "arap1274": {')
+
+
+def test_sacrebleu_figures_on_request(gold_file):
+    figures = scores(gold_file, PREDICTIONS, "--sacrebleu")
+    extra = figures["all"]["sacrebleu"]
+    assert set(extra) == {"bleu", "chrf", "signature"}
+    assert 0 <= extra["bleu"] <= 100 and 0 < extra["chrf"] < 100
+    assert "tok:13a" in extra["signature"]["bleu"]
+    assert "sacrebleu" not in scores(gold_file, PREDICTIONS)["all"]
+
+
+# --- joining --------------------------------------------------------------------------------
+
+
+def assert_one_line_error(result, *fragments, status=1):
+    assert result.exit_code == status, result.output
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr
+
+
+def test_unknown_ids_are_listed(gold_file):
+    predictions = PREDICTIONS + [{"id": "x9", "glosses": "a"}, {"id": "x8", "glosses": "b"}]
+    result = score(gold_file, predictions)
+    assert_one_line_error(result, "<stdin>:4:", '2 prediction id(s) not in', '"x9", "x8"')
+    assert result.stdout == ""
+
+
+def test_missing_ids_are_listed(gold_file):
+    result = score(gold_file, PREDICTIONS[:1])
+    assert_one_line_error(result, f"{gold_file}:1:", '2 gold id(s) without a prediction: "u1", "u2"', "--missing empty")
+
+
+def test_many_ids_are_shortened(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(jsonl({"id": i, "glosses": "a"} for i in range(12)), encoding="utf-8")
+    result = score(gold, [{"id": 0, "glosses": "a"}])
+    assert_one_line_error(result, "11 gold id(s) without a prediction: 1, 2, 3, 4, 5 and 6 more")
+
+
+def test_missing_empty_scores_missing_predictions_as_empty(gold_file):
+    figures = scores(gold_file, PREDICTIONS[1:2], "--missing", "empty")
+    assert figures["all"]["counts"]["missing_predictions"] == 2
+    gold = [g["glosses"] for g in GOLD]
+    expected = evaluate_glosses(["CONJ sea COM-buscar", "", ""], gold)
+    assert figures["all"]["glossing"] == expected
+    # An empty segmentation scores 0, where the gold has a segmentation.
+    assert figures["uspa1245"]["segmentation"]["f1"] == 0.5
+
+
+def test_missing_empty_with_no_predictions_at_all(gold_file):
+    figures = scores(gold_file, [], "--missing", "empty")
+    assert figures["all"]["glossing"]["morphemes"]["accuracy"] == {"macro": 0.0, "micro": 0.0}
+    assert figures["all"]["glossing"]["words"]["bleu"] == 0.0  # where the reference divides by zero
+
+
+def test_repeated_prediction_id(gold_file):
+    result = score(gold_file, PREDICTIONS + PREDICTIONS[:1])
+    assert_one_line_error(result, "<stdin>:4:", "id 3 repeated (first at line 1)")
+
+
+def test_repeated_gold_id(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(jsonl([GOLD[0], GOLD[1], GOLD[0]]), encoding="utf-8")
+    assert_one_line_error(score(gold, PREDICTIONS), f"{gold}:3:", 'id "u1" repeated (first at line 1)')
+
+
+def test_ids_of_different_types_do_not_join(gold_file):
+    predictions = [dict(PREDICTIONS[0], id="3")] + PREDICTIONS[1:]
+    assert_one_line_error(score(gold_file, predictions), 'not in', '"3"')
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("gold_glosses", ["", " . ,", "[SEP]"])
+def test_empty_gold_glosses_name_the_gold_line(tmp_path, gold_glosses):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(jsonl([GOLD[0], dict(GOLD[1], glosses=gold_glosses)]), encoding="utf-8")
+    assert_one_line_error(score(gold, PREDICTIONS[1:]), f"{gold}:2:", "no token to score")
+
+
+@pytest.mark.parametrize(
+    "record, message",
+    [
+        ({"glosses": "a"}, 'missing field "id"'),
+        ({"id": "u1"}, 'missing field "glosses"'),
+        ({"id": "u1", "glosses": None}, 'missing field "glosses"'),
+        ({"id": "u1", "glosses": "a", "segmentation": 5}, 'field "segmentation" must be a string or null'),
+        ({"id": ["u1"], "glosses": "a"}, 'field "id" must be a string or null'),
+    ],
+)
+def test_bad_prediction_records(gold_file, record, message):
+    assert_one_line_error(score(gold_file, [record]), "<stdin>:1:", message)
+
+
+def test_group_field_must_be_a_scalar(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(jsonl([dict(GOLD[0], tags=["a"])]), encoding="utf-8")
+    assert_one_line_error(score(gold, PREDICTIONS[1:2], "--by", "tags"), f"{gold}:1:", "to group by")
+
+
+def test_a_group_named_all(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(jsonl([dict(GOLD[0], glottocode="all")]), encoding="utf-8")
+    assert_one_line_error(score(gold, PREDICTIONS[1:2]), f"{gold}:1:", 'a group is named "all"')
+
+
+def test_missing_gold_file(tmp_path):
+    assert_one_line_error(score(tmp_path / "nope.jsonl", PREDICTIONS), "nope.jsonl", "cannot open")
+
+
+def test_empty_gold_file(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("", encoding="utf-8")
+    assert_one_line_error(score(gold, PREDICTIONS), "empty input")
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [[], ["-", "-"], ["--missing", "maybe", "g.jsonl"], ["--indent", "-1", "g.jsonl"], ["a", "b", "c"]],
+)
+def test_usage_errors_exit_2(arguments):
+    result = CliRunner().invoke(command, arguments, input="")
+    assert result.exit_code == 2, result.output
+
+
+# --- real processes -------------------------------------------------------------------------
+
+
+def run(*arguments, stdin=""):
+    return subprocess.run([str(BIN / "igt-score"), *arguments], input=stdin.encode(), capture_output=True)
+
+
+def test_pipe_predictions_on_stdin(gold_file):
+    done = run("--quiet", str(gold_file), stdin=jsonl(PREDICTIONS))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["all"]["counts"]["sentences"] == 3
+
+
+def test_predictions_as_a_file_gold_on_stdin(tmp_path, gold_file):
+    predictions = tmp_path / "predictions.jsonl"
+    predictions.write_text(jsonl(PREDICTIONS), encoding="utf-8")
+    done = run("-", str(predictions), stdin=gold_file.read_text(encoding="utf-8"))
+    assert done.returncode == 0, done.stderr
+    assert list(json.loads(done.stdout)) == ["arap1274", "uspa1245", "all"]
+    assert b"MER" in done.stderr and b"\x1b[" not in done.stderr  # plain table: stderr is no terminal
+
+
+def test_errors_have_no_traceback(gold_file):
+    done = run(str(gold_file), stdin=jsonl(PREDICTIONS[:1]))
+    assert done.returncode == 1
+    assert done.stderr.decode().startswith(f"igt-score: {gold_file}:1: 2 gold id(s) without a prediction")
+    assert b"Traceback" not in done.stderr
+
+
+def test_help_imports_nothing_heavy():
+    code = (
+        "import sys; from igt_tools.commands.score import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sacrebleu', 'rich', 'torch', 'transformers', 'jsonlines'}), file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "Usage: igt-score" in done.stdout
+    assert done.stderr.strip() == "[]"
+
+
+def test_rich_table_when_stderr_is_a_terminal(monkeypatch, capsys):
+    from igt_tools.commands import score as score_module
+
+    monkeypatch.setattr(score_module, "stderr_is_terminal", lambda: True)
+    score_module.print_table([("uspa1245", "2", "0.250", "0.750", "0.500", "1.000")])
+    err = capsys.readouterr().err
+    assert "uspa1245" in err and "MER" in err and "seg F1" in err
+    assert "─" in err or "━" in err  # drawn by rich, not the plain table
