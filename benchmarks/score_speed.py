@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from igt_tools.formats.sigmorphon import read_sigmorphon  # noqa: E402
+from igt_tools.metrics import compare  # noqa: E402
 from igt_tools.tokens import words  # noqa: E402
 
 GLOTTOCODES = {"arp": "arap1274", "ddo": "dido1241", "git": "gitx1241", "lez": "lezg1247", "ntu": "natu1246", "nyb": "nyan1302", "usp": "uspa1245"}
@@ -141,19 +142,8 @@ def make_predictions(gold, seed=0):
 # --- comparison ---------------------------------------------------------------
 
 
-def flatten(figures, prefix=""):
-    for key, value in figures.items():
-        if isinstance(value, dict):
-            yield from flatten(value, f"{prefix}{key}.")
-        else:
-            yield f"{prefix}{key}", value
-
-
 def differences(reference, ours):
-    reference, ours = dict(flatten(reference)), dict(flatten(ours))
-    if reference.keys() != ours.keys():
-        return [f"keys differ: {sorted(reference.keys() ^ ours.keys())}"]
-    return [f"{key}: {reference[key]!r} != {ours[key]!r}" for key in reference if abs(reference[key] - ours[key]) > TOLERANCE]
+    return compare.differences(reference, ours, TOLERANCE)
 
 
 def timed(function, repeat):

@@ -5,7 +5,6 @@ dev data and on generated gloss lines; segmentation and alignment, which that
 package lacks, against values computed by hand from REFERENCE.md 5.3 and 5.4.
 """
 
-import math
 from collections import Counter
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from igt_tools.metrics import ALL, CorpusScorer, EmptyGold, evaluate_glosses
 from igt_tools.metrics import bleu, segmentation
 from igt_tools.metrics.alignment import sentence_score as alignment_score
 from igt_tools.metrics.cached_tokens import CachedTokens
+from igt_tools.metrics.compare import differences
 from igt_tools.metrics.levenshtein import distance
 from igt_tools.metrics.segmentation import EmptyGoldSegmentation, SegmentationSums
 
@@ -33,19 +33,8 @@ TOLERANCE = 1e-9
 # --- comparing figures ---------------------------------------------------------------
 
 
-def flatten(figures, prefix=""):
-    for key, value in figures.items():
-        if isinstance(value, dict):
-            yield from flatten(value, f"{prefix}{key}.")
-        else:
-            yield f"{prefix}{key}", value
-
-
 def assert_same_figures(expected, actual):
-    expected, actual = dict(flatten(expected)), dict(flatten(actual))
-    assert expected.keys() == actual.keys()
-    wrong = {key: (expected[key], actual[key]) for key in expected if not math.isclose(expected[key], actual[key], rel_tol=0, abs_tol=TOLERANCE)}
-    assert not wrong
+    assert differences(expected, actual, TOLERANCE) == []
 
 
 def reference_figures(predicted, gold):
@@ -201,6 +190,16 @@ def test_the_reference_quirks_by_hand():
     assert evaluate_glosses(["dog"], ["dog"])["morphemes"]["classes"]["stem"] == {"prec": 1.0, "rec": 0.0, "f1": 0.0}
     # [UNK] in the gold is never correct, but counts in the denominator.
     assert evaluate_glosses(["[UNK] b"], ["[UNK] b"])["words"]["accuracy"] == {"macro": 0.5, "micro": 0.5}
+
+
+def test_differences_name_the_figures():
+    assert differences({"a": {"b": 1.0, "c": None}}, {"a": {"b": 1.0 + 1e-12, "c": None}}) == []
+    assert differences({"a": {"b": 1.0}, "x": 0}, {"a": {"b": 1.1}, "y": 0}) == [
+        "a.b: 1.0 != 1.1",
+        "x: only in one of them",
+        "y: only in one of them",
+    ]
+    assert differences({"a": None}, {"a": 0.0}) == ["a: None != 0.0"]
 
 
 def test_length_mismatch_is_an_error():
