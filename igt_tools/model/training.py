@@ -144,9 +144,7 @@ def _train(options, train_examples, dev_examples, device, dist):
     # Model
     model, tokenizer, init_name = _initial_model(options, resume_from)
     if options.dropout is not None:
-        for module in model.modules():
-            if isinstance(module, torch.nn.Dropout):
-                module.p = options.dropout
+        set_dropout(model, options.dropout)
     model.to(device)
     model.train()
 
@@ -290,6 +288,18 @@ def _initial_model(options, resume_from):
     else:
         model, tokenizer, _ = loading.load_model(options.model)
     return model, tokenizer, init_name
+
+
+def set_dropout(model, rate):
+    """Dropout everywhere: the layers' Dropout modules and the attention weights' own rate."""
+    import torch
+
+    model.config.dropout_rate = rate
+    for module in model.modules():
+        if isinstance(module, torch.nn.Dropout):
+            module.p = rate
+        elif isinstance(getattr(module, "dropout", None), float):
+            module.dropout = rate
 
 
 def _autocast(device, bf16):
