@@ -1,0 +1,331 @@
+"""igt-gloss: gloss records with a trained model, as a Unix filter.
+
+torch and transformers are imported inside the command (through the model
+package), so `igt-gloss --help` starts as fast as the other commands.
+"""
+
+import time
+
+import click
+
+from .. import tasks
+from ..cli import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options
+from ..errors import DataError
+from ..io import JsonlWriter, iter_jsonl, stderr_is_terminal, warn
+from ..record import check_types, text
+
+PROG = "igt-gloss"
+
+# Fields this command writes: replaced on every record it outputs, so that a
+# stale value from an earlier run never passes for a new one.
+OUTPUT_FIELDS = ("segmentation", "glosses", "malformed", "prediction", "confidence", "error")
+
+BATCH_TOKENS = {"cpu": 16384, "cuda": 131072}
+
+HELP = """Gloss records with a trained model: add `segmentation` and `glosses`.
+
+\b
+  cat texts.jsonl | igt-gloss --model DIR | igt-score gold.jsonl
+  igt-gloss -m DIR --keep-raw --confidence dev.jsonl > glossed.jsonl
+  igt-gloss -m DIR --shard 0/2 --device cuda:0 in.jsonl > out.0 &
+  igt-gloss -m DIR --shard 1/2 --device cuda:1 in.jsonl > out.1
+
+Input: JSONL records (files or stdin) with a `transcription`; `translation`,
+`language` and `metalanguage` go into the prompt when present (with the
+published field rules: a missing language is "an unknown language", a
+missing translation "None"). --model is a folder written by igt-train, a
+published PolyGloss/GlossLM checkpoint folder, or a hub id. The task format
+and prompt set come from the folder's igt_tools.json (a folder without one
+is read as interleaved with the PolyGloss prompts); --task/--prompts
+override.
+
+Output: every input record, in input order, with all its fields, plus
+`segmentation` and `glosses` (parsed as igt-parse does; gloss-only leaves
+the segmentation null, segment-only the glosses) and `malformed`, the number
+of output pieces that did not follow the format (0 when clean). With
+--keep-raw the raw model output goes in `prediction` (an object
+{"t2g", "t2s"} for multitask; `igt-parse` reads it back). With --confidence,
+`confidence` is the mean log-probability of the output's tokens (end token
+included; 0 is certain, more negative is less sure); for multitask, over the
+tokens of both outputs. These fields are replaced if the input had them.
+
+Decoding is beam search (--beams, 2 as published; 1 is greedy) up to
+--max-new-tokens, with the same results as transformers' `generate` on each
+input alone. For speed, --chunk-size records are read at a time, sorted by
+length into batches under --batch-tokens (sentences x beams x longest
+input), and written back in input order; memory stays flat on inputs of any
+size. --shard I/N keeps records I, I+N, I+2N, ... (counting from 0), to
+split one input across processes or GPUs; merge the outputs back by `id`,
+or by order: `paste -d '\\n' out.0 out.1 | sed '/^$/d'` restores the input
+order when every shard wrote all its records.
+
+A record that cannot be glossed (missing or empty transcription, or an
+input longer than --max-input-tokens) is reported on stderr with its file
+and line and written with an `error` field instead of segmentation and
+glosses; the run goes on. Progress and a summary go to stderr (a progress
+bar when stderr is a terminal; --quiet for neither).
+
+Exit status: 0 done (even if some records got an `error`, unless --strict:
+then 1 at the end, after writing every record); 1 bad data: invalid JSON, a
+field of the wrong type, a model folder that cannot be read (one line;
+--skip-bad goes on past bad records); 2 usage; 130 interrupted.
+"""
+
+
+def parse_shard(ctx, param, value):
+    if value is None:
+        return None
+    index, slash, count = value.partition("/")
+    try:
+        index, count = int(index), int(count)
+    except ValueError:
+        raise click.BadParameter("expected I/N, e.g. 0/4") from None
+    if not slash or count < 1 or not 0 <= index < count:
+        raise click.BadParameter("expected I/N with 0 <= I < N, e.g. 0/4")
+    return index, count
+
+
+def check_device(ctx, param, value):
+    if value in ("auto", "cpu", "cuda") or (value.startswith("cuda:") and value[5:].isdigit()):
+        return value
+    raise click.BadParameter("expected auto, cpu, cuda or cuda:N")
+
+
+@igt_command(PROG, help=HELP, short_help="Gloss records with a trained model.")
+@inputs_argument
+@click.option("--model", "-m", "model_name", required=True, metavar="DIR", help="Model folder (igt-train output or a published checkpoint) or hub id.")
+@click.option("--task", type=click.Choice(tasks.TASKS), default=None, help="Task format of the model.  [default: from the model folder, else interleaved]")
+@click.option("--prompts", type=click.Choice(tasks.PROMPT_SETS), default=None, help="Prompt set of the model.  [default: from the model folder, else polygloss]")
+@click.option("--beams", type=click.IntRange(min=1), default=2, show_default=True, help="Beam size; 1 decodes greedily.")
+@click.option("--max-new-tokens", type=click.IntRange(min=1), default=1024, show_default=True, help="Longest output, in tokens (bytes).")
+@click.option("--max-input-tokens", type=click.IntRange(min=1), default=None, help="Longest input (prompt) in tokens; longer records get an `error`.  [default: the model's, 1024]")
+@click.option("--batch-tokens", type=click.IntRange(min=1), default=None, help=f"Token budget of a batch: sentences x beams x longest input.  [default: {BATCH_TOKENS['cpu']} on CPU, {BATCH_TOKENS['cuda']} on GPU]")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=2048, show_default=True, help="Records read (and sorted by length) at a time.")
+@click.option("--shard", callback=parse_shard, default=None, metavar="I/N", help="Keep only records I, I+N, I+2N, ... (from 0).")
+@click.option("--device", callback=check_device, default="auto", show_default=True, metavar="auto|cpu|cuda[:N]", help="Where to run the model; auto: the GPU if there is one.")
+@click.option("--dtype", type=click.Choice(["auto", "float32", "bfloat16", "float16"]), default="auto", show_default=True, help="Model precision; auto: bfloat16 on a GPU that has it, else float32.")
+@click.option("--keep-raw", is_flag=True, help="Add the raw model output as `prediction`.")
+@click.option("--confidence", is_flag=True, help="Add `confidence`: the output's mean token log-probability.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 if any record could not be glossed.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr (warnings still).")
+@skip_bad_options
+def command(inputs, model_name, task, prompts, beams, max_new_tokens, max_input_tokens, batch_tokens, chunk_size,
+            shard, device, dtype, keep_raw, confidence, strict, quiet, skip_bad, bad_out):
+    # The model package imports torch: only now that the options are known to be good.
+    from ..model.generation import DecodeSettings, Decoder
+    from ..model.loading import load_model
+
+    device, dtype = resolve_device(device, dtype)
+    model, tokenizer, metadata = load_model(model_name, device=device, dtype=dtype)
+    task = task or metadata.task
+    prompts = prompts or metadata.prompts
+    try:
+        tasks.check_prompts(task, prompts)
+    except ValueError as err:
+        raise click.UsageError(f"{err} (model task {metadata.task}, prompts {metadata.prompts})") from None
+    settings = DecodeSettings(
+        beams=beams,
+        max_new_tokens=max_new_tokens,
+        batch_tokens=batch_tokens or BATCH_TOKENS["cuda" if device.startswith("cuda") else "cpu"],
+    )
+    try:
+        decoder = Decoder(model, settings, eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+    except ValueError as err:
+        raise DataError(str(err), model_name) from None
+    glosser = Glosser(
+        decoder, tokenizer, task, prompts,
+        max_input_tokens=max_input_tokens or metadata.max_input_tokens or 1024,
+        keep_raw=keep_raw, confidence=confidence,
+    )
+    progress = Progress(quiet)
+    bad = bad_records(PROG, skip_bad, bad_out)
+    out = JsonlWriter()
+    try:
+        for chunk in chunks(select_shard(iter_jsonl(inputs, bad=bad, validate=check_types), shard), chunk_size):
+            for record in glosser.gloss(chunk, on_inputs=progress.advance):
+                out.write(record)
+            out.flush()
+            progress.chunk_done(glosser.counts)
+    finally:
+        progress.close()
+        bad.close()
+    progress.summary(glosser.counts, decoder.stats)
+    if strict and glosser.counts["errors"]:
+        raise DataError(f"{glosser.counts['errors']} record(s) could not be glossed (--strict)")
+
+
+def resolve_device(device, dtype):
+    """('cpu' | 'cuda[:N]', dtype name or None) from the options' `auto`s."""
+    import torch
+
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    elif device.startswith("cuda") and not torch.cuda.is_available():
+        raise click.BadParameter("no CUDA device is available here", param_hint="--device")
+    if dtype == "auto":
+        dtype = "bfloat16" if device.startswith("cuda") and torch.cuda.is_bf16_supported() else "float32"
+    return device, dtype
+
+
+def select_shard(records, shard):
+    """Every N-th record from the I-th, counting the records of the input (after bad ones are skipped)."""
+    if shard is None:
+        yield from records
+        return
+    index, count = shard
+    for number, item in enumerate(records):
+        if number % count == index:
+            yield item
+
+
+def chunks(items, size):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class Glosser:
+    """Records in, glossed records out: prompts, decoding, parsing, per-record errors."""
+
+    def __init__(self, decoder, tokenizer, task, prompts, max_input_tokens, keep_raw=False, confidence=False):
+        self.decoder = decoder
+        self.tokenizer = tokenizer
+        self.task = task
+        self.prompts = prompts
+        self.max_input_tokens = max_input_tokens
+        self.keep_raw = keep_raw
+        self.confidence = confidence
+        self.subtasks = tasks.MAIN_SUBTASKS[task]
+        self.counts = {"records": 0, "glossed": 0, "errors": 0, "malformed_records": 0, "malformed_pieces": 0}
+
+    def gloss(self, chunk, on_inputs=None):
+        """[(Location, record)] -> the output records, in the same order."""
+        unique = {}  # token ids -> position in `inputs`: identical inputs are decoded once
+        inputs, plans = [], []
+        for location, record in chunk:
+            plan = self._plan(location, record)
+            if isinstance(plan, dict):
+                for name, ids in plan.items():
+                    key = tuple(ids)
+                    if key not in unique:
+                        unique[key] = len(inputs)
+                        inputs.append(ids)
+                    plan[name] = unique[key]
+            plans.append(plan)
+        hypotheses = self.decoder.decode(inputs, on_batch=on_inputs)
+        texts = [self.tokenizer.decode(h.tokens, skip_special_tokens=True) for h in hypotheses]
+        output = []
+        for (location, record), plan in zip(chunk, plans):
+            self.counts["records"] += 1
+            if isinstance(plan, str):
+                output.append(self._error(location, record, plan))
+            else:
+                output.append(self._glossed(record, {name: texts[i] for name, i in plan.items()},
+                                            [hypotheses[i] for i in plan.values()]))
+        return output
+
+    def _plan(self, location, record):
+        """{sub-task: token ids} for the record, or the message saying why it cannot be glossed."""
+        if record.get("transcription") is None:
+            return 'no "transcription" to gloss'
+        if text(record, "transcription") is None:
+            return 'empty "transcription"'
+        plan = {}
+        for name, prompt in tasks.inference_inputs(record, self.task, self.prompts).items():
+            ids = self.tokenizer(prompt).input_ids
+            if len(ids) > self.max_input_tokens:
+                return (
+                    f"input too long: {len(ids)} tokens, over the limit of {self.max_input_tokens} "
+                    "(--max-input-tokens)"
+                )
+            plan[name] = ids
+        return plan
+
+    def _error(self, location, record, message):
+        warn(PROG, f"{location}: cannot gloss: {message}; written with an \"error\" field")
+        self.counts["errors"] += 1
+        out = {key: value for key, value in record.items() if key not in OUTPUT_FIELDS}
+        out["error"] = message
+        return out
+
+    def _glossed(self, record, outputs, hypotheses):
+        parsed = tasks.combine_predictions(self.task, outputs)
+        out = {key: value for key, value in record.items() if key not in OUTPUT_FIELDS}
+        out["segmentation"] = parsed.segmentation
+        out["glosses"] = parsed.glosses
+        out["malformed"] = parsed.malformed
+        if self.keep_raw:
+            out["prediction"] = outputs[self.subtasks[0]] if len(outputs) == 1 else outputs
+        if self.confidence:
+            # One figure per record: over every token of every output (multitask has two).
+            out["confidence"] = sum(h.logprob for h in hypotheses) / max(1, sum(h.length for h in hypotheses))
+        self.counts["glossed"] += 1
+        self.counts["malformed_records"] += parsed.malformed > 0
+        self.counts["malformed_pieces"] += parsed.malformed
+        return out
+
+
+class Progress:
+    """Progress on stderr: a rich bar on a terminal, a line per chunk otherwise; nothing with --quiet."""
+
+    def __init__(self, quiet):
+        self.quiet = quiet
+        self.start = time.monotonic()
+        self.bar = None
+        if not quiet and stderr_is_terminal():
+            from rich.console import Console
+            from rich.progress import Progress as RichProgress
+            from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.bar = RichProgress(
+                SpinnerColumn(),
+                TextColumn("glossing"),
+                TextColumn("{task.completed:.0f} inputs"),
+                TextColumn("{task.fields[rate]}"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.task = self.bar.add_task("glossing", total=None, rate="")
+            self.bar.start()
+        self.inputs = 0
+
+    def advance(self, count):
+        self.inputs += count
+        if self.bar is not None:
+            elapsed = max(time.monotonic() - self.start, 1e-9)
+            self.bar.update(self.task, advance=count, rate=f"{self.inputs / elapsed:.1f}/s")
+
+    def chunk_done(self, counts):
+        if self.quiet or self.bar is not None:
+            return
+        elapsed = max(time.monotonic() - self.start, 1e-9)
+        warn(PROG, f"{counts['records']} records done ({counts['records'] / elapsed:.1f} records/s)")
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+    def summary(self, counts, stats):
+        if self.quiet:
+            return
+        elapsed = time.monotonic() - self.start
+        line = f"{counts['glossed']} of {counts['records']} records glossed in {elapsed:.1f} s"
+        if counts["records"]:
+            line += f" ({counts['records'] / max(elapsed, 1e-9):.1f} records/s)"
+        if counts["errors"]:
+            line += f"; {counts['errors']} could not be glossed (see the warnings)"
+        if counts["malformed_records"]:
+            line += f"; {counts['malformed_records']} with malformed output ({counts['malformed_pieces']} pieces)"
+        if stats.padded_input_tokens:
+            line += f"; padding {1 - stats.input_tokens / stats.padded_input_tokens:.1%} of input tokens"
+        warn(PROG, line)
+
+
+main = entry_point(command)

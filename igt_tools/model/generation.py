@@ -1,0 +1,369 @@
+"""Decoding many inputs fast, with the same results as `model.generate` on each input alone.
+
+Three things make batched decoding cheap without changing a single output:
+- inputs are sorted by length and cut into batches under a token budget, so
+  little of the encoder's work goes to padding;
+- a sentence leaves its batch as soon as its search is over, so a long
+  output never keeps the short ones' rows computing (`model.generate` runs
+  every row until the last sentence of the batch ends);
+- the cross-attention cache is shared by a sentence's beams and only copied
+  when sentences leave, not reordered at every step.
+
+The search itself is Hugging Face's beam search, rule for rule (candidates,
+finished hypotheses, length penalty, the early-stopping heuristic), and plain
+argmax for one beam. It reads `length_penalty` and `early_stopping` from the
+model's generation config, as `model.generate` does; logits processors
+(repetition penalties and the like) are not applied, and a model whose
+generation config asks for them is refused rather than decoded differently.
+"""
+
+import inspect
+from dataclasses import dataclass, field
+
+import torch
+
+NEG_INF = float("-inf")
+
+# Generation-config settings whose default values this decoder assumes.
+_PROCESSOR_DEFAULTS = {
+    "repetition_penalty": (None, 1.0),
+    "encoder_repetition_penalty": (None, 1.0),
+    "no_repeat_ngram_size": (None, 0),
+    "encoder_no_repeat_ngram_size": (None, 0),
+    "bad_words_ids": (None,),
+    "min_length": (None, 0),
+    "min_new_tokens": (None, 0),
+    "forced_bos_token_id": (None,),
+    "forced_eos_token_id": (None,),
+    "suppress_tokens": (None,),
+    "begin_suppress_tokens": (None,),
+    "sequence_bias": (None,),
+    "diversity_penalty": (None, 0.0),
+    "num_beam_groups": (None, 1),
+}
+
+
+@dataclass(frozen=True)
+class DecodeSettings:
+    """How to decode. `batch_tokens` bounds beams x sentences x longest input in a batch."""
+
+    beams: int = 2
+    max_new_tokens: int = 1024
+    batch_tokens: int = 16384
+
+
+@dataclass
+class Hypothesis:
+    """The chosen output of one input: its token ids (without the end token) and its log-probability."""
+
+    tokens: list
+    logprob: float  # sum of the log-probabilities of every generated token, the end token included
+    length: int  # number of generated tokens, the end token included
+
+    @property
+    def confidence(self):
+        """Mean token log-probability: the length-normalised score of the output."""
+        return self.logprob / self.length if self.length else 0.0
+
+
+@dataclass
+class BatchStats:
+    """What the decoder did, for progress reports and benchmarks."""
+
+    batches: int = 0
+    sentences: int = 0
+    input_tokens: int = 0
+    padded_input_tokens: int = 0
+    decoder_row_steps: int = 0
+    generated_tokens: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def plan_batches(lengths, batch_tokens, beams=1):
+    """Indices grouped into batches: longest first, each within the token budget.
+
+    A batch costs beams x sentences x its longest input; a single input over
+    the budget gets a batch of its own. Longest first, so that running out
+    of memory happens at once, not at the end of a long run.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
+    batches, current, longest = [], [], 0
+    for i in order:
+        longest_if_added = max(longest, lengths[i])
+        if current and (len(current) + 1) * beams * longest_if_added > batch_tokens:
+            batches.append(current)
+            current, longest_if_added = [], lengths[i]
+        current.append(i)
+        longest = longest_if_added
+    if current:
+        batches.append(current)
+    return batches
+
+
+def check_generation_config(model):
+    """Refuse a model whose generation config asks for logits processing this decoder does not do."""
+    config = getattr(model, "generation_config", None)
+    for name, defaults in _PROCESSOR_DEFAULTS.items():
+        value = getattr(config, name, None)
+        if value not in defaults:
+            raise ValueError(
+                f"the model's generation config sets {name}={value!r}, which igt-gloss does not apply; "
+                "remove it from generation_config.json"
+            )
+
+
+class Decoder:
+    """Decodes token-id inputs with an encoder-decoder model (T5 / ByT5)."""
+
+    def __init__(self, model, settings, eos_token_id=None, pad_token_id=None, decoder_start_token_id=None):
+        if settings.beams < 1:
+            raise ValueError("beams must be at least 1")
+        if settings.max_new_tokens < 1:
+            raise ValueError("max_new_tokens must be at least 1")
+        check_generation_config(model)
+        self.model = model
+        self.settings = settings
+        config = model.config
+        gen = getattr(model, "generation_config", None)
+        self.eos = _first(eos_token_id, getattr(gen, "eos_token_id", None), config.eos_token_id)
+        self.pad = _first(pad_token_id, getattr(gen, "pad_token_id", None), config.pad_token_id)
+        self.start = _first(
+            decoder_start_token_id, getattr(gen, "decoder_start_token_id", None), config.decoder_start_token_id
+        )
+        self.length_penalty = float(_first(getattr(gen, "length_penalty", None), 1.0))
+        self.early_stopping = _first(getattr(gen, "early_stopping", None), False)
+        self.stats = BatchStats()
+        self._cache_kwarg = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+
+    @property
+    def device(self):
+        return next(self.model.parameters()).device
+
+    def decode(self, inputs, on_batch=None):
+        """Hypotheses for token-id lists, in the order given (any order of lengths).
+
+        `on_batch(n)` is called after each batch with its number of inputs.
+        """
+        results = [None] * len(inputs)
+        lengths = [len(ids) for ids in inputs]
+        for batch in plan_batches(lengths, self.settings.batch_tokens, self.settings.beams):
+            for i, hypothesis in zip(batch, self.decode_batch([inputs[i] for i in batch])):
+                results[i] = hypothesis
+            if on_batch is not None:
+                on_batch(len(batch))
+        return results
+
+    @torch.inference_mode()
+    def decode_batch(self, inputs):
+        """One padded batch through the encoder, then the search; hypotheses in the order given."""
+        longest = max(len(ids) for ids in inputs)
+        input_ids = torch.full((len(inputs), longest), self.pad, dtype=torch.long)
+        attention_mask = torch.zeros((len(inputs), longest), dtype=torch.long)
+        for row, ids in enumerate(inputs):
+            input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
+            attention_mask[row, : len(ids)] = 1
+        input_ids, attention_mask = input_ids.to(self.device), attention_mask.to(self.device)
+        encoded = self.model.get_encoder()(input_ids=input_ids, attention_mask=attention_mask, return_dict=True)
+        stats = self.stats
+        stats.batches += 1
+        stats.sentences += len(inputs)
+        stats.input_tokens += sum(len(ids) for ids in inputs)
+        stats.padded_input_tokens += input_ids.numel()
+        if self.settings.beams == 1:
+            hypotheses = self._greedy(encoded.last_hidden_state, attention_mask)
+        else:
+            hypotheses = self._beam_search(encoded.last_hidden_state, attention_mask)
+        stats.generated_tokens += sum(h.length for h in hypotheses)
+        return hypotheses
+
+    def _new_cache(self):
+        from transformers.cache_utils import DynamicCache, EncoderDecoderCache
+
+        config = self.model.config
+        return EncoderDecoderCache(DynamicCache(config=config), DynamicCache(config=config))
+
+    def _step(self, tokens, hidden, mask, cache):
+        """Float32 logits of the next token for each row, given each row's last token."""
+        output = self.model(
+            encoder_outputs=(hidden,),
+            attention_mask=mask,
+            decoder_input_ids=tokens[:, None],
+            use_cache=True,
+            return_dict=True,
+            **{self._cache_kwarg: cache},
+        )
+        self.stats.decoder_row_steps += tokens.shape[0]
+        return output.logits[:, -1, :].to(dtype=torch.float32)
+
+    def _greedy(self, hidden, mask):
+        """Argmax decoding, as `model.generate(num_beams=1, do_sample=False)`; rows leave when they end."""
+        size = hidden.shape[0]
+        cache = self._new_cache()
+        alive = list(range(size))  # original row of each current row
+        outputs = [[] for _ in range(size)]
+        logprobs = [0.0] * size
+        tokens = torch.full((size,), self.start, dtype=torch.long, device=hidden.device)
+        for step in range(1, self.settings.max_new_tokens + 1):
+            logits = self._step(tokens, hidden, mask, cache)
+            tokens = torch.argmax(logits, dim=-1)
+            chosen = torch.log_softmax(logits, dim=-1).gather(1, tokens[:, None])[:, 0]
+            token_list, chosen_list = tokens.tolist(), chosen.tolist()
+            keep = []
+            for row, (token, logprob) in enumerate(zip(token_list, chosen_list)):
+                original = alive[row]
+                outputs[original].append(token)
+                logprobs[original] += logprob
+                if token != self.eos and step < self.settings.max_new_tokens:
+                    keep.append(row)
+            if not keep:
+                break
+            if len(keep) < len(alive):
+                index = torch.tensor(keep, dtype=torch.long, device=hidden.device)
+                cache.batch_select_indices(index)
+                hidden, mask, tokens = hidden[index], mask[index], tokens[index]
+                alive = [alive[row] for row in keep]
+        return [self._hypothesis(tokens_, logprob) for tokens_, logprob in zip(outputs, logprobs)]
+
+    def _hypothesis(self, tokens, logprob):
+        length = len(tokens)
+        if tokens and tokens[-1] == self.eos:
+            tokens = tokens[:-1]
+        return Hypothesis(tokens=tokens, logprob=logprob, length=length)
+
+    def _beam_search(self, hidden, mask):
+        """Hugging Face's beam search (transformers 4.50+ rules), a sentence leaving the batch when it is done.
+
+        Per sentence: from its beams x vocabulary continuations take the best
+        2 x beams; those ending (end token or length limit) among the best
+        `beams` become finished hypotheses scored sum / length ** penalty; the
+        best `beams` that did not end keep running. A sentence is done when it
+        has `beams` finished hypotheses and (early_stopping False) its best
+        running beam, normalised at the current length, cannot beat the worst
+        of them; True: as soon as it has `beams`; "never": judged at the
+        length limit when the penalty is positive.
+        """
+        beams, max_new = self.settings.beams, self.settings.max_new_tokens
+        device = hidden.device
+        sentences = hidden.shape[0]
+        hidden = hidden.repeat_interleave(beams, dim=0)
+        mask = mask.repeat_interleave(beams, dim=0)
+        cache = self._new_cache()
+        alive = list(range(sentences))  # original sentence of each current sentence
+        done = [None] * sentences
+
+        running_scores = torch.zeros((sentences, beams), dtype=torch.float32, device=device)
+        running_scores[:, 1:] = -1e9  # only the first beam's continuations at the first step
+        running_seqs = torch.empty((sentences, beams, 0), dtype=torch.long, device=device)
+        finished_scores = torch.full((sentences, beams), NEG_INF, dtype=torch.float32, device=device)
+        finished_sums = torch.zeros((sentences, beams), dtype=torch.float32, device=device)
+        finished_lengths = torch.zeros((sentences, beams), dtype=torch.long, device=device)
+        finished_seqs = torch.empty((sentences, beams, 0), dtype=torch.long, device=device)
+        tokens = torch.full((sentences * beams,), self.start, dtype=torch.long, device=device)
+        keep_rank = torch.arange(2 * beams, device=device) < beams
+
+        for step in range(1, max_new + 1):
+            count = len(alive)
+            logits = self._step(tokens, hidden, mask, cache)
+            vocab = logits.shape[-1]
+            log_probs = torch.log_softmax(logits, dim=-1).view(count, beams, vocab)
+            totals = (log_probs + running_scores[:, :, None]).view(count, beams * vocab)
+            top_scores, top_index = torch.topk(totals, k=2 * beams)
+            source_beam = torch.div(top_index, vocab, rounding_mode="floor")
+            top_tokens = top_index % vocab
+            candidates = torch.cat(
+                [_gather_beams(running_seqs, source_beam), top_tokens[:, :, None]], dim=2
+            )  # (count, 2 beams, step)
+            ends = top_tokens == self.eos
+            if step >= max_new:
+                ends = torch.ones_like(ends)
+
+            # The best `beams` that did not end keep running.
+            still_running = top_scores + ends.to(torch.float32) * -1e9
+            next_index = torch.topk(still_running, k=beams).indices
+            running_scores = still_running.gather(1, next_index)
+            running_seqs = _gather_beams(candidates, next_index)
+            row_source = source_beam.gather(1, next_index)
+
+            # Those that ended among the best `beams` may join the finished hypotheses.
+            normalised = top_scores / (step**self.length_penalty)
+            eligible = ends & keep_rank[None, :]
+            if self.early_stopping is True:
+                eligible &= ~torch.isfinite(finished_scores).all(dim=1, keepdim=True)
+            offered = torch.where(eligible, normalised, torch.full_like(normalised, NEG_INF))
+            merged_scores = torch.cat([finished_scores, offered], dim=1)
+            merged_sums = torch.cat([finished_sums, top_scores], dim=1)
+            merged_lengths = torch.cat(
+                [finished_lengths, torch.full_like(top_tokens, step)], dim=1
+            )
+            # Finished sequences are padded to the current length; their own length is kept apart.
+            pad_column = torch.full((count, beams, 1), self.pad, dtype=torch.long, device=device)
+            merged_seqs = torch.cat([torch.cat([finished_seqs, pad_column], dim=2), candidates], dim=1)
+            best = torch.topk(merged_scores, k=beams).indices
+            finished_scores = merged_scores.gather(1, best)
+            finished_sums = merged_sums.gather(1, best)
+            finished_lengths = merged_lengths.gather(1, best)
+            finished_seqs = _gather_beams(merged_seqs, best)
+
+            over = self._sentences_done(running_scores, finished_scores, step) | (step >= max_new)
+            over_list = over.tolist()
+            for position, is_over in enumerate(over_list):
+                if is_over:
+                    done[alive[position]] = self._best(
+                        finished_seqs[position], finished_sums[position], finished_lengths[position]
+                    )
+            keep = [position for position, is_over in enumerate(over_list) if not is_over]
+            if not keep:
+                break
+
+            # Rows for the next step: each running beam continues from the row it came from.
+            base = torch.arange(count, device=device)[:, None] * beams
+            rows = (base + row_source).view(-1)
+            if len(keep) < count:
+                kept = torch.tensor(keep, dtype=torch.long, device=device)
+                rows = rows.view(count, beams)[kept].view(-1)
+                kept_rows = (kept[:, None] * beams + torch.arange(beams, device=device)).view(-1)
+                # Leaving sentences: shrink every cache and the encoder states.
+                cache.self_attention_cache.reorder_cache(rows)
+                cache.cross_attention_cache.batch_select_indices(kept_rows)
+                hidden, mask = hidden[kept_rows], mask[kept_rows]
+                running_scores, running_seqs = running_scores[kept], running_seqs[kept]
+                finished_scores, finished_sums = finished_scores[kept], finished_sums[kept]
+                finished_lengths, finished_seqs = finished_lengths[kept], finished_seqs[kept]
+                alive = [alive[position] for position in keep]
+            else:
+                # A sentence's beams share their cross-attention cache: only the self-attention one moves.
+                cache.self_attention_cache.reorder_cache(rows)
+            tokens = running_seqs[:, :, -1].reshape(-1)
+        return done
+
+    def _sentences_done(self, running_scores, finished_scores, step):
+        """Per sentence: can no running beam improve the finished ones any more?"""
+        full = torch.isfinite(finished_scores).all(dim=1)
+        if self.early_stopping is True:
+            return full
+        length = step
+        if self.early_stopping == "never" and self.length_penalty > 0.0:
+            length = self.settings.max_new_tokens
+        best_possible = running_scores[:, 0] / (length**self.length_penalty)
+        worst_finished = finished_scores.min(dim=1).values
+        return full & ~(best_possible > worst_finished)
+
+    def _best(self, seqs, sums, lengths):
+        length = int(lengths[0])
+        return self._hypothesis(seqs[0, :length].tolist(), float(sums[0]))
+
+
+def _gather_beams(tensor, index):
+    """tensor (sentences, beams, ...) indexed by index (sentences, k) along the beam axis."""
+    shape = index.shape + tensor.shape[2:]
+    expanded = index.view(index.shape + (1,) * (tensor.dim() - 2)).expand(shape)
+    return tensor.gather(1, expanded)
+
+
+def _first(*values):
+    for value in values:
+        if value is not None:
+            if isinstance(value, (list, tuple)):
+                return value[0]
+            return value
+    return None

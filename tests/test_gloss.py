@@ -1,0 +1,388 @@
+"""igt-gloss and its decoder: same outputs as `model.generate`, order, shards, errors, confidence.
+
+The model is a very small ByT5 trained for a few seconds to write
+`ABC(abc) DE(de)` for the compact prompt `i: abc de`: enough for outputs of
+varied lengths, some ending early and some running to the length limit, and
+for beam search to differ from greedy decoding.
+"""
+
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+torch = pytest.importorskip("torch")
+transformers = pytest.importorskip("transformers")
+
+from click.testing import CliRunner  # noqa: E402
+
+from igt_tools import tasks  # noqa: E402
+from igt_tools.commands.gloss import command  # noqa: E402
+from igt_tools.model.generation import DecodeSettings, Decoder, plan_batches  # noqa: E402
+from igt_tools.model.loading import load_model, save_model, untie_lm_head  # noqa: E402
+from igt_tools.model.metadata import ModelMetadata  # noqa: E402
+from igt_tools.prompts import compact_prompt  # noqa: E402
+
+MAX_NEW = 40
+LETTERS = "abcdef"
+
+
+def _words(rng):
+    return [("".join(rng.choice(LETTERS) for _ in range(rng.randint(1, 4)))) for _ in range(rng.randint(1, 3))]
+
+
+def _train_tiny(folder, steps=40, seed=0):
+    from transformers import ByT5Tokenizer, T5Config, T5ForConditionalGeneration
+
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    config = T5Config(
+        vocab_size=384, d_model=64, d_kv=16, d_ff=128, num_layers=2, num_decoder_layers=2, num_heads=4,
+        feed_forward_proj="gated-gelu", tie_word_embeddings=False, decoder_start_token_id=0,
+        pad_token_id=0, eos_token_id=1, dropout_rate=0.0,
+    )
+    model = T5ForConditionalGeneration(config)
+    untie_lm_head(model, torch.randn(384, 64) * 64**-0.5)
+    tokenizer = ByT5Tokenizer()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
+    for _ in range(steps):
+        pairs = []
+        for _ in range(16):
+            words = _words(rng)
+            pairs.append((compact_prompt("interleaved", {"transcription": " ".join(words)}),
+                          " ".join(f"{w.upper()}({w})" for w in words)))
+        batch = tokenizer([a for a, _ in pairs], return_tensors="pt", padding=True)
+        labels = tokenizer([b for _, b in pairs], return_tensors="pt", padding=True).input_ids
+        labels[labels == 0] = -100
+        model(**batch, labels=labels).loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+    model.eval()
+    save_model(model, tokenizer, folder, ModelMetadata(task="interleaved", prompts="compact"))
+    return folder
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    """Tiny models run faster on one thread, and much faster on a CPU shared with other work."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    return _train_tiny(tmp_path_factory.mktemp("gloss") / "model")
+
+
+@pytest.fixture(scope="module")
+def loaded(model_dir):
+    model, tokenizer, _ = load_model(model_dir)
+    return model, tokenizer
+
+
+def _texts(count=14, seed=3):
+    rng = random.Random(seed)
+    return [compact_prompt("interleaved", {"transcription": " ".join(_words(rng))}) for _ in range(count)]
+
+
+def _generate_alone(model, ids, beams, **kwargs):
+    """model.generate on one input: generated ids (end token included), and the output object."""
+    out = model.generate(
+        input_ids=torch.tensor([ids]), num_beams=beams, do_sample=False, max_new_tokens=MAX_NEW,
+        output_scores=True, return_dict_in_generate=True, **kwargs,
+    )
+    return out.sequences[0, 1:].tolist(), out
+
+
+def _with_end(hypothesis, eos=1):
+    return hypothesis.tokens + ([eos] if hypothesis.length > len(hypothesis.tokens) else [])
+
+
+def _manual_mean_logprob(model, ids, generated):
+    """Teacher-forced: the mean log-probability of `generated` (end token included) after the start token."""
+    decoder_input = torch.tensor([[model.config.decoder_start_token_id] + generated[:-1]])
+    with torch.no_grad():
+        logits = model(input_ids=torch.tensor([ids]), decoder_input_ids=decoder_input).logits[0].float()
+    logprobs = torch.log_softmax(logits, dim=-1)
+    return logprobs[torch.arange(len(generated)), torch.tensor(generated)].mean().item()
+
+
+# -- the decoder -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("beams", [1, 2])
+def test_decoder_equals_generate_alone_batched_or_not(loaded, beams):
+    model, tokenizer = loaded
+    inputs = [tokenizer(t).input_ids for t in _texts()]
+    together = Decoder(model, DecodeSettings(beams=beams, max_new_tokens=MAX_NEW, batch_tokens=10**6)).decode(inputs)
+    one_by_one = Decoder(model, DecodeSettings(beams=beams, max_new_tokens=MAX_NEW, batch_tokens=1)).decode(inputs)
+    lengths = set()
+    for ids, a, b in zip(inputs, together, one_by_one):
+        expected, _ = _generate_alone(model, ids, beams)
+        assert _with_end(a) == expected
+        assert b.tokens == a.tokens
+        lengths.add(a.length)
+    # The test means something only if some outputs end early and some run to the limit.
+    assert MAX_NEW in lengths and min(lengths) < MAX_NEW
+
+
+def test_beam_search_differs_from_greedy_here(loaded):
+    """Guards the test model: beam search must have something to do."""
+    model, tokenizer = loaded
+    inputs = [tokenizer(t).input_ids for t in _texts()]
+    greedy = Decoder(model, DecodeSettings(beams=1, max_new_tokens=MAX_NEW)).decode(inputs)
+    beam = Decoder(model, DecodeSettings(beams=2, max_new_tokens=MAX_NEW)).decode(inputs)
+    assert [h.tokens for h in greedy] != [h.tokens for h in beam]
+
+
+@pytest.mark.parametrize("length_penalty,early_stopping", [(2.0, False), (0.5, True), (1.5, "never")])
+def test_decoder_follows_the_generation_config(model_dir, length_penalty, early_stopping):
+    model, tokenizer, _ = load_model(model_dir)
+    model.generation_config.length_penalty = length_penalty
+    model.generation_config.early_stopping = early_stopping
+    inputs = [tokenizer(t).input_ids for t in _texts(8, seed=5)]
+    hypotheses = Decoder(model, DecodeSettings(beams=2, max_new_tokens=MAX_NEW)).decode(inputs)
+    for ids, hypothesis in zip(inputs, hypotheses):
+        expected, out = _generate_alone(model, ids, 2)
+        assert _with_end(hypothesis) == expected
+        # generate's score is sum / length ** penalty; ours stays the plain mean.
+        score = hypothesis.logprob / hypothesis.length**length_penalty
+        assert score == pytest.approx(out.sequences_scores[0].item(), abs=1e-4)
+
+
+@pytest.mark.parametrize("beams", [1, 2])
+def test_confidence_is_the_mean_token_logprob(loaded, beams):
+    model, tokenizer = loaded
+    inputs = [tokenizer(t).input_ids for t in _texts(8, seed=7)]
+    for ids, hypothesis in zip(inputs, Decoder(model, DecodeSettings(beams=beams, max_new_tokens=MAX_NEW)).decode(inputs)):
+        generated = _with_end(hypothesis)
+        assert hypothesis.length == len(generated)
+        assert hypothesis.confidence == pytest.approx(_manual_mean_logprob(model, ids, generated), abs=1e-4)
+        assert hypothesis.confidence < 0
+
+
+def test_plan_batches_covers_everything_within_budget():
+    rng = random.Random(0)
+    lengths = [rng.randint(1, 50) for _ in range(200)]
+    batches = plan_batches(lengths, batch_tokens=300, beams=2)
+    assert sorted(i for batch in batches for i in batch) == list(range(200))
+    for batch in batches:
+        assert len(batch) == 1 or len(batch) * 2 * max(lengths[i] for i in batch) <= 300
+    flat = [lengths[i] for batch in batches for i in batch]
+    assert flat == sorted(flat, reverse=True)
+    assert plan_batches([500, 3], batch_tokens=10) == [[0], [1]]
+
+
+def test_refuses_logits_processors_it_does_not_apply(loaded):
+    model, _ = loaded
+    import copy
+
+    other = copy.copy(model)
+    other.generation_config = copy.deepcopy(model.generation_config)
+    other.generation_config.repetition_penalty = 1.3
+    with pytest.raises(ValueError, match="repetition_penalty"):
+        Decoder(other, DecodeSettings())
+
+
+# -- the command -------------------------------------------------------------
+
+
+def _records(count=12, seed=11):
+    rng = random.Random(seed)
+    return [{"id": f"r{i}", "transcription": " ".join(_words(rng)), "extra": {"n": i, "list": [i, "x"]}}
+            for i in range(count)]
+
+
+def _run(args, records=None, text=None):
+    if text is None:
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    result = CliRunner().invoke(command, args, input=text)
+    return result
+
+
+def _without_confidence(records):
+    return [{k: v for k, v in r.items() if k != "confidence"} for r in records]
+
+
+def _out(result):
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_output_keeps_order_and_fields_whatever_the_chunks_and_batches(model_dir):
+    records = _records()
+    base = ["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "--keep-raw", "--confidence", "-q"]
+    default = _run(base, records)
+    assert default.exit_code == 0, default.stderr
+    small_chunks = _run(base + ["--chunk-size", "3", "--batch-tokens", "1"], records)
+    assert small_chunks.exit_code == 0, small_chunks.stderr
+    out = _out(default)
+    # Identical outputs; the confidence may differ in the last float bits (other padding, other shapes).
+    assert _without_confidence(out) == _without_confidence(_out(small_chunks))
+    for a, b in zip(out, _out(small_chunks)):
+        assert a["confidence"] == pytest.approx(b["confidence"], abs=1e-5)
+    assert [r["id"] for r in out] == [r["id"] for r in records]
+    for record, glossed in zip(records, out):
+        assert glossed["extra"] == record["extra"] and glossed["transcription"] == record["transcription"]
+        parsed = tasks.combine_predictions("interleaved", {"interleaved": glossed["prediction"]})
+        assert (glossed["segmentation"], glossed["glosses"], glossed["malformed"]) == (
+            parsed.segmentation, parsed.glosses, parsed.malformed)
+        assert glossed["confidence"] < 0
+        assert "error" not in glossed
+
+
+@pytest.mark.parametrize("beams", [1, 2])
+def test_command_outputs_equal_generate_on_each_record_alone(model_dir, loaded, beams):
+    model, tokenizer = loaded
+    records = _records(8, seed=13)
+    result = _run(["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "--beams", str(beams), "--keep-raw",
+                   "--confidence", "-q"], records)
+    assert result.exit_code == 0, result.stderr
+    for record, glossed in zip(records, _out(result)):
+        ids = tokenizer(compact_prompt("interleaved", record)).input_ids
+        expected, _ = _generate_alone(model, ids, beams)
+        assert glossed["prediction"] == tokenizer.decode(expected, skip_special_tokens=True)
+        assert glossed["confidence"] == pytest.approx(_manual_mean_logprob(model, ids, expected), abs=1e-4)
+
+
+def test_shards_split_and_cover_every_record_once(model_dir):
+    records = _records(10)
+    base = ["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "-q"]
+    whole = _out(_run(base, records))
+    shards = []
+    for index in range(3):
+        result = _run(base + ["--shard", f"{index}/3"], records)
+        assert result.exit_code == 0, result.stderr
+        shards.append(_out(result))
+    assert [r["id"] for r in shards[1]] == ["r1", "r4", "r7"]
+    merged = sorted((r for shard in shards for r in shard), key=lambda r: int(r["id"][1:]))
+    assert merged == whole
+    # Round-robin interleaving gives the input order back.
+    interleaved = [shards[i % 3][i // 3] for i in range(10)]
+    assert interleaved == whole
+
+
+@pytest.mark.parametrize("value", ["3/3", "1", "a/2", "-1/2", "0/0"])
+def test_bad_shard_is_a_usage_error(model_dir, value):
+    result = _run(["-m", str(model_dir), "--shard", value], _records(1))
+    assert result.exit_code == 2
+    assert "--shard" in result.stderr
+
+
+def test_records_that_cannot_be_glossed_get_an_error_and_the_run_goes_on(model_dir):
+    records = _records(3)
+    records.insert(1, {"id": "none", "glosses": "stale", "segmentation": "stale"})
+    records.insert(2, {"id": "blank", "transcription": "  "})
+    records.append({"id": "long", "transcription": "abc " * 40})
+    args = ["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "--max-input-tokens", "100"]
+    result = _run(args, records)
+    assert result.exit_code == 0, result.stderr
+    out = _out(result)
+    assert [r["id"] for r in out] == [r["id"] for r in records]
+    by_id = {r["id"]: r for r in out}
+    for key in ("none", "blank", "long"):
+        assert "segmentation" not in by_id[key] and "glosses" not in by_id[key]
+    assert "transcription" in by_id["none"]["error"]
+    assert "empty" in by_id["blank"]["error"]
+    assert "too long" in by_id["long"]["error"] and "100" in by_id["long"]["error"]
+    assert "<stdin>:2:" in result.stderr and "<stdin>:3:" in result.stderr and "<stdin>:6:" in result.stderr
+    assert "3 could not be glossed" in result.stderr
+    for key in ("r0", "r1", "r2"):
+        assert "error" not in by_id[key] and isinstance(by_id[key]["glosses"], str)
+    strict = _run(args + ["--strict"], records)
+    assert strict.exit_code == 1
+    assert _out(strict) == out
+    assert "3 record(s) could not be glossed" in strict.stderr
+
+
+def test_invalid_json_is_one_line_exit_1_or_skipped(model_dir):
+    text = json.dumps(_records(1)[0]) + "\n{oops\n" + json.dumps(_records(2)[1]) + "\n"
+    args = ["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "-q"]
+    result = _run(args, text=text)
+    assert result.exit_code == 1
+    assert result.stderr.strip().count("\n") == 0 and "<stdin>:2:" in result.stderr
+    assert "Traceback" not in result.stderr
+    skipped = _run(args + ["--skip-bad"], text=text)
+    assert skipped.exit_code == 0
+    assert [r["id"] for r in _out(skipped)] == ["r0", "r1"]
+    wrong_type = _run(args, text='{"id": 1, "transcription": 5}\n')
+    assert wrong_type.exit_code == 1 and "transcription" in wrong_type.stderr
+
+
+def test_stale_output_fields_are_replaced(model_dir):
+    record = dict(_records(1)[0], glosses="OLD", malformed=7, prediction="old", confidence=0.5, error="old")
+    out = _out(_run(["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "-q"], [record]))[0]
+    assert out["glosses"] != "OLD" and "prediction" not in out and "confidence" not in out and "error" not in out
+
+
+def test_gloss_only_model_folder_is_honoured(model_dir, tmp_path, loaded):
+    model, tokenizer = loaded
+    folder = tmp_path / "gloss-only"
+    shutil.copytree(model_dir, folder)
+    ModelMetadata(task="gloss-only", prompts="compact").write(folder)
+    records = _records(4)
+    result = _run(["-m", str(folder), "--max-new-tokens", str(MAX_NEW), "--keep-raw", "-q"], records)
+    assert result.exit_code == 0, result.stderr
+    for record, glossed in zip(records, _out(result)):
+        ids = tokenizer(compact_prompt("glosses", record)).input_ids
+        expected, _ = _generate_alone(model, ids, 2)
+        raw = tokenizer.decode(expected, skip_special_tokens=True)
+        assert glossed["prediction"] == raw
+        assert glossed["segmentation"] is None
+        assert glossed["glosses"] == " ".join(raw.split())
+    # --task overrides the folder: back to interleaved.
+    override = _out(_run(["-m", str(folder), "--max-new-tokens", str(MAX_NEW), "--task", "interleaved", "-q"], records))
+    assert all(isinstance(r["segmentation"], str) for r in override)
+
+
+def test_multitask_keeps_both_raw_outputs(model_dir):
+    result = _run(["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "--task", "multitask", "--keep-raw",
+                   "--confidence", "-q"], _records(3))
+    assert result.exit_code == 0, result.stderr
+    for glossed in _out(result):
+        assert set(glossed["prediction"]) == {"t2g", "t2s"}
+        assert glossed["glosses"] == " ".join(glossed["prediction"]["t2g"].split())
+
+
+def test_prompt_set_that_cannot_express_the_task_is_a_usage_error(model_dir):
+    result = _run(["-m", str(model_dir), "--prompts", "glosslm"], _records(1))
+    assert result.exit_code == 2 and "gloss-only" in result.stderr
+
+
+def test_missing_model_folder_is_one_line(tmp_path):
+    result = _run(["-m", str(tmp_path / "nothing")], _records(1))
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+
+
+def test_help_does_not_import_torch():
+    code = (
+        "import sys\n"
+        "from igt_tools.commands import gloss\n"
+        "try:\n"
+        "    gloss.main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "assert 'torch' not in sys.modules and 'transformers' not in sys.modules, 'heavy import'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "--shard" in done.stdout and "Exit status" in done.stdout
+
+
+def test_pipeline_through_real_processes(model_dir, tmp_path):
+    """`igt-gloss < in | head -1`: data on stdout, quiet exit; the summary on stderr."""
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in _records(5)), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", "from igt_tools.commands.gloss import main; main()", "-m", str(model_dir),
+         "--max-new-tokens", str(MAX_NEW), str(source)],
+        capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 5
+    assert "5 of 5 records glossed" in done.stderr
