@@ -208,6 +208,20 @@ def test_a_finished_or_foreign_run_is_not_overwritten(tmp_path, data):
     assert resumed.exit_code == 2 and "nothing to resume" in resumed.output
 
 
+def test_task_format_and_prompts_are_read_from_the_examples():
+    from igt_tools.model.examples import prompt_set, task_format
+    from igt_tools.tasks import build_examples
+
+    record = {"id": "1", "glottocode": "dido1241", "transcription": "a b", "segmentation": "a b-c",
+              "glosses": "A B-C", "translation": "x"}
+    for task in ("interleaved", "concatenated", "multitask", "gloss-only"):
+        for prompts in ("polygloss", "compact"):
+            made = build_examples(record, task, split="train", prompts=prompts)
+            assert (task_format(made), prompt_set(made)) == (task, prompts)
+    glosslm = build_examples(record, "gloss-only", split="train", prompts="glosslm")
+    assert (task_format(glosslm), prompt_set(glosslm)) == ("gloss-only", "glosslm")
+
+
 # -- errors --------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ igt_tools.model.training (imported inside the command, so `--help` stays fast).
 import click
 
 from ..cli import entry_point, igt_command, inputs_argument, skip_bad_options
+from ..tasks import PROMPT_SETS, TASKS
 
 HELP = """Train a ByT5 glossing model on examples that igt-format wrote (JSONL with
 input and label), from FILEs or standard input.
@@ -87,10 +88,12 @@ def _group(title):
 @click.option("--threads", type=click.IntRange(1), metavar="N",
               help=_group("hardware") + "CPU threads (default: torch's; on a busy machine fewer can be faster).")
 @click.option("--bf16/--no-bf16", default=None, help=_group("hardware") + "bf16 autocast (default: on a GPU that has it).")
-@click.option("--task", type=click.Choice(["interleaved", "concatenated", "multitask", "gloss-only", "segment-only"]),
-              help=_group("metadata") + "Task format to record (default: from the examples' task fields).")
-@click.option("--prompts", type=click.Choice(["polygloss", "glosslm"]), default="polygloss", show_default=True,
-              help=_group("metadata") + "Prompt set the examples were made with, to record.")
+@click.option("--task", type=click.Choice(TASKS),
+              help=_group("metadata") + "Task format igt-format used, recorded for igt-gloss (default: read from "
+              "the examples' task fields; say segment-only, which makes the same examples as multitask).")
+@click.option("--prompts", type=click.Choice(PROMPT_SETS),
+              help=_group("metadata") + "Prompt set igt-format used, recorded for igt-gloss (default: recognised "
+              "from the inputs).")
 @click.option("--progress/--no-progress", default=None,
               help=_group("output") + "Progress bar on stderr (default: when stderr is a terminal).")
 @skip_bad_options

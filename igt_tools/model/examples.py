@@ -9,11 +9,9 @@ import hashlib
 import json
 from collections import Counter
 
+from .. import prompts
 from ..errors import RecordError
 from ..io import iter_jsonl
-
-# The main-example task names igt-format writes (auxiliary examples carry others).
-MAIN_TASKS = ("interleaved", "concatenated", "multitask", "gloss-only", "segment-only")
 
 
 def validate(record, location):
@@ -55,7 +53,29 @@ def languages(examples):
     return dict(sorted(Counter(e["glottocode"] or "und" for e in examples).items()))
 
 
-def main_task(examples, default="interleaved"):
-    """The task format the examples were made for: the commonest main task among them."""
-    counts = Counter(e["task"] for e in examples if e["task"] in MAIN_TASKS)
-    return counts.most_common(1)[0][0] if counts else default
+def task_format(examples, default="interleaved"):
+    """The task format (igt-format --task) the examples were made for, from their `task` fields.
+
+    multitask and segment-only make the same training examples (t2g, t2s,
+    s2g): such data is read as multitask; say --task segment-only otherwise.
+    """
+    tasks = {e["task"] for e in examples}
+    for name in ("interleaved", "concatenated"):
+        if name in tasks:
+            return name
+    if "t2s" in tasks:
+        return "multitask" if "t2g" in tasks else "segment-only"
+    if "t2g" in tasks:
+        return "gloss-only"
+    return default
+
+
+def prompt_set(examples):
+    """The prompt set (igt-format --prompts) the inputs were written with, or None if unknown."""
+    starts = {
+        "polygloss": ("Predict the ",),
+        "glosslm": ("Provide the glosses for the following transcription",),
+        "compact": tuple(prompts.COMPACT_MARKERS.values()),
+    }
+    counts = Counter(name for e in examples for name, heads in starts.items() if e["input"].startswith(heads))
+    return counts.most_common(1)[0][0] if counts else None

@@ -57,7 +57,7 @@ class TrainOptions:
     resume: bool = False
     keep_checkpoints: bool = False
     task: str = None
-    prompts: str = "polygloss"
+    prompts: str = None  # None: recognised from the inputs, else polygloss
     progress: bool = None  # the rich bar; None: when stderr is a terminal
 
 
@@ -159,7 +159,8 @@ def _train(options, train_examples, dev_examples, device, dist):
     total_steps = options.max_steps or steps_per_epoch * options.epochs
     warmup_steps = max(1, math.ceil(options.warmup * total_steps)) if options.warmup > 0 else 0
     reporter.total_steps = total_steps
-    _describe(reporter, options, train_set, dev_set, lengths, first_plan, steps_per_epoch, total_steps, dist)
+    _describe(reporter, options, train_examples, train_set, dev_set, lengths, first_plan, steps_per_epoch,
+              total_steps, dist)
 
     # Optimiser
     optimizer = optim.build_optimizer(options.optimizer, model, options.lr, options.weight_decay)
@@ -311,7 +312,8 @@ def _autocast(device, bf16):
     return lambda: torch.autocast(device_type=device.type, dtype=torch.bfloat16)
 
 
-def _describe(reporter, options, train_set, dev_set, lengths, plan, steps_per_epoch, total_steps, dist):
+def _describe(reporter, options, train_examples, train_set, dev_set, lengths, plan, steps_per_epoch, total_steps,
+              dist):
     truncated = sum(e.truncated for e in train_set)
     languages = len({e.glottocode for e in train_set})
     reporter.say(
@@ -321,6 +323,8 @@ def _describe(reporter, options, train_set, dev_set, lengths, plan, steps_per_ep
         f"{steps_per_epoch} steps per epoch, {total_steps} steps"
         + (f" on {dist.world_size} processes" if dist.enabled else "")
     )
+    metadata = _metadata(options, TrainingState(), train_examples, None, _Clock(TrainingState()))
+    reporter.say(f"task format {metadata.task}, {metadata.prompts} prompts (recorded for igt-gloss)")
     if truncated:
         reporter.say(f"{truncated} examples truncated to --max-input-tokens/--max-label-tokens")
 
@@ -461,8 +465,8 @@ def _save_checkpoint(out, model, tokenizer, optimizer, state, dist, clock, optio
 
 def _metadata(options, state, train_examples, init_name, clock):
     return ModelMetadata(
-        task=options.task or examples_mod.main_task(train_examples),
-        prompts=options.prompts,
+        task=options.task or examples_mod.task_format(train_examples),
+        prompts=options.prompts or examples_mod.prompt_set(train_examples) or "polygloss",
         languages=examples_mod.languages(train_examples),
         dev_loss=state.best_loss,
         dev_languages={
