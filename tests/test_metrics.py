@@ -76,7 +76,11 @@ def reference_figures(predicted, gold):
         gram_rec = grams["correct"] / grams["gold"]
         classes = {
             "stem": {"prec": 0, "rec": 0, "f1": 0},
-            "gram": {"prec": gram_prec, "rec": gram_rec, "f1": 2 * gram_prec * gram_rec / (gram_prec + gram_rec) if gram_prec + gram_rec else 0},
+            "gram": {
+                "prec": gram_prec,
+                "rec": gram_rec,
+                "f1": 2 * gram_prec * gram_rec / (gram_prec + gram_rec) if gram_prec + gram_rec else 0,
+            },
         }
     return {
         "words": {
@@ -100,8 +104,45 @@ def assert_like_reference(predicted, gold):
 
 # --- generated gloss lines -------------------------------------------------------------
 
-TOKENS = ["DET", "cat", "PL", "3SG.PST", "run", "[UNK]", "[SEP]", "Ab", "aB", "x", "1", "ÉTÉ", "straße", "", "ǃxóõ", "A.B"]
-PUNCTUATION_WORDS = [".", ",", "...", "«", "»", "'", "--", "-", "=", "??", "?!", "(", ")", "'.", "—", "¿", "-.", "=.", "!?"]
+TOKENS = [
+    "DET",
+    "cat",
+    "PL",
+    "3SG.PST",
+    "run",
+    "[UNK]",
+    "[SEP]",
+    "Ab",
+    "aB",
+    "x",
+    "1",
+    "ÉTÉ",
+    "straße",
+    "",
+    "ǃxóõ",
+    "A.B",
+]
+PUNCTUATION_WORDS = [
+    ".",
+    ",",
+    "...",
+    "«",
+    "»",
+    "'",
+    "--",
+    "-",
+    "=",
+    "??",
+    "?!",
+    "(",
+    ")",
+    "'.",
+    "—",
+    "¿",
+    "-.",
+    "=.",
+    "!?",
+]
 # Assigned characters only: for code points that Python's Unicode tables (14.0 in 3.11)
 # do not know yet, the `regex` module the reference uses may already say punctuation.
 CHARACTERS = st.characters(exclude_categories=("Cs", "Cn", "Zs", "Zl", "Zp", "Cc"))
@@ -283,7 +324,14 @@ def test_levenshtein_equals_dynamic_programming(a, b, as_lists):
 
 @pytest.mark.parametrize(
     "a, b, expected",
-    [("kitten", "sitting", 3), ("", "abc", 3), ("abc", "", 3), ("same", "same", 0), (["DET", "cat"], ["cat"], 1), ("a" * 300, "b" + "a" * 300, 1)],
+    [
+        ("kitten", "sitting", 3),
+        ("", "abc", 3),
+        ("abc", "", 3),
+        ("same", "same", 0),
+        (["DET", "cat"], ["cat"], 1),
+        ("a" * 300, "b" + "a" * 300, 1),
+    ],
 )
 def test_levenshtein_known_values(a, b, expected):
     assert distance(a, b) == expected
@@ -296,7 +344,9 @@ def test_ngram_counts_equal_counting_every_ngram(candidate, reference):
     for order in range(1, bleu.MAX_ORDER + 1):
         grams = Counter(tuple(candidate[i : i + order]) for i in range(len(candidate) - order + 1))
         references = Counter(tuple(reference[i : i + order]) for i in range(len(reference) - order + 1))
-        expected.append((sum(min(n, references[g]) for g, n in grams.items()), sum(grams.values()), int(bool(references))))
+        expected.append(
+            (sum(min(n, references[g]) for g, n in grams.items()), sum(grams.values()), int(bool(references)))
+        )
     matches, totals, has = zip(*expected)
     assert bleu.ngram_counts(candidate, reference) == matches + totals + has
 
@@ -427,5 +477,7 @@ def test_metrics_import_no_heavy_module():
         "import sys; import igt_tools.metrics, igt_tools.commands.score; "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'sacrebleu', 'rich', 'torch', 'transformers', 'statistics', 'numpy'}))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parent.parent)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parent.parent
+    )
     assert done.stdout.strip() == "[]"

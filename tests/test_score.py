@@ -79,7 +79,9 @@ def test_glossing_figures_per_group_are_the_library_figures(gold_file):
 def test_segmentation_is_null_where_the_gold_has_none(gold_file):
     figures = scores(gold_file, PREDICTIONS)
     # Arapaho's gold has no segmentation: no segmentation figures, but the prediction's alignment.
-    assert figures["arap1274"]["segmentation"] == dict.fromkeys(["accuracy", "precision", "recall", "f1", "edit_distance"])
+    assert figures["arap1274"]["segmentation"] == dict.fromkeys(
+        ["accuracy", "precision", "recall", "f1", "edit_distance"]
+    )
     assert figures["arap1274"]["alignment"] == 1.0
     assert figures["uspa1245"]["segmentation"]["accuracy"] == 0.5
     assert figures["all"]["counts"] == {"sentences": 3, "segmentation": 2, "alignment": 3, "missing_predictions": 0}
@@ -116,7 +118,9 @@ def test_table_on_stderr_and_quiet(gold_file):
 
 
 def test_plain_table_aligns_columns():
-    table = plain_table([("a", "1", "0.100", "0.900", "-", "1.000"), ("longer", "10", "0.200", "0.800", "0.500", "0.950")])
+    table = plain_table(
+        [("a", "1", "0.100", "0.900", "-", "1.000"), ("longer", "10", "0.200", "0.800", "0.500", "0.950")]
+    )
     lines = table.splitlines()
     assert len({len(line) for line in lines}) == 1
     assert lines[1].startswith("a       ")
@@ -149,7 +153,7 @@ def assert_one_line_error(result, *fragments, status=1):
 def test_unknown_ids_are_listed(gold_file):
     predictions = PREDICTIONS + [{"id": "x9", "glosses": "a"}, {"id": "x8", "glosses": "b"}]
     result = score(gold_file, predictions)
-    assert_one_line_error(result, "<stdin>:4:", '2 prediction id(s) not in', '"x9", "x8"')
+    assert_one_line_error(result, "<stdin>:4:", "2 prediction id(s) not in", '"x9", "x8"')
     assert result.stdout == ""
 
 
@@ -194,7 +198,7 @@ def test_repeated_gold_id(tmp_path):
 
 def test_ids_of_different_types_do_not_join(gold_file):
     predictions = [dict(PREDICTIONS[0], id="3")] + PREDICTIONS[1:]
-    assert_one_line_error(score(gold_file, predictions), 'not in', '"3"')
+    assert_one_line_error(score(gold_file, predictions), "not in", '"3"')
 
 
 # --- bad input ------------------------------------------------------------------------------

@@ -88,13 +88,17 @@ def read_gold(path, by):
         key = record["id"]
         if key in gold:
             first = gold[key].location.line
-            raise DataError(f"id {json.dumps(key)} repeated (first at line {first})", location.source, location.line)
+            raise DataError(f"id {_quoted(key)} repeated (first at line {first})", location.source, location.line)
         gold[key] = _Gold(location, record, by)
     return gold
 
 
+def _quoted(key):
+    return json.dumps(key, ensure_ascii=False)
+
+
 def _listing(ids):
-    shown = ", ".join(json.dumps(key, ensure_ascii=False) for key in ids[:SHOWN_IDS])
+    shown = ", ".join(map(_quoted, ids[:SHOWN_IDS]))
     more = len(ids) - SHOWN_IDS
     return shown + (f" and {more} more" if more > 0 else "")
 
@@ -103,7 +107,9 @@ def _join_error(unknown, missing, gold_path):
     """One DataError for predictions whose id is not in gold and gold ids without prediction."""
     parts = []
     if unknown:
-        parts.append(f"{len(unknown)} prediction id(s) not in {source_name(gold_path)}: {_listing([k for _, k in unknown])}")
+        parts.append(
+            f"{len(unknown)} prediction id(s) not in {source_name(gold_path)}: {_listing([k for _, k in unknown])}"
+        )
     if missing:
         parts.append(
             f"{len(missing)} gold id(s) without a prediction: {_listing([k for k, _ in missing])}"
@@ -125,7 +131,9 @@ def score(gold_path, predictions_path, by="glottocode", missing="error", sacrebl
 
     def add(reference, glosses, segmentation, is_missing=False):
         if reference.group == ALL:
-            raise DataError(f'--by {by}: a group is named "{ALL}", like the figures over all groups', *_where(reference))
+            raise DataError(
+                f'--by {by}: a group is named "{ALL}", like the figures over all groups', *_where(reference)
+            )
         try:
             scorer.add(reference.group, glosses, reference.glosses, segmentation, reference.segmentation, is_missing)
         except EmptyGold as err:
@@ -136,7 +144,9 @@ def score(gold_path, predictions_path, by="glottocode", missing="error", sacrebl
         reference = pending.pop(key, None)
         if reference is None:
             if key in seen:
-                raise DataError(f"id {json.dumps(key)} repeated (first at line {seen[key]})", location.source, location.line)
+                raise DataError(
+                    f"id {_quoted(key)} repeated (first at line {seen[key]})", location.source, location.line
+                )
             unknown.append((location, key))
             continue
         seen[key] = location.line
@@ -221,7 +231,14 @@ def print_table(rows):
 @igt_command(PROG, help=HELP)
 @click.argument("gold", type=click.Path(dir_okay=False, allow_dash=True))
 @click.argument("predictions", type=click.Path(dir_okay=False, allow_dash=True), default="-", required=False)
-@click.option("--by", "by", default="glottocode", show_default=True, metavar="FIELD", help="Gold field whose values make the groups.")
+@click.option(
+    "--by",
+    "by",
+    default="glottocode",
+    show_default=True,
+    metavar="FIELD",
+    help="Gold field whose values make the groups.",
+)
 @click.option(
     "--missing",
     type=click.Choice(["error", "empty"]),

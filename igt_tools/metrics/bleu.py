@@ -73,7 +73,9 @@ def ngram_counts(candidate, reference):
             break  # longer n-grams cannot exist either
         first = max(prefix - index, 0)  # n-grams starting before it lie in the prefix
         found = first + max(suffix - index, 0)
-        found += _clipped_matches(candidate[first : candidate_end + index], reference[first : reference_end + index], index + 1)
+        found += _clipped_matches(
+            candidate[first : candidate_end + index], reference[first : reference_end + index], index + 1
+        )
         if not found:
             break  # no n-gram matches, so no longer one does
         matches[index] = found

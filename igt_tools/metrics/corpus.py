@@ -54,7 +54,9 @@ class CorpusScorer:
         self.hypotheses = []
         self.references = []
 
-    def add(self, group, predicted_glosses, gold_glosses, predicted_segmentation=None, gold_segmentation=None, missing=False):
+    def add(
+        self, group, predicted_glosses, gold_glosses, predicted_segmentation=None, gold_segmentation=None, missing=False
+    ):
         """Score one sentence (group None: counted in "all" only).
 
         Segmentation is scored when both segmentations are given, alignment
@@ -100,5 +102,7 @@ class CorpusScorer:
         if self.sacrebleu and self.all.glossing.count:
             from .sacrebleu_scores import sacrebleu_figures
 
-            extra = sacrebleu_figures(self.hypotheses, self.references, {name: group.sentences for name, group in groups.items()})
+            extra = sacrebleu_figures(
+                self.hypotheses, self.references, {name: group.sentences for name, group in groups.items()}
+            )
         return {name: group.figures(extra[name]) for name, group in groups.items()}

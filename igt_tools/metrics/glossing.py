@@ -87,7 +87,9 @@ class GlossingScorer:
         matched_morphemes = same_position(predicted.morphemes, gold.morphemes)
         return (
             _level(predicted.words, predicted.plain_words, gold.words, gold.plain_words)
-            + _level(predicted.morphemes, predicted.plain_morphemes, gold.morphemes, gold.plain_morphemes, matched_morphemes)
+            + _level(
+                predicted.morphemes, predicted.plain_morphemes, gold.morphemes, gold.plain_morphemes, matched_morphemes
+            )
             + _classes(predicted.morphemes, gold.morphemes, matched_morphemes)
             + (_error_rate(predicted.text, gold.text),)
         )
@@ -236,7 +238,9 @@ def evaluate_glosses(predicted_glosses, gold_glosses):
     ValueError) when a gold line has no token to score.
     """
     if len(predicted_glosses) != len(gold_glosses):
-        raise ValueError(f"Length mismatch, got {len(predicted_glosses)} predicted rows and {len(gold_glosses)} gold rows.")
+        raise ValueError(
+            f"Length mismatch, got {len(predicted_glosses)} predicted rows and {len(gold_glosses)} gold rows."
+        )
     scorer = GlossingScorer()
     sums = GlossingSums()
     for index, (predicted, gold) in enumerate(zip(predicted_glosses, gold_glosses)):
