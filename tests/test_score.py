@@ -94,6 +94,14 @@ def test_by_another_field(gold_file):
     assert '2 gold record(s) without "source": counted in "all" only' in result.stderr
 
 
+def test_blank_group_values_count_as_missing(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(jsonl([dict(GOLD[0], glottocode=" "), GOLD[1]]), encoding="utf-8")
+    result = score(gold, PREDICTIONS[1:])
+    assert list(json.loads(result.stdout)) == ["uspa1245", "all"]
+    assert '1 gold record(s) without "glottocode"' in result.stderr
+
+
 def test_no_groups_when_no_record_has_the_field(gold_file):
     result = score(gold_file, PREDICTIONS, "--by", "nothing")
     assert list(json.loads(result.stdout)) == ["all"]

@@ -63,7 +63,7 @@ def _validate(record, location):
 def _group_of(record, field, location):
     value = record.get(field)
     if value is None or isinstance(value, str):
-        return value
+        return value if value and value.strip() else None  # blank: no group, like a missing field
     if isinstance(value, (bool, int, float)):
         return json.dumps(value)
     raise RecordError(f'field "{field}" must be a string, number or null to group by', location.source, location.line)
