@@ -187,7 +187,7 @@ def write_jsonl(path, records):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default=os.environ.get("IGT_SHARED_DATA", ROOT.parent / "shared" / "data"))
-    parser.add_argument("--repeat", type=int, default=3, help="runs of the fast ones (the best one counts)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of the fast ones (the best one counts)")
     args = parser.parse_args()
     if not Path(args.data, "sigmorphon2023").is_dir():
         sys.exit(f"score_speed: no data at {args.data}/sigmorphon2023 (use --data)")
