@@ -5,7 +5,12 @@
 - segmentation: morpheme precision/recall/F1, accuracy, edit distance;
 - alignment: whether every gloss has exactly one morpheme;
 - sacrebleu_scores: sacreBLEU's BLEU and chrF with their signatures;
-- corpus: all of them per group and over all, each sentence scored once.
+- corpus: all of them per group and over all, each sentence scored once;
+- compare: which figures of two such dictionaries differ.
+
+Building blocks: levenshtein (bit-parallel edit distance), bleu (the
+reference's BLEU from summable n-gram counts), cached_tokens (REFERENCE 5.1
+tokens, memoised per word), sequences (prefix/suffix and multiset helpers).
 """
 
 from .corpus import ALL, CorpusScorer
