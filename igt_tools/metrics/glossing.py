@@ -12,7 +12,12 @@ implementation, and every figure here equals it, quirks included:
 
 Two differences, both where the reference crashes with ZeroDivisionError:
 BLEU of a corpus whose predictions are all empty is 0.0, and a precision or
-recall whose denominator is 0 is 0.0.
+recall whose denominator is 0 is 0.0. And one caveat: punctuation-only words
+are found with Python's Unicode tables (igt_tools.tokens), the reference's
+with the `regex` module's, which may be newer: a word made only of
+punctuation characters assigned after Python's Unicode version (14.0 in
+Python 3.11; 41 code points in Balinese, Kawi and a few other scripts) is
+dropped by the reference and kept here.
 
 Each sentence is reduced once to a row of numbers (`sentence_row`); the
 figures of any set of sentences come from the column sums of their rows
