@@ -27,6 +27,7 @@ figures of any set of sentences come from the column sums of their rows
 from ..tokens import SEP, UNK
 from . import bleu
 from .cached_tokens import CachedTokens
+from .column_sums import ColumnSums
 from .levenshtein import distance
 from .sequences import same_position
 
@@ -159,32 +160,11 @@ def _classes(predicted, gold, matched):
     )
 
 
-class GlossingSums:
-    """Column sums of sentence rows, and the figures they give.
-
-    Rows are summed in batches with the built-in sum (fast, and the same
-    left-to-right order as adding them one by one), so memory stays bounded.
-    """
-
-    _BATCH = 2048
+class GlossingSums(ColumnSums):
+    """Column sums of sentence rows, and the figures they give."""
 
     def __init__(self):
-        self.count = 0
-        self._rows = []
-
-    def add(self, row):
-        self._rows.append(row)
-        self.count += 1
-        if len(self._rows) >= self._BATCH:
-            self._collapse()
-
-    def _collapse(self):
-        if len(self._rows) > 1:
-            self._rows = [tuple(map(sum, zip(*self._rows)))]
-
-    def totals(self):
-        self._collapse()
-        return self._rows[0] if self._rows else (0,) * ROW_SIZE
+        super().__init__(ROW_SIZE)
 
     def figures(self):
         """The `glossing.evaluate_glosses` dictionary for the sentences added."""

@@ -8,6 +8,7 @@ harmonic mean (0 when both are 0); accuracy: the word lists are equal;
 edit_distance: the character Levenshtein distance of the space-joined words.
 """
 
+from .column_sums import ColumnSums
 from .levenshtein import distance
 from .sequences import multiset_overlap
 
@@ -41,20 +42,13 @@ def sentence_figures(predicted, gold, tokens):
     return (0, precision, recall, f1, distance(" ".join(predicted_words), " ".join(gold_words)))
 
 
-class SegmentationSums:
+class SegmentationSums(ColumnSums):
     """Sums of sentence figures; `figures()` gives their means (None when no sentence)."""
 
     def __init__(self):
-        self.count = 0
-        self._sums = [0] * len(FIGURES)
-
-    def add(self, figures):
-        self.count += 1
-        sums = self._sums
-        for index, value in enumerate(figures):
-            sums[index] += value
+        super().__init__(len(FIGURES))
 
     def figures(self):
         if not self.count:
             return dict.fromkeys(FIGURES)
-        return {name: total / self.count for name, total in zip(FIGURES, self._sums)}
+        return {name: total / self.count for name, total in zip(FIGURES, self.totals())}
