@@ -67,6 +67,56 @@ def log_lines(folder):
     return [json.loads(line) for line in (Path(folder) / "log.jsonl").read_text().splitlines()]
 
 
+# -- batch plans ----------------------------------------------------------------
+
+
+def test_token_budget_plan_covers_every_example_once_within_the_budget():
+    from igt_tools.model import batching
+
+    rng = random.Random(3)
+    lengths = [(rng.randint(5, 300), rng.randint(3, 150)) for _ in range(500)] + [(900, 400)]
+    plan = batching.token_budget_plan(lengths, 2048, seed=1, epoch=0)
+    assert sorted(i for batch in plan for i in batch) == list(range(len(lengths)))
+    assert all(batching.padded_size(lengths, b) <= 2048 or len(b) == 1 for b in plan)
+    assert [500] in plan  # the over-long example goes alone
+    assert plan == batching.token_budget_plan(lengths, 2048, seed=1, epoch=0)
+    assert plan != batching.token_budget_plan(lengths, 2048, seed=1, epoch=1)
+    naive = batching.random_plan(len(lengths), round(len(lengths) / len(plan)), seed=1, epoch=0)
+    assert batching.padding_fraction(lengths, plan) < 0.5 * batching.padding_fraction(lengths, naive)
+
+
+def test_shards_are_equal_and_disjoint():
+    from igt_tools.model import batching
+
+    plan = [[i] for i in range(7)]
+    shards = [batching.shard(plan, rank, 3) for rank in range(3)]
+    assert [len(s) for s in shards] == [2, 2, 2]
+    assert sorted(b[0] for s in shards for b in s) == list(range(6))
+    assert sum(len(batching.shard(plan, r, 3, equal=False)) for r in range(3)) == 7
+
+
+def test_collate_shifts_labels_for_the_decoder():
+    from igt_tools.model import batching
+
+    a = batching.Encoded([5, 6, 1], [7, 8, 9, 1], "x")
+    b = batching.Encoded([5, 1], [7, 1], "x")
+    t = batching.collate([a, b])
+    assert t["input_ids"].tolist() == [[5, 6, 1], [5, 1, 0]]
+    assert t["attention_mask"].tolist() == [[1, 1, 1], [1, 1, 0]]
+    assert t["labels"].tolist() == [[7, 8, 9, 1], [7, 1, -100, -100]]
+    assert t["decoder_input_ids"].tolist() == [[0, 7, 8, 9], [0, 7, 0, 0]]
+
+
+def test_truncation_keeps_the_end_of_sequence():
+    from transformers import ByT5Tokenizer
+
+    from igt_tools.model import batching
+
+    [e] = batching.encode([{"input": "abcdefgh", "label": "xyz", "glottocode": None}], ByT5Tokenizer(), 4, 10)
+    assert e.input_ids == [ord("a") + 3, ord("b") + 3, ord("c") + 3, 1]
+    assert e.truncated and e.glottocode == "und" and e.label_ids[-1] == 1
+
+
 # -- learning and output -------------------------------------------------------
 
 
