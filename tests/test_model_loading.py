@@ -113,7 +113,7 @@ def test_presets_are_deterministic_and_have_byt5_shapes():
     assert not torch.equal(first.shared.weight, other.shared.weight)
     base = presets.config_for("base")
     assert (base.d_model, base.d_ff, base.num_layers, base.num_decoder_layers, base.num_heads) == (1536, 3968, 18, 6, 12)
-    assert base.vocab_size == 384 and base.feed_forward_proj == "gated-gelu" and not base.scale_decoder_outputs
+    assert base.vocab_size == 384 and base.feed_forward_proj == "gated-gelu" and not loading.scales_decoder_outputs(base)
     with pytest.raises(ValueError, match="unknown preset"):
         presets.config_for("huge")
 

@@ -167,7 +167,7 @@ def build_model(config, state, dtype=None, source="model"):
     separate_head = lm_head is not None and not (
         "shared.weight" in state and torch.equal(lm_head, state["shared.weight"])
     )
-    if lm_head is None and not config.scale_decoder_outputs:
+    if lm_head is None and not scales_decoder_outputs(config):
         # T5 v1.1 / ByT5 configs (tie_word_embeddings false) need their own output layer.
         raise ModelError("missing keys: lm_head.weight", source)
 
@@ -198,6 +198,15 @@ def build_model(config, state, dtype=None, source="model"):
     else:
         model.lm_head.weight = model.shared.weight
     return model
+
+
+def scales_decoder_outputs(config):
+    """Original T5 (tied output layer) rescales the decoder output; T5 v1.1 and ByT5 do not.
+
+    transformers 5 keeps this in `scale_decoder_outputs`; earlier versions read it
+    from `tie_word_embeddings`.
+    """
+    return getattr(config, "scale_decoder_outputs", config.tie_word_embeddings)
 
 
 def untie_lm_head(model, weight):
