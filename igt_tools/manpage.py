@@ -56,7 +56,7 @@ def render(command):
     parts = [
         f'.TH {name.upper()} 1 "" "igt-tools {__version__}" "igt-tools manual"',
         ".SH NAME",
-        _roff(f"{name} \\- {summary}"),
+        f"{_roff(name)} \\- {_roff(summary)}",
         ".SH SYNOPSIS",
         f".B {name}\n{_roff(usage)}",
         ".SH DESCRIPTION",
@@ -64,6 +64,8 @@ def render(command):
         ".SH OPTIONS",
     ]
     for param in command.get_params(ctx):
+        if not isinstance(param, click.Option):
+            continue
         record = param.get_help_record(ctx)
         if record is None:
             continue
