@@ -45,6 +45,8 @@ class TrainingState:
     batch: int = 0  # this process's next batch within the epoch
     examples: int = 0  # training examples seen, over all processes
     tokens: int = 0  # label tokens seen, over all processes
+    padded_tokens: int = 0  # batch sizes once padded (inputs + labels), over all processes
+    real_tokens: int = 0  # of which not padding
     best_loss: float = None
     best_step: int = None
     best_languages: dict = None  # dev figures per language at the best step

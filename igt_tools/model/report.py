@@ -44,9 +44,14 @@ class Reporter:
         if not self.enabled:
             return
         if self._progress is not None:
-            self._progress.console.print(f"{self.prog}: {message}", markup=False, highlight=False)
+            self._progress.console.print(f"{self.prog}: {message}", markup=False, highlight=False, soft_wrap=True)
         else:
             print(f"{self.prog}: {message}", file=sys.stderr, flush=True)
+
+    def set_total(self, total_steps):
+        self.total_steps = total_steps
+        if self._progress is not None:
+            self._progress.update(self._task, total=total_steps)
 
     def step(self, step, loss, lr, examples_per_s):
         if self._progress is not None:
@@ -66,6 +71,8 @@ class Reporter:
             parts.append(f"dev loss {record['dev_loss']:.4f} (ppl {record['dev_perplexity']:.3f})")
         parts.append(f"lr {record['lr']:.2e}")
         parts.append(f"{record['examples_per_s']:,.1f} ex/s")
+        if record.get("padding") is not None:
+            parts.append(f"padding {record['padding']:.1%}")
         if record.get("eta_s") is not None:
             parts.append(f"ETA {_duration(record['eta_s'])}")
         self.say(", ".join(parts))

@@ -158,7 +158,7 @@ def _train(options, train_examples, dev_examples, device, dist):
     steps_per_epoch = math.ceil(len(batching.shard(first_plan, 0, dist.world_size)) / options.accumulate)
     total_steps = options.max_steps or steps_per_epoch * options.epochs
     warmup_steps = max(1, math.ceil(options.warmup * total_steps)) if options.warmup > 0 else 0
-    reporter.total_steps = total_steps
+    reporter.set_total(total_steps)
     _describe(reporter, options, train_examples, train_set, dev_set, lengths, first_plan, steps_per_epoch,
               total_steps, dist)
 
@@ -211,6 +211,8 @@ def _train(options, train_examples, dev_examples, device, dist):
             state.batch = chunk.stop
             state.examples += sum(len(b) for b in everyone)
             state.tokens += step_tokens
+            state.padded_tokens += sum(batching.padded_size(lengths, b) for b in everyone)
+            state.real_tokens += sum(sum(lengths[i]) for b in everyone for i in b)
             reporter.step(state.step, loss, optimizer.param_groups[0]["lr"], clock.examples_per_s())
             if options.max_steps and state.step >= options.max_steps:
                 stop_reason = f"reached --max-steps {options.max_steps}"
@@ -395,7 +397,9 @@ def _evaluate(model, dev_set, options, state, device, dist, autocast, total_step
     """The log record of an evaluation: training loss since the last one, dev loss per language."""
     import torch
 
-    record = {"step": state.step, "examples": state.examples, "tokens": state.tokens, "train_loss": None}
+    record = {"step": state.step, "examples": state.examples, "tokens": state.tokens,
+              "padding": round(1 - state.real_tokens / state.padded_tokens, 4) if state.padded_tokens else None,
+              "train_loss": None}
     sums = torch.tensor([state.loss_sum, float(state.loss_tokens)], dtype=torch.float64, device=device)
     dist.all_reduce_sum(sums)
     if sums[1] > 0:
