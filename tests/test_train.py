@@ -117,6 +117,17 @@ def test_truncation_keeps_the_end_of_sequence():
     assert e.truncated and e.glottocode == "und" and e.label_ids[-1] == 1
 
 
+def test_learning_rate_warms_up_then_decays_to_the_floor():
+    from igt_tools.model.optim import lr_factor
+
+    steps = 100
+    factors = [lr_factor((n + 1) / steps, warmup=0.1, floor=0.2) for n in range(steps)]
+    assert factors[:10] == pytest.approx([(n + 1) / 10 for n in range(10)])
+    assert all(a >= b for a, b in zip(factors[9:], factors[10:]))  # then only down
+    assert factors[-1] == pytest.approx(0.2)
+    assert lr_factor(3.0, warmup=0.1, floor=0.2) == pytest.approx(0.2)  # past the end: the floor
+
+
 # -- learning and output -------------------------------------------------------
 
 
@@ -299,6 +310,8 @@ def test_usage_errors(tmp_path):
     assert both.exit_code == 2 and "exactly one of --init" in both.output
     neither = CliRunner().invoke(command, ["--out", str(tmp_path)], input="")
     assert neither.exit_code == 2
+    timed = CliRunner().invoke(command, ["--init", "micro", "--schedule", "time", "--out", str(tmp_path)], input="")
+    assert timed.exit_code == 2 and "--schedule time needs --max-minutes" in timed.output
     early = CliRunner().invoke(command, ["--init", "micro", "--early-stopping", "2", "--out", str(tmp_path)],
                                input=json.dumps(toy_examples(1)[0]) + "\n")
     assert early.exit_code == 2 and "--early-stopping needs --dev" in early.output

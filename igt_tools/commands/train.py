@@ -33,6 +33,10 @@ the same command under `torchrun --nproc-per-node N`.
 Defaults depend on the start: from a pretrained --model the paper's (lr
 5e-5, clip 20, 32768 tokens a batch, 15 epochs); from --init tiny lr 1e-3,
 clip 1, 8192 tokens; from small or base lr 5e-4, clip 1, 32768 tokens.
+
+Exit status: 0 done; 1 bad data (one line naming file and line); 2 usage
+(conflicting options, DIR holding another run); 130 interrupted (rerun with
+--resume to continue).
 """
 
 
@@ -59,6 +63,12 @@ def _group(title):
               help=_group("optimisation") + "Cosine decay ends at this share of the peak (the paper: 1e-5/5e-5).")
 @click.option("--warmup", type=float, default=0.03, show_default=True,
               help=_group("optimisation") + "Share of the steps spent on linear warm-up.")
+@click.option("--schedule", type=click.Choice(["steps", "time"]), default="steps", show_default=True,
+              help=_group("optimisation") + "What warm-up and decay are spread over: the steps, or (time, with "
+              "--max-minutes) the time budget too, whichever ends first, so the rate reaches its floor when time "
+              "runs out; such runs are not bitwise reproducible.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help=_group("optimisation") + "Seed: the same seed, data and machine give the same weights.")
 @click.option("--weight-decay", type=float, default=0.01, show_default=True, help=_group("optimisation") + "Weight decay.")
 @click.option("--clip", type=float, help=_group("optimisation") + "Gradient norm clip; 0 for none (default: see above).")
 @click.option("--batch-tokens", type=int, metavar="N",
@@ -78,8 +88,6 @@ def _group(title):
               help=_group("length") + "Stop after N evaluations without a better dev loss (needs --dev).")
 @click.option("--eval-every", type=int, metavar="STEPS",
               help=_group("length") + "Evaluate and checkpoint every STEPS steps (default: each epoch).")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help=_group("length") + "Seed: the same seed, data and machine give the same weights.")
 @click.option("--resume", is_flag=True, help=_group("checkpoints") + "Continue the run in DIR from its last checkpoint.")
 @click.option("--keep-checkpoints", is_flag=True,
               help=_group("checkpoints") + "Keep the last and best checkpoints in DIR when training ends.")

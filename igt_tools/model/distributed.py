@@ -32,14 +32,14 @@ class Dist:
             dist.all_reduce(tensor, op=dist.ReduceOp.SUM)
         return tensor
 
-    def any(self, flag, device):
-        """True on every process if it is true on any (e.g. the time budget ran out on rank 0)."""
+    def main_value(self, value, device):
+        """Rank 0's `value` (a number) on every process, e.g. its clock."""
         if not self.enabled:
-            return flag
+            return value
         import torch
 
-        value = torch.tensor([1.0 if flag else 0.0], device=device)
-        return bool(self.all_reduce_sum(value).item() > 0)
+        mine = torch.tensor([value if self.is_main else 0.0], dtype=torch.float64, device=device)
+        return float(self.all_reduce_sum(mine).item())
 
     def barrier(self):
         if self.enabled:

@@ -28,13 +28,17 @@ def build_optimizer(name, model, lr, weight_decay):
     raise ValueError(f"unknown optimizer {name!r} (choose from {', '.join(OPTIMIZERS)})")
 
 
-def lr_factor(step, total_steps, warmup_steps, floor):
-    """Multiplier of the peak learning rate for optimiser step `step` (counted from 0)."""
-    if step < warmup_steps:
-        return (step + 1) / warmup_steps
-    span = max(1, total_steps - warmup_steps)
-    progress = min(1.0, (step - warmup_steps) / span)
-    return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress))
+def lr_factor(progress, warmup, floor):
+    """Multiplier of the peak learning rate once `progress` (0..1) of the run is done.
+
+    Step n of N (from 0) is at progress (n + 1) / N, so the first step learns
+    and the last one is at the floor. `warmup`: share of the run warming up.
+    """
+    progress = min(1.0, progress)
+    if progress < warmup:
+        return progress / warmup
+    decay = (progress - warmup) / (1 - warmup)
+    return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * decay))
 
 
 def set_lr(optimizer, lr):

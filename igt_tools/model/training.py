@@ -38,6 +38,7 @@ class TrainOptions:
     lr: float = None
     min_lr_ratio: float = 0.2
     warmup: float = 0.03
+    schedule: str = "steps"  # or "time": warm-up and decay spread over --max-minutes
     weight_decay: float = 0.01
     clip: float = None
     dropout: float = None
@@ -72,7 +73,7 @@ DEFAULTS = {
 }
 
 # Options that change what a resumed run computes; a difference is reported.
-SHAPING = ("init", "model", "optimizer", "lr", "min_lr_ratio", "warmup", "weight_decay", "clip", "dropout",
+SHAPING = ("init", "model", "optimizer", "lr", "min_lr_ratio", "warmup", "schedule", "weight_decay", "clip", "dropout",
            "batch_tokens", "accumulate", "epochs", "max_steps", "seed", "max_input_tokens", "max_label_tokens")
 
 
@@ -96,6 +97,8 @@ def resolve(options):
         (options.max_minutes is None or options.max_minutes > 0, "--max-minutes must be positive"),
         (options.eval_every is None or options.eval_every >= 1, "--eval-every must be at least 1"),
         (options.max_input_tokens >= 2 and options.max_label_tokens >= 2, "token limits must be at least 2"),
+        (options.schedule in ("steps", "time"), "--schedule must be steps or time"),
+        (options.schedule == "steps" or options.max_minutes, "--schedule time needs --max-minutes"),
         (options.threads is None or options.threads >= 1, "--threads must be at least 1"),
         (options.optimizer in optim.OPTIMIZERS, f"--optimizer must be one of {', '.join(optim.OPTIMIZERS)}"),
     ]
@@ -157,7 +160,6 @@ def _train(options, train_examples, dev_examples, device, dist):
         raise UsageError(f"only {len(first_plan)} batches for {dist.world_size} processes: lower --batch-tokens")
     steps_per_epoch = math.ceil(len(batching.shard(first_plan, 0, dist.world_size)) / options.accumulate)
     total_steps = options.max_steps or steps_per_epoch * options.epochs
-    warmup_steps = max(1, math.ceil(options.warmup * total_steps)) if options.warmup > 0 else 0
     reporter.set_total(total_steps)
     _describe(reporter, options, train_examples, train_set, dev_set, lengths, first_plan, steps_per_epoch,
               total_steps, dist)
@@ -195,6 +197,7 @@ def _train(options, train_examples, dev_examples, device, dist):
 
     # Loop
     clock = _Clock(state)
+    elapsed = state.elapsed  # rank 0's clock, the same on every process
     stop_reason = None
     last_saved = state.step if resume_from else None
     while stop_reason is None:
@@ -205,8 +208,12 @@ def _train(options, train_examples, dev_examples, device, dist):
             chunk = range(state.batch, min(state.batch + options.accumulate, len(mine)))
             everyone = usable[chunk.start * dist.world_size : chunk.stop * dist.world_size]
             step_tokens = sum(lengths[i][1] for b in everyone for i in b)
-            loss = _step(net, model, optimizer, [mine[j] for j in chunk], train_set, step_tokens, options,
-                         state, total_steps, warmup_steps, device, dist, autocast)
+            progress = (state.step + 1) / total_steps
+            if options.schedule == "time":
+                progress = max(progress, elapsed / (options.max_minutes * 60))
+            optim.set_lr(optimizer, options.lr * optim.lr_factor(progress, options.warmup, options.min_lr_ratio))
+            loss = _step(net, model, optimizer, [mine[j] for j in chunk], train_set, step_tokens, options, state,
+                         device, dist, autocast)
             state.step += 1
             state.batch = chunk.stop
             state.examples += sum(len(b) for b in everyone)
@@ -214,9 +221,11 @@ def _train(options, train_examples, dev_examples, device, dist):
             state.padded_tokens += sum(batching.padded_size(lengths, b) for b in everyone)
             state.real_tokens += sum(sum(lengths[i]) for b in everyone for i in b)
             reporter.step(state.step, loss, optimizer.param_groups[0]["lr"], clock.examples_per_s())
+            if options.max_minutes:
+                elapsed = dist.main_value(clock.elapsed(), device)
             if options.max_steps and state.step >= options.max_steps:
                 stop_reason = f"reached --max-steps {options.max_steps}"
-            elif dist.any(clock.out_of_time(options.max_minutes), device):
+            elif options.max_minutes and elapsed >= options.max_minutes * 60:
                 stop_reason = f"reached --max-minutes {options.max_minutes:g}"
             if stop_reason or (options.eval_every and state.step % options.eval_every == 0):
                 last_saved = state.step
@@ -349,15 +358,12 @@ def _recorded_options(options):
 # -- one step, one evaluation --------------------------------------------------
 
 
-def _step(net, model, optimizer, batches, train_set, step_tokens, options, state, total_steps, warmup_steps,
-          device, dist, autocast):
+def _step(net, model, optimizer, batches, train_set, step_tokens, options, state, device, dist, autocast):
     """One optimiser step over this process's batches; returns the step's mean loss per token here."""
     import torch
 
     # Dropout draws from (seed, step, rank): a resumed run repeats them exactly.
     torch.manual_seed(options.seed * 1_000_003 + state.step * 1009 + dist.rank)
-    lr = options.lr * optim.lr_factor(state.step, total_steps, warmup_steps, options.min_lr_ratio)
-    optim.set_lr(optimizer, lr)
     loss_here, tokens_here = 0.0, 0
     for j, batch in enumerate(batches):
         tensors = {k: v.to(device) for k, v in batching.collate([train_set[i] for i in batch]).items()}
@@ -502,6 +508,4 @@ class _Clock:
         seconds = time.monotonic() - self.started
         return (self.state.examples - self.examples_at_start) / seconds if seconds > 0 else 0.0
 
-    def out_of_time(self, max_minutes):
-        return max_minutes is not None and self.elapsed() >= max_minutes * 60
 
