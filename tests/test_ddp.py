@@ -34,6 +34,10 @@ def test_two_gloo_processes_match_one_process_with_accumulation(tmp_path):
     common = [*FAST, "--dropout", "0", "--max-steps", "4", "--eval-every", "1", "--dev", str(dev), str(train)]
 
     ddp_out = tmp_path / "ddp"
+    stdin = CliRunner().invoke(command, [*FAST, "--out", str(ddp_out)], input=train.read_text(),
+                               env={"WORLD_SIZE": "2", "RANK": "0"})
+    assert stdin.exit_code == 2 and "name the training FILEs" in stdin.output
+
     launcher = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", "2", "--nnodes", "1",
                 "--master-addr", "127.0.0.1", "--master-port", str(free_port())]
     result = subprocess.run([*launcher, "-m", "igt_tools.commands.train", *common, "--out", str(ddp_out)],

@@ -4,6 +4,8 @@ Only parses options and reads the examples; the work is in
 igt_tools.model.training (imported inside the command, so `--help` stays fast).
 """
 
+import os
+
 import click
 
 from ..cli import entry_point, igt_command, inputs_argument, skip_bad_options
@@ -28,7 +30,8 @@ dev loss and perplexity per language, data digest), ready for igt-gloss.
 Checkpoints are written atomically into DIR; --resume continues a run that
 was killed, from its last checkpoint, exactly as if it had not stopped. A
 line per evaluation goes to DIR/log.jsonl. For several GPUs or processes run
-the same command under `torchrun --nproc-per-node N`.
+the same command under `torchrun --nproc-per-node N` (naming the FILEs:
+every process reads them).
 
 Defaults depend on the start: from a pretrained --model the paper's (lr
 5e-5, clip 20, 32768 tokens a batch, 15 epochs); from --init tiny lr 1e-3,
@@ -112,6 +115,8 @@ def command(inputs, out, dev, init, model_name, skip_bad, bad_out, **settings):
 
     try:
         options = resolve(TrainOptions(out=out, init=init, model=model_name, **settings))
+        if int(os.environ.get("WORLD_SIZE", "1")) > 1 and (not inputs or "-" in inputs):
+            raise UsageError("under torchrun every process reads the data: name the training FILEs, not stdin")
         bad = bad_records("igt-train", skip_bad, bad_out)
         try:
             train_examples = examples.read(inputs, bad)
