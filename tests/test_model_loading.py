@@ -112,8 +112,10 @@ def test_presets_are_deterministic_and_have_byt5_shapes():
     assert all(torch.equal(a, b) for a, b in zip(first.parameters(), again.parameters()))
     assert not torch.equal(first.shared.weight, other.shared.weight)
     base = presets.config_for("base")
-    assert (base.d_model, base.d_ff, base.num_layers, base.num_decoder_layers, base.num_heads) == (1536, 3968, 18, 6, 12)
-    assert base.vocab_size == 384 and base.feed_forward_proj == "gated-gelu" and not loading.scales_decoder_outputs(base)
+    shape = (base.d_model, base.d_ff, base.num_layers, base.num_decoder_layers, base.num_heads, base.d_kv)
+    assert shape == (1536, 3968, 18, 6, 12, 64)
+    assert base.vocab_size == 384 and base.feed_forward_proj == "gated-gelu"
+    assert not loading.scales_decoder_outputs(base)
     with pytest.raises(ValueError, match="unknown preset"):
         presets.config_for("huge")
 

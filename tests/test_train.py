@@ -41,7 +41,8 @@ def write_jsonl(path, records):
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     folder = tmp_path_factory.mktemp("toy")
-    return write_jsonl(folder / "train.jsonl", toy_examples(120)), write_jsonl(folder / "dev.jsonl", toy_examples(24, seed=9))
+    train = write_jsonl(folder / "train.jsonl", toy_examples(120))
+    return train, write_jsonl(folder / "dev.jsonl", toy_examples(24, seed=9))
 
 
 def run(args, stdin_path):

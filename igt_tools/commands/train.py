@@ -58,7 +58,8 @@ def _group(title):
               help=_group("model") + "Train from scratch with this preset shape (micro: for smoke tests only).")
 @click.option("--model", "model_name", metavar="NAME_OR_PATH",
               help=_group("model") + "Continue training this model folder or hub id (its code is never run).")
-@click.option("--dropout", type=click.FloatRange(0, 1), help=_group("model") + "Dropout rate (default: the model's, 0.1).")
+@click.option("--dropout", type=click.FloatRange(0, 1),
+              help=_group("model") + "Dropout rate (default: the model's, 0.1).")
 @click.option("--optimizer", type=click.Choice(["adamw", "adafactor"]), default="adamw", show_default=True,
               help=_group("optimisation") + "Optimiser.")
 @click.option("--lr", type=float, help=_group("optimisation") + "Peak learning rate (default: see above).")
@@ -72,8 +73,10 @@ def _group(title):
               "runs out; such runs are not bitwise reproducible.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help=_group("optimisation") + "Seed: the same seed, data and machine give the same weights.")
-@click.option("--weight-decay", type=float, default=0.01, show_default=True, help=_group("optimisation") + "Weight decay.")
-@click.option("--clip", type=float, help=_group("optimisation") + "Gradient norm clip; 0 for none (default: see above).")
+@click.option("--weight-decay", type=float, default=0.01, show_default=True,
+              help=_group("optimisation") + "Weight decay.")
+@click.option("--clip", type=float,
+              help=_group("optimisation") + "Gradient norm clip; 0 for none (default: see above).")
 @click.option("--batch-tokens", type=int, metavar="N",
               help=_group("batches") + "Padded tokens (inputs + labels) per batch and process (default: see above).")
 @click.option("--accumulate", type=int, default=1, show_default=True, metavar="N",
@@ -91,14 +94,16 @@ def _group(title):
               help=_group("length") + "Stop after N evaluations without a better dev loss (needs --dev).")
 @click.option("--eval-every", type=int, metavar="STEPS",
               help=_group("length") + "Evaluate and checkpoint every STEPS steps (default: each epoch).")
-@click.option("--resume", is_flag=True, help=_group("checkpoints") + "Continue the run in DIR from its last checkpoint.")
+@click.option("--resume", is_flag=True,
+              help=_group("checkpoints") + "Continue the run in DIR from its last checkpoint.")
 @click.option("--keep-checkpoints", is_flag=True,
               help=_group("checkpoints") + "Keep the last and best checkpoints in DIR when training ends.")
 @click.option("--device", default="auto", show_default=True, metavar="auto|cpu|cuda",
               help=_group("hardware") + "Where to train.")
 @click.option("--threads", type=click.IntRange(1), metavar="N",
               help=_group("hardware") + "CPU threads (default: torch's; on a busy machine fewer can be faster).")
-@click.option("--bf16/--no-bf16", default=None, help=_group("hardware") + "bf16 autocast (default: on a GPU that has it).")
+@click.option("--bf16/--no-bf16", default=None,
+              help=_group("hardware") + "bf16 autocast (default: on a GPU that has it).")
 @click.option("--task", type=click.Choice(TASKS),
               help=_group("metadata") + "Task format igt-format used, recorded for igt-gloss (default: read from "
               "the examples' task fields; say segment-only, which makes the same examples as multitask).")

@@ -15,20 +15,23 @@ from ..io import iter_jsonl
 
 
 def validate(record, location):
+    def error(message):
+        return RecordError(message, location.source, location.line)
+
     for name in ("input", "label"):
         value = record.get(name)
         if value is None:
             why = "missing" if name not in record else "null"
             hint = " (training needs labelled examples: igt-format --split train on records with glosses)"
-            raise RecordError(f'field "{name}" is {why}' + (hint if name == "label" else ""), location.source, location.line)
+            raise error(f'field "{name}" is {why}' + (hint if name == "label" else ""))
         if not isinstance(value, str):
-            raise RecordError(f'field "{name}" must be a string, got {type(value).__name__}', location.source, location.line)
+            raise error(f'field "{name}" must be a string, got {type(value).__name__}')
         if not value.strip():
-            raise RecordError(f'field "{name}" is empty', location.source, location.line)
+            raise error(f'field "{name}" is empty')
     for name in ("glottocode", "task"):
         value = record.get(name)
         if value is not None and not isinstance(value, str):
-            raise RecordError(f'field "{name}" must be a string or null, got {type(value).__name__}', location.source, location.line)
+            raise error(f'field "{name}" must be a string or null, got {type(value).__name__}')
 
 
 def read(paths, bad=None):

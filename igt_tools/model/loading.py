@@ -137,7 +137,8 @@ def _read_weight_file(path):
         # weights_only: tensors and plain containers only; pickled code is refused.
         return torch.load(str(path), map_location="cpu", weights_only=True)
     except Exception as err:
-        raise ModelError(f"cannot read weights from {path.name}: {type(err).__name__}: {err}", str(path.parent)) from None
+        problem = f"cannot read weights from {path.name}: {type(err).__name__}: {err}"
+        raise ModelError(problem, str(path.parent)) from None
 
 
 def build_model(config, state, dtype=None, source="model"):

@@ -107,7 +107,8 @@ class ModelMetadata:
             data[f.name] = getattr(self, f.name)
         data["dev_perplexity"] = self.dev_perplexity
         data["dev_languages"] = {
-            code: {**asdict(score), "perplexity": score.perplexity} for code, score in sorted(self.dev_languages.items())
+            code: {**asdict(score), "perplexity": score.perplexity}
+            for code, score in sorted(self.dev_languages.items())
         }
         data.update(self.extra)
         return data

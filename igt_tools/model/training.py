@@ -480,7 +480,8 @@ def _metadata(options, state, train_examples, init_name, clock):
         languages=examples_mod.languages(train_examples),
         dev_loss=state.best_loss,
         dev_languages={
-            code: LanguageScore(s["examples"], s["tokens"], s["loss"]) for code, s in (state.best_languages or {}).items()
+            code: LanguageScore(s["examples"], s["tokens"], s["loss"])
+            for code, s in (state.best_languages or {}).items()
         },
         data_digest=state.data_digest,
         version=__version__,
