@@ -132,6 +132,18 @@ def test_decoder_equals_generate_alone_batched_or_not(loaded, beams):
     assert MAX_NEW in lengths and min(lengths) < MAX_NEW
 
 
+@pytest.mark.parametrize("beams", [1, 2])
+def test_long_outputs_grow_the_cache_and_still_equal_generate(loaded, beams):
+    """Past 64 tokens the self-attention cache buffers grow (and move, for beams): same outputs."""
+    model, tokenizer = loaded
+    inputs = [tokenizer(t).input_ids for t in _texts(6, seed=17)]
+    hypotheses = Decoder(model, DecodeSettings(beams=beams, max_new_tokens=150)).decode(inputs)
+    assert max(h.length for h in hypotheses) > 130
+    for ids, hypothesis in zip(inputs, hypotheses):
+        out = model.generate(input_ids=torch.tensor([ids]), num_beams=beams, do_sample=False, max_new_tokens=150)
+        assert _with_end(hypothesis) == out[0, 1:].tolist()
+
+
 def test_beam_search_differs_from_greedy_here(loaded):
     """Guards the test model: beam search must have something to do."""
     model, tokenizer = loaded

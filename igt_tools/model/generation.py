@@ -180,7 +180,12 @@ class Decoder:
         from transformers.cache_utils import DynamicCache, EncoderDecoderCache
 
         config = self.model.config
-        return EncoderDecoderCache(DynamicCache(config=config), DynamicCache(config=config))
+        self_attention = DynamicCache(config=config)
+        layers = getattr(self_attention, "layers", None)
+        growing = _growing_layer_class()
+        if growing is not None and isinstance(layers, list) and layers and all(type(x).__name__ == "DynamicLayer" for x in layers):
+            self_attention.layers = [growing() for _ in layers]
+        return EncoderDecoderCache(self_attention, DynamicCache(config=config))
 
     def _step(self, tokens, hidden, mask, cache):
         """Float32 logits of the next token for each row, given each row's last token."""
@@ -330,7 +335,7 @@ class Decoder:
                 finished_scores, finished_sums = finished_scores[kept], finished_sums[kept]
                 finished_lengths, finished_seqs = finished_lengths[kept], finished_seqs[kept]
                 alive = [alive[position] for position in keep]
-            else:
+            elif not torch.equal(rows, torch.arange(rows.shape[0], device=device)):
                 # A sentence's beams share their cross-attention cache: only the self-attention one moves.
                 cache.self_attention_cache.reorder_cache(rows)
             tokens = running_seqs[:, :, -1].reshape(-1)
@@ -351,6 +356,78 @@ class Decoder:
     def _best(self, seqs, sums, lengths):
         length = int(lengths[0])
         return self._hypothesis(seqs[0, :length].tolist(), float(sums[0]))
+
+
+_GROWING = []
+
+
+def _growing_layer_class():
+    """A self-attention cache layer that writes in place into buffers that double when full.
+
+    transformers' DynamicLayer concatenates at every step, copying the whole
+    cache each time; on a CPU that copying costs as much as a good part of the
+    model's own work on long outputs. None if this transformers has no
+    DynamicLayer to build on (then the plain cache is used).
+    """
+    if _GROWING:
+        return _GROWING[0]
+    try:
+        from transformers.cache_utils import DynamicLayer
+    except ImportError:
+        _GROWING.append(None)
+        return None
+
+    class GrowingLayer(DynamicLayer):
+        def lazy_initialization(self, key_states, value_states):
+            super().lazy_initialization(key_states, value_states)
+            self._key_buffer = self._value_buffer = None
+            self._length = 0
+
+        def update(self, key_states, value_states, *args, **kwargs):
+            if not self.is_initialized:
+                self.lazy_initialization(key_states, value_states)
+            end = self._length + key_states.shape[-2]
+            if self._key_buffer is None or end > self._key_buffer.shape[-2]:
+                self._key_buffer = self._grown(self._key_buffer, key_states, end)
+                self._value_buffer = self._grown(self._value_buffer, value_states, end)
+            self._key_buffer[:, :, self._length : end] = key_states
+            self._value_buffer[:, :, self._length : end] = value_states
+            self._length = end
+            self._expose()
+            return self.keys, self.values
+
+        def _grown(self, buffer, states, end):
+            shape = (states.shape[0], states.shape[1], max(64, 2 * end), states.shape[3])
+            grown = states.new_empty(shape)
+            if buffer is not None and self._length:
+                grown[:, :, : self._length] = buffer[:, :, : self._length]
+            return grown
+
+        def _expose(self):
+            self.keys = self._key_buffer[:, :, : self._length]
+            self.values = self._value_buffer[:, :, : self._length]
+
+        def get_seq_length(self):
+            return self._length if self.is_initialized else 0
+
+        def reorder_cache(self, beam_idx):
+            if self.get_seq_length():
+                index = beam_idx.to(self._key_buffer.device)
+                self._key_buffer = self._key_buffer.index_select(0, index)
+                self._value_buffer = self._value_buffer.index_select(0, index)
+                self._expose()
+
+        def batch_select_indices(self, indices):
+            self.reorder_cache(indices)
+
+        def crop(self, tokens_to_remove):
+            raise NotImplementedError("not used in decoding")
+
+        def batch_repeat_interleave(self, repeats):
+            raise NotImplementedError("not used in decoding")
+
+    _GROWING.append(GrowingLayer)
+    return GrowingLayer
 
 
 def _gather_beams(tensor, index):
