@@ -352,6 +352,38 @@ def test_gloss_only_model_folder_is_honoured(model_dir, tmp_path, loaded):
     assert all(isinstance(r["segmentation"], str) for r in override)
 
 
+def test_identical_inputs_are_decoded_once(model_dir, monkeypatch):
+    from igt_tools.model import generation
+
+    sizes = []
+    original = generation.Decoder.decode
+
+    def counting(self, inputs, on_batch=None):
+        sizes.append(len(inputs))
+        return original(self, inputs, on_batch)
+
+    monkeypatch.setattr(generation.Decoder, "decode", counting)
+    record = _records(1)[0]
+    records = [dict(record, id=f"copy{i}") for i in range(4)] + _records(2, seed=99)
+    out = _out(_run(["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "-q"], records))
+    assert sizes == [3]
+    assert len({(r["segmentation"], r["glosses"]) for r in out[:4]}) == 1
+    assert [r["id"] for r in out] == [r["id"] for r in records]
+
+
+def test_progress_bar_on_a_terminal_leaves_the_data_alone(model_dir, monkeypatch):
+    from igt_tools.commands import gloss
+
+    records = _records(4)
+    args = ["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW)]
+    plain = _run(args, records)
+    monkeypatch.setattr(gloss, "stderr_is_terminal", lambda: True)
+    with_bar = _run(args, records)
+    assert with_bar.exit_code == 0, with_bar.stderr
+    assert with_bar.stdout == plain.stdout
+    assert "records done" in plain.stderr and "records done" not in with_bar.stderr
+
+
 def test_multitask_keeps_both_raw_outputs(model_dir):
     result = _run(["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "--task", "multitask", "--keep-raw",
                    "--confidence", "-q"], _records(3))

@@ -51,7 +51,8 @@ tokens of both outputs. These fields are replaced if the input had them.
 
 Decoding is beam search (--beams, 2 as published; 1 is greedy) up to
 --max-new-tokens, with the same results as transformers' `generate` on each
-input alone. For speed, --chunk-size records are read at a time, sorted by
+input alone (in float32; in bfloat16 or float16 the rounding depends on the
+batch, so a few outputs may differ, as between any two batchings). For speed, --chunk-size records are read at a time, sorted by
 length into batches under --batch-tokens (sentences x beams x longest
 input), and written back in input order; memory stays flat on inputs of any
 size. --shard I/N keeps records I, I+N, I+2N, ... (counting from 0), to
