@@ -7,7 +7,8 @@
 The naive loop is how the reference glosses: fixed batches of 64 records in
 input order, each padded to its longest input, `model.generate(num_beams=2,
 max_new_tokens=1024)` per batch, every row computing until the batch's
-longest output ends. igt-gloss runs its own code path (prompts, tokens,
+last beam search ends (with beam search's stopping rule, often long after
+the chosen output ended). igt-gloss runs its own code path (prompts, tokens,
 length-sorted token-budget batches, the decoder that drops finished
 sentences, parsing) with its default settings. Both use the same model, the
 same beams, the same inputs; the script checks that every raw output is
@@ -21,7 +22,12 @@ Model: --model DIR, or else a model of the --init preset (tiny) that this
 script trains with igt-train for --train-minutes on the same languages' training sets
 (interleaved examples, PolyGloss prompts), kept in --work and reused by the
 next run. An untrained model writes garbage up to the length limit, which
-says nothing about length sorting: train at least a little.
+says nothing about length sorting: train at least a little. On a busy 2-core
+CPU a few minutes of igt-train are only a few dozen steps; a model trained on
+a GPU (e.g. `igt-train --init tiny --batch-tokens 32768 --lr 2e-3 --epochs 15`
+on the usp+nyb interleaved training examples, 2.5 minutes) is a better
+--model. The CPU figures print wall and process CPU time; the CPU-time
+ratio is the fair one when other work shares the machine.
 """
 
 import argparse
