@@ -34,7 +34,7 @@ the same command under `torchrun --nproc-per-node N` (naming the FILEs:
 every process reads them).
 
 Defaults depend on the start: from a pretrained --model the paper's (lr
-5e-5, clip 20, 32768 tokens a batch, 15 epochs); from --init tiny lr 1e-3,
+5e-5, clip 20, 32768 tokens a batch, 15 epochs); from --init tiny lr 5e-4,
 clip 1, 8192 tokens; from small or base lr 5e-4, clip 1, 32768 tokens.
 
 Exit status: 0 done; 1 bad data (one line naming file and line); 2 usage

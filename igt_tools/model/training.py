@@ -67,7 +67,8 @@ class TrainOptions:
 DEFAULTS = {
     "pretrained": dict(lr=5e-5, clip=20.0, batch_tokens=32768, epochs=15),
     "micro": dict(lr=1e-3, clip=1.0, batch_tokens=4096, epochs=15),
-    "tiny": dict(lr=1e-3, clip=1.0, batch_tokens=8192, epochs=15),
+    # tiny: 5e-4 measured better than 1e-3 (and 2e-3, 3e-3) on the demo language
+    "tiny": dict(lr=5e-4, clip=1.0, batch_tokens=8192, epochs=15),
     "small": dict(lr=5e-4, clip=1.0, batch_tokens=32768, epochs=15),
     "base": dict(lr=5e-4, clip=1.0, batch_tokens=32768, epochs=15),
 }
