@@ -49,7 +49,8 @@ def _paragraphs(help_text):
 
 def render(command):
     """The roff text of one command's man page."""
-    ctx = click.Context(command, info_name=command.name)
+    # The command's own context settings (its -h alias): as when it runs.
+    ctx = click.Context(command, info_name=command.name, **command.context_settings)
     name = command.name
     summary = command.get_short_help_str(limit=200).rstrip(".")
     usage = " ".join(command.collect_usage_pieces(ctx))
