@@ -294,7 +294,10 @@ class Cleaner:
             "metalanguage": self.options.metalanguage,
             "source": self.options.source or (None if path in STDIN_NAMES else Path(path).name),
         }
+        bad_before = self.bad.count if self.bad is not None else 0
         for number, (location, record) in enumerate(read_input(path, fmt, self.bad, self.options.markers), 1):
+            # Records skipped as bad keep their place, so ids do not move when the file is fixed.
+            number += (self.bad.count - bad_before) if self.bad is not None else 0
             if self.options.id_prefix:
                 self._shared_number += 1
                 number = self._shared_number

@@ -461,3 +461,16 @@ def test_real_odin_uses_the_map_beside_it(data_dir):
     assert by_file["aer-are.txt"] == {None}  # two languages in one file: no guess
     flagged = [r for r in output_records(result) if r.get("issues")]
     assert flagged and all(i.startswith("misaligned: ") for r in flagged for i in r["issues"])
+
+
+def test_ids_keep_their_place_when_a_bad_record_is_skipped(tmp_path):
+    from click.testing import CliRunner
+
+    from igt_tools.commands.clean import command
+
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"transcription": "a"}\n{bad json\n{"transcription": "c"}\n', encoding="utf-8")
+    result = CliRunner().invoke(command, ["--quiet", "--skip-bad", str(path)])
+    assert result.exit_code == 0, result.output
+    ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
+    assert ids == ["s-1", "s-3"]

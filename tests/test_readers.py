@@ -303,6 +303,19 @@ def test_flextext_streams(tmp_path):
         list(reader)  # the truncated document still ends in an error, with its line
 
 
+
+def test_flextext_glosses_of_several_words_stay_one_token(tmp_path):
+    """'come out' under one morpheme must not split the gloss line into extra words."""
+    morph = "<morph><item type='txt' lang='x'>{}</item><item type='gls' lang='en'>{}</item></morph>"
+    word = "<word><item type='txt' lang='x'>{}</item><morphemes>{}</morphemes></word>"
+    words = word.format("kamwali", morph.format("ka-", "3SG") + morph.format("mwali", "come out"))
+    words += "<word><item type='txt' lang='x'>eko</item><item type='gls' lang='en'>the tree</item></word>"
+    path = tmp_path / "multi.flextext"
+    path.write_text("<document><interlinear-text><paragraphs><paragraph><phrases><phrase><words>" + words
+                    + "</words></phrase></phrases></paragraph></paragraphs></interlinear-text></document>", encoding="utf-8")
+    (record,) = records(read_flextext, path)
+    assert record["glosses"] == "3SG-come.out the.tree"
+
 # --- real data ------------------------------------------------------------------
 
 

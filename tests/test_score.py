@@ -312,3 +312,21 @@ def test_rich_table_when_stderr_is_a_terminal(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "uspa1245" in err and "MER" in err and "seg F1" in err
     assert "─" in err or "━" in err  # drawn by rich, not the plain table
+
+
+def test_a_record_igt_gloss_could_not_gloss_scores_as_empty(tmp_path):
+    """igt-gloss | igt-score must not die on one record that got an `error` instead of glosses."""
+    import json as _json
+    import subprocess as _subprocess
+    import sys as _sys
+    from pathlib import Path as _Path
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(_json.dumps({"id": "a", "glosses": "dog-PL"}) + "\n" + _json.dumps({"id": "b", "glosses": "cat"}) + "\n")
+    predictions = _json.dumps({"id": "a", "glosses": "dog-PL"}) + "\n" + _json.dumps({"id": "b", "error": "input too long"}) + "\n"
+    igt_score = _Path(_sys.executable).parent / "igt-score"
+    result = _subprocess.run([str(igt_score), "--quiet", str(gold)], input=predictions.encode(), capture_output=True)
+    assert result.returncode == 0, result.stderr.decode()
+    figures = _json.loads(result.stdout)["all"]
+    assert figures["counts"]["missing_predictions"] == 1
+    assert figures["glossing"]["morphemes"]["accuracy"]["macro"] == 0.5

@@ -22,7 +22,9 @@ HELP = """Score predicted glosses and segmentations against GOLD, per group and 
   igt-score --by source gold.jsonl predictions.jsonl | jq .all.glossing.morphemes.error_rate
 
 Both inputs are JSONL records, joined by `id`. Predictions need `id` and
-`glosses` (a string; "" is an empty prediction); gold records need `id` and
+`glosses` (a string; "" is an empty prediction), except records igt-gloss
+could not gloss (an `error` field, no glosses): they score as empty
+predictions and count as missing. Gold records need `id` and
 `glosses` with at least one token (else an error names the line). A
 prediction id that is not in GOLD, a repeated id, or a gold id without a
 prediction is an error listing them (but see --missing).
@@ -60,6 +62,14 @@ def _validate(record, location):
     if record.get("id") is None:
         raise RecordError('missing field "id" (needed to join predictions to gold)', location.source, location.line)
     require(record, location, "glosses")
+
+
+def _validate_prediction(record, location):
+    """As _validate, but a record igt-gloss could not gloss (an `error`, no glosses) is allowed."""
+    if record.get("error") is not None and record.get("glosses") is None:
+        check_types(record, location)
+        return
+    _validate(record, location)
 
 
 def _group_of(record, field, location):
@@ -160,7 +170,7 @@ def _score(gold_path, predictions_path, by, missing, sacrebleu):
         except EmptyGold as err:
             raise DataError(str(err), *_where(reference)) from None
 
-    for location, record in iter_jsonl([predictions_path], validate=_validate, allow_empty=True):
+    for location, record in iter_jsonl([predictions_path], validate=_validate_prediction, allow_empty=True):
         key = record["id"]
         reference = pending.pop(key, None)
         if reference is None:
@@ -171,8 +181,11 @@ def _score(gold_path, predictions_path, by, missing, sacrebleu):
             unknown.append((location, key))
             continue
         seen[key] = location.line
-        segmentation = record.get("segmentation")
-        add(reference, record["glosses"], segmentation)
+        if record.get("glosses") is None:
+            # igt-gloss could not gloss it (see its `error`): scored as an empty prediction.
+            add(reference, "", "" if reference.segmentation is not None else None, is_missing=True)
+            continue
+        add(reference, record["glosses"], record.get("segmentation"))
     if unknown or (pending and missing == "error"):
         raise _join_error(unknown, list(pending.items()) if missing == "error" else [], gold_path)
     for reference in pending.values():

@@ -210,7 +210,8 @@ def _analysis(words):
             pieces = [_first(m["items"], "gls")[0] for m in morphs]
             glossed = glossed or any(p is not None for p in pieces)
             seg, seps = glue_morphemes(forms)
-            pieces = [p if p is not None else UNKNOWN_GLOSS for p in pieces]
+            # A gloss of several words becomes one token joined with "." (Leipzig), as in toolbox.py.
+            pieces = [".".join(p.split()) if p is not None else UNKNOWN_GLOSS for p in pieces]
             if len(pieces) > 1:
                 pieces = [p.strip("".join(BOUNDARIES)) or UNKNOWN_GLOSS for p in pieces]
             gloss = pieces[0] + "".join(s + p for s, p in zip(seps, pieces[1:]))
@@ -218,7 +219,7 @@ def _analysis(words):
             seg = form
             gloss, _ = _first(word["items"], "gls")
             glossed = glossed or gloss is not None
-            gloss = gloss if gloss is not None else UNKNOWN_GLOSS
+            gloss = ".".join(gloss.split()) if gloss is not None else UNKNOWN_GLOSS
         seg_words.append(seg)
         gloss_words.append(gloss)
     return (" ".join(seg_words) if analysed else None), (" ".join(gloss_words) if glossed else None)
