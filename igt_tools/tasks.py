@@ -28,6 +28,7 @@ MissingTier; in the eval split its examples get a null label (inference).
 from . import interleaved
 from . import prompts as prompt_texts
 from .interleaved import Misaligned, Parse
+from .record import text as record_text
 
 TASKS = ("interleaved", "concatenated", "multitask", "gloss-only", "segment-only")
 PROMPT_SETS = ("polygloss", "glosslm", "compact")
@@ -91,12 +92,12 @@ def build_examples(record, task, split="eval", prompts="polygloss"):
     check_prompts(task, prompts)
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}; choose from {', '.join(SPLITS)}")
-    segmentation, glosses = _tier(record, "segmentation"), _tier(record, "glosses")
+    segmentation, glosses = record_text(record, "segmentation"), record_text(record, "glosses")
     if segmentation is not None and glosses is not None:
         interleaved.aligned_words(segmentation, glosses)  # raises Misaligned
     examples = []
     for name, is_main in subtasks(task, split, prompts):
-        missing = [tier for tier in NEEDED_TIERS[name] if _tier(record, tier) is None]
+        missing = [tier for tier in NEEDED_TIERS[name] if record_text(record, tier) is None]
         if missing and split == "train":
             if is_main:
                 raise MissingTier(f"no {' and no '.join(missing)} for the {name} label")
@@ -141,10 +142,6 @@ def _prompt(name, record, prompt_set):
         return prompt_texts.compact_prompt(kind, record, source)
     return prompt_texts.polygloss_prompt(kind, record, source)
 
-
-def _tier(record, field):
-    value = record.get(field)
-    return value if isinstance(value, str) and value.strip() else None
 
 
 def inference_inputs(record, task, prompts="polygloss"):
