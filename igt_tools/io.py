@@ -27,7 +27,8 @@ def source_name(path):
     return "<stdin>" if path in STDIN_NAMES else str(path)
 
 
-def _open_binary(path):
+def open_binary(path):
+    """(binary stream, owned): the file, or stdin for `-`; a one-line DataError if it cannot be opened."""
     if path in STDIN_NAMES:
         stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
         return stream, False
@@ -40,7 +41,7 @@ def _open_binary(path):
 def read_lines(path):
     """Yield (Location, text) for each line of one input, without the newline."""
     name = source_name(path)
-    stream, owned = _open_binary(path)
+    stream, owned = open_binary(path)
     try:
         for number, raw in enumerate(stream, start=1):
             try:

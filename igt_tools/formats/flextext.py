@@ -24,11 +24,10 @@ expat reports the line of each phrase, so every record and every XML error
 can name its file and line.
 """
 
-import sys
 from xml.parsers import expat
 
 from ..errors import DataError
-from ..io import Location, source_name
+from ..io import Location, open_binary, source_name
 from .toolbox import BOUNDARIES, glue_morphemes
 
 UNKNOWN_GLOSS = "[UNK]"
@@ -62,7 +61,7 @@ def read_flextext(path, bad=None):
     builder = _PhraseBuilder(name)
     parser = expat.ParserCreate()
     builder.attach(parser)
-    stream, owned = _open(path, name)
+    stream, owned = open_binary(path)
     try:
         while True:
             chunk = stream.read(CHUNK)
@@ -76,15 +75,6 @@ def read_flextext(path, bad=None):
     finally:
         if owned:
             stream.close()
-
-
-def _open(path, name):
-    if name == "<stdin>":
-        return (sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin), False
-    try:
-        return open(path, "rb"), True
-    except OSError as err:
-        raise DataError(f"cannot open: {err.strerror}", name) from None
 
 
 class _PhraseBuilder:
