@@ -17,6 +17,8 @@ a line saying where its counts differ.
 import unicodedata
 
 from .. import interleaved, tokens
+from ..prompts import collapse
+from ..record import text as record_text
 
 GAP = "  "
 # Zero-width: combining marks, enclosing marks, format characters (joiners, bidi marks).
@@ -94,14 +96,14 @@ def _flush(seg_line, gloss_line, has_seg, has_gloss):
 
 def write_aligned(record, width=0):
     """The record as interlinear text (no trailing newline)."""
-    transcription = _text(record, "transcription")
-    segmentation, glosses = _text(record, "segmentation"), _text(record, "glosses")
+    transcription = _field(record, "transcription")
+    segmentation, glosses = _field(record, "segmentation"), _field(record, "glosses")
     # Without a segmentation, the glosses stand under the transcription's words.
     top = segmentation or (transcription if glosses else None)
     head = [_label(record.get("id"))] + ([transcription] if top is not transcription else [])
     lines = [" ".join(part for part in head if part)]
     lines += interlinear_lines(columns(top, glosses), width)
-    translation = _text(record, "translation")
+    translation = _field(record, "translation")
     if translation:
         lines.append(f"‘{translation}’")
     if segmentation and glosses:
@@ -116,6 +118,7 @@ def _label(value):
     return f"({value})" if value not in (None, "") else ""
 
 
-def _text(record, field):
-    value = record.get(field)
-    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
+def _field(record, field):
+    """The field's text with whitespace collapsed, or None when missing or blank."""
+    value = record_text(record, field)
+    return collapse(value) if value is not None else None
