@@ -52,6 +52,18 @@ def inputs_argument(f):
     return click.argument("inputs", nargs=-1, type=click.Path(allow_dash=True, dir_okay=False), metavar="[FILE]...")(f)
 
 
+def toolbox_markers(ctx, param, value):
+    """Click callback of --markers: a Toolbox marker spec -> {tier: marker}, or None."""
+    if value is None:
+        return None
+    from .formats.toolbox import parse_markers
+
+    try:
+        return parse_markers(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+
+
 def skip_bad_options(f):
     f = click.option(
         "--bad-out",

@@ -3,7 +3,7 @@
 import click
 
 from .. import clean
-from ..cli import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options
+from ..cli import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options, toolbox_markers
 from ..io import JsonlWriter, stderr_is_terminal, warn
 
 PROG = "igt-clean"
@@ -69,21 +69,10 @@ one line naming file and line; --skip-bad reports bad records and goes on),
 """
 
 
-def _markers(ctx, param, value):
-    if value is None:
-        return None
-    from ..formats.toolbox import parse_markers
-
-    try:
-        return parse_markers(value)
-    except ValueError as err:
-        raise click.BadParameter(str(err)) from None
-
-
 @igt_command(PROG, help=HELP, short_help="Clean and audit IGT records (JSONL, SIGMORPHON, Toolbox, FLEx).")
 @inputs_argument
 @click.option("--from", "fmt", type=click.Choice(clean.FORMATS), default=None, help="Input format of every input (default: guessed per file; stdin: jsonl).")
-@click.option("--markers", callback=_markers, metavar="TX,MB,GE,FT", help="Toolbox markers of transcription, segmentation, glosses, translation (default tx,mb,ge,ft); or TIER=MARKER pairs, e.g. glosses=gl.")
+@click.option("--markers", callback=toolbox_markers, metavar="TX,MB,GE,FT", help="Toolbox markers of transcription, segmentation, glosses, translation (default tx,mb,ge,ft); or TIER=MARKER pairs, e.g. glosses=gl.")
 @click.option("--id-prefix", metavar="PREFIX", help="Prefix of the ids given to records without one (default: the file's name).")
 @click.option("--language", metavar="NAME", help="Language name for records without one.")
 @click.option("--glottocode", metavar="CODE", help="Glottocode for records without one (before the language map).")

@@ -6,7 +6,7 @@ import sys
 import click
 
 from .. import interleaved, tasks
-from ..cli import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options
+from ..cli import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options, toolbox_markers
 from ..io import JsonlWriter, iter_jsonl, warn
 from ..record import validator
 
@@ -86,7 +86,7 @@ naming file and line; --skip-bad goes on), 2 usage.
     show_default=True,
     help="With --to aligned: wrap the columns at this many screen columns (0: never).",
 )
-@click.option("--markers", default=None, help="With --to toolbox: tier markers, e.g. tx,mb,ge,ft (the default).")
+@click.option("--markers", default=None, callback=toolbox_markers, metavar="TX,MB,GE,FT", help="With --to toolbox: tier markers, e.g. tx,mb,ge,ft (the default).")
 @click.option("-q", "--quiet", is_flag=True, help="No warning line per reported record; the summary stays.")
 @skip_bad_options
 def command(inputs, task, prompt_set, split, writer, width, markers, quiet, skip_bad, bad_out):
@@ -98,7 +98,7 @@ def command(inputs, task, prompt_set, split, writer, width, markers, quiet, skip
     bad = bad_records(PROG, skip_bad, bad_out)
     try:
         if writer is not None:
-            write_records(inputs, writer, bad, width=width, markers=_markers(markers, ctx))
+            write_records(inputs, writer, bad, width=width, markers=markers)
         else:
             task, prompt_set, split = task or "interleaved", prompt_set or "polygloss", split or "eval"
             try:
@@ -108,17 +108,6 @@ def command(inputs, task, prompt_set, split, writer, width, markers, quiet, skip
             write_examples(inputs, task, prompt_set, split, bad, quiet)
     finally:
         bad.close()
-
-
-def _markers(spec, ctx):
-    if spec is None:
-        return None
-    from ..formats.toolbox import parse_markers
-
-    try:
-        return parse_markers(spec)
-    except ValueError as err:
-        ctx.fail(f"--markers: {err}")
 
 
 def write_examples(inputs, task, prompt_set, split, bad, quiet=False):
