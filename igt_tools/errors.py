@@ -1,8 +1,7 @@
 """Errors that commands turn into one-line messages and exit codes."""
 
-EXIT_OK = 0
+# Usage errors exit 2: click's own status.
 EXIT_DATA = 1
-EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 

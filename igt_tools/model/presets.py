@@ -32,10 +32,6 @@ PRESETS = {
 }
 
 
-def names():
-    return list(PRESETS)
-
-
 def config_for(name):
     """The transformers.T5Config of a preset."""
     from transformers import T5Config
