@@ -325,3 +325,34 @@ def test_help_does_not_import_torch():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ})
     assert result.returncode == 0, result.stderr
     assert "--batch-tokens" in result.stdout
+
+
+def test_eta_follows_the_time_budget_when_it_ends_first(monkeypatch):
+    from types import SimpleNamespace
+
+    from igt_tools.model import training
+
+    now = [1000.0]
+    monkeypatch.setattr(training.time, "monotonic", lambda: now[0])
+    state = SimpleNamespace(elapsed=0.0, examples=0, step=0)
+    clock = training._Clock(state)
+    assert clock.eta(100) is None  # no pace yet
+    assert clock.eta(100, max_minutes=1) == 60
+    now[0] += 30
+    state.step = 10  # 3 s a step: 90 steps take 270 s
+    assert clock.eta(100) == pytest.approx(270)
+    assert clock.eta(100, max_minutes=1) == pytest.approx(30)  # the budget ends first
+    assert clock.eta(100, max_minutes=10) == pytest.approx(270)
+    now[0] += 100
+    assert clock.eta(100, max_minutes=1) == 0
+
+
+def test_progress_bar_shows_loss_rate_and_eta(tmp_path, capsys):
+    pytest.importorskip("rich")
+    from igt_tools.model.report import Reporter
+
+    reporter = Reporter("igt-train", tmp_path / "log.jsonl", 100, bar=True)
+    reporter.step(5, 0.5, 1e-3, 10.0, eta_s=75)
+    reporter.close()
+    err = capsys.readouterr().err
+    assert "5/100" in err and "loss 0.5000" in err and "10 ex/s" in err and "ETA 1:15" in err

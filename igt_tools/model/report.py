@@ -23,7 +23,7 @@ class Reporter:
         self._progress = None
         self._task = None
         if enabled and self.bar:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             from rich.console import Console
 
@@ -31,8 +31,8 @@ class Reporter:
                 TextColumn("[bold]train"),
                 BarColumn(),
                 MofNCompleteColumn(),
+                # our own ETA in the status: rich's would ignore the --max-minutes budget
                 TextColumn("{task.fields[status]}"),
-                TimeRemainingColumn(),
                 console=Console(stderr=True),
                 transient=False,
             )
@@ -53,9 +53,11 @@ class Reporter:
         if self._progress is not None:
             self._progress.update(self._task, total=total_steps)
 
-    def step(self, step, loss, lr, examples_per_s):
+    def step(self, step, loss, lr, examples_per_s, eta_s=None):
         if self._progress is not None:
             status = f"loss {loss:.4f}  lr {lr:.2e}  {examples_per_s:,.0f} ex/s"
+            if eta_s is not None:
+                status += f"  ETA {_duration(eta_s)}"
             self._progress.update(self._task, completed=step, status=status)
 
     def evaluation(self, record):

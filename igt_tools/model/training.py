@@ -221,7 +221,8 @@ def _train(options, train_examples, dev_examples, device, dist):
             state.tokens += step_tokens
             state.padded_tokens += sum(batching.padded_size(lengths, b) for b in everyone)
             state.real_tokens += sum(sum(lengths[i]) for b in everyone for i in b)
-            reporter.step(state.step, loss, optimizer.param_groups[0]["lr"], clock.examples_per_s())
+            reporter.step(state.step, loss, optimizer.param_groups[0]["lr"], clock.examples_per_s(),
+                          clock.eta(total_steps, options.max_minutes))
             if options.max_minutes:
                 elapsed = dist.main_value(clock.elapsed(), device)
             if options.max_steps and state.step >= options.max_steps:
@@ -418,7 +419,7 @@ def _evaluate(model, dev_set, options, state, device, dist, autocast, total_step
     elapsed = clock.elapsed()
     record["elapsed_s"] = round(elapsed, 3)
     record["examples_per_s"] = clock.examples_per_s()
-    record["eta_s"] = (total_steps - state.step) * elapsed / state.step if state.step else None
+    record["eta_s"] = clock.eta(total_steps, options.max_minutes)
     return record
 
 
@@ -505,6 +506,15 @@ class _Clock:
 
     def elapsed(self):
         return self.before + time.monotonic() - self.started
+
+    def eta(self, total_steps, max_minutes=None):
+        """Seconds left: the steps still to go at the pace so far, or the time budget, whichever ends first."""
+        elapsed, step = self.elapsed(), self.state.step
+        left = (total_steps - step) * elapsed / step if step else None
+        if max_minutes:
+            budget_left = max(0.0, max_minutes * 60 - elapsed)
+            left = budget_left if left is None else min(left, budget_left)
+        return left
 
     def examples_per_s(self):
         seconds = time.monotonic() - self.started
