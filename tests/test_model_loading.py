@@ -9,6 +9,7 @@ pytest.importorskip("transformers")
 
 from safetensors.torch import save_file  # noqa: E402
 
+from igt_tools.errors import DataError  # noqa: E402
 from igt_tools.model import loading, presets  # noqa: E402
 from igt_tools.model.metadata import LanguageScore, ModelMetadata  # noqa: E402
 
@@ -182,3 +183,13 @@ def test_published_quality_tables_are_read(tmp_path, tiny):
     assert meta.perplexity_of("dido1241") == 1.25
     assert meta.perplexity_of("abcd1234") is None
     assert meta.predict("morphemes_error_rate", 1.25) == pytest.approx(0.125)
+
+
+def test_a_broken_quality_table_stops_only_what_reads_it(tmp_path, tiny):
+    model, _ = tiny
+    folder = published_folder(tmp_path / "m", model)
+    (folder / "regressions.csv").write_text("metric,slope,intercept\nmorphemes_error_rate,steep,-0.5\n")
+    _, _, meta = loading.load_model(folder)  # loading (and so glossing) does not read it
+    assert meta.lang_perplexities is None
+    with pytest.raises(DataError, match="regressions.csv:2:"):
+        meta.predict("morphemes_error_rate", 1.25)

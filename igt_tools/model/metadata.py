@@ -10,6 +10,7 @@ are read as they are, for quality estimates.
 No torch here: reading metadata must stay cheap.
 """
 
+import functools
 import csv
 import json
 import math
@@ -58,10 +59,10 @@ class ModelMetadata:
     max_label_tokens: int = 1024
     # free-form facts about the run: steps, epochs, seconds, options
     training: dict = field(default_factory=dict)
-    # Not stored in igt_tools.json: whether that file existed, and the published tables.
+    # Not stored in igt_tools.json: whether that file existed, and the folder of the published
+    # tables, read only when asked for (a broken table must not stop a run that does not use it).
     from_file: bool = field(default=False, compare=False)
-    lang_perplexities: list = field(default=None, compare=False)
-    regressions: dict = field(default=None, compare=False)
+    tables_folder: Path = field(default=None, compare=False, repr=False)
     # keys of igt_tools.json this version does not know, kept on rewrite
     extra: dict = field(default_factory=dict, compare=False)
 
@@ -80,17 +81,14 @@ class ModelMetadata:
         if path.is_file():
             meta = cls.from_dict(_read_json(path))
             meta.from_file = True
-        if (folder / PERPLEXITIES_CSV).is_file():
-            meta.lang_perplexities = read_perplexities(folder / PERPLEXITIES_CSV)
-        if (folder / REGRESSIONS_CSV).is_file():
-            meta.regressions = read_regressions(folder / REGRESSIONS_CSV)
+        meta.tables_folder = folder
         return meta
 
     @classmethod
     def from_dict(cls, data, source=FILENAME):
         if not isinstance(data, dict):
             raise DataError("expected a JSON object", source)
-        known = {f.name for f in fields(cls)} - {"from_file", "lang_perplexities", "regressions", "extra"}
+        known = {f.name for f in fields(cls)} - {"from_file", "tables_folder", "extra"}
         values = {k: v for k, v in data.items() if k in known}
         values["dev_languages"] = {
             code: LanguageScore(int(s["examples"]), int(s["tokens"]), float(s["loss"]))
@@ -102,7 +100,7 @@ class ModelMetadata:
     def to_dict(self):
         data = {"format_version": FORMAT_VERSION}
         for f in fields(self):
-            if f.name in ("from_file", "lang_perplexities", "regressions", "extra", "dev_languages"):
+            if f.name in ("from_file", "tables_folder", "extra", "dev_languages"):
                 continue
             data[f.name] = getattr(self, f.name)
         data["dev_perplexity"] = self.dev_perplexity
@@ -123,6 +121,18 @@ class ModelMetadata:
         os.replace(tmp, path)
 
     # -- published quality estimates -----------------------------------------
+
+    @functools.cached_property
+    def lang_perplexities(self):
+        """Rows of the folder's lang_perplexities.csv, or None."""
+        path = self.tables_folder and Path(self.tables_folder) / PERPLEXITIES_CSV
+        return read_perplexities(path) if path and path.is_file() else None
+
+    @functools.cached_property
+    def regressions(self):
+        """{metric: (slope, intercept)} from the folder's regressions.csv, or None."""
+        path = self.tables_folder and Path(self.tables_folder) / REGRESSIONS_CSV
+        return read_regressions(path) if path and path.is_file() else None
 
     def perplexity_of(self, glottocode):
         """Dev perplexity for a language: ours first, else the published table; None if unseen."""
