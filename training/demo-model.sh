@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Recipe for models/demo: the main job's pipeline with a longer training budget.
+# Recipe for models/demo: the main job's pipeline with more sentences and a longer budget.
 #
-#   bash training/demo-model.sh          # MINUTES=40 by default, on this CPU
+#   bash training/demo-model.sh          # 120,000 sentences, 100 minutes on 1 CPU thread
 #
-# Same language, corpus and split as training/demo.sh (so its test sentences are
-# held out from this model too); writes models/demo (the model folder with
-# igt_tools.json and log.jsonl, plus train.log and test-scores.json).
+# Same language and test/dev sentences as training/demo.sh (they come first in the
+# corpus, so they are held out from this model too); each training sentence is seen
+# about once: with few sentences and many epochs a tiny model memorises them
+# (measured: 3,000 sentences, 15 epochs, train loss 0.010 against dev 0.056, test MER 0.164).
+# One thread, so the run does not depend on how busy the other core is.
+# Writes models/demo: the model folder with igt_tools.json and log.jsonl, plus
+# train.log and test-scores.json. Settings: as demo.sh's (environment).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 WORK=${WORK:-runs/demo-model}
-WORK="$WORK" MINUTES="${MINUTES:-40}" DEMO_MODEL= bash training/demo.sh
+WORK="$WORK" TRAIN="${TRAIN:-120000}" MINUTES="${MINUTES:-100}" DEMO_MODEL= \
+    TRAIN_ARGS="${TRAIN_ARGS:---threads 1 --eval-every 800}" bash training/demo.sh
 rm -rf models/demo.new && mkdir -p models
 cp -r "$WORK/model" models/demo.new
 cp "$WORK/train.log" models/demo.new/train.log
