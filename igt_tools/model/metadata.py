@@ -10,8 +10,8 @@ are read as they are, for quality estimates.
 No torch here: reading metadata must stay cheap.
 """
 
-import functools
 import csv
+import functools
 import json
 import math
 import os
