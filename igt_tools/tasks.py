@@ -143,7 +143,6 @@ def _prompt(name, record, prompt_set):
     return prompt_texts.polygloss_prompt(kind, record, source)
 
 
-
 def inference_inputs(record, task, prompts="polygloss"):
     """{sub-task: model input} for glossing a record: one entry, or t2g and t2s for multitask."""
     check_prompts(task, prompts)
