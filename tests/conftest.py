@@ -1,4 +1,6 @@
 import os
+import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,3 +19,16 @@ def shared_data():
 @pytest.fixture
 def data_dir():
     return shared_data()
+
+
+# A filter that `| head` stops: exit 0, or killed by SIGPIPE (128 + 13), the Unix way to stop quietly.
+QUIET_PIPE_STATUSES = (0, 128 + signal.SIGPIPE)
+
+
+def pipe_to_head(command_line, **kwargs):
+    """Run `COMMAND_LINE | head -1` in bash: head's stdout, the stderr of both, and the command's own status.
+
+    Without this, the pipeline's status would be head's, whatever the command did.
+    """
+    script = f"{command_line} | head -1; exit ${{PIPESTATUS[0]}}"
+    return subprocess.run(["bash", "-c", script], capture_output=True, **kwargs)
