@@ -8,11 +8,11 @@ setup(
     description="Interlinear glossed text with the PolyGloss method, as composable Unix filters",
     packages=find_packages(include=["igt_tools", "igt_tools.*"]),
     python_requires=">=3.9",
-    install_requires=["click>=8.1", "rich>=13", "jsonlines>=4", "sacrebleu>=2.3"],
+    install_requires=["click>=8.1", "rich>=13", "jsonlines>=4", "sacrebleu>=2.3", "rapidfuzz>=3", "regex"],
     extras_require={
         # torch is installed first (pip install torch==2.13.0), so this range installs nothing more.
         "train": ["torch>=2.1", "transformers>=4.40", "peft>=0.10", "safetensors>=0.4"],
-        "test": ["pytest>=7", "hypothesis>=6", "glossing==1.0.9", "regex"],
+        "test": ["pytest>=7", "hypothesis>=6", "glossing==1.0.9", "pycldf>=1.41"],
     },
     entry_points={
         "console_scripts": [f"igt-{name}=igt_tools.commands.{name}:main" for name in COMMANDS],
