@@ -8,7 +8,7 @@
 - corpus: all of them per group and over all, each sentence scored once;
 - compare: which figures of two such dictionaries differ.
 
-Building blocks: levenshtein (bit-parallel edit distance), bleu (the
+Building blocks: levenshtein (edit distance, by rapidfuzz), bleu (the
 reference's BLEU from summable n-gram counts), cached_tokens (REFERENCE 5.1
 tokens, memoised per word), sequences (prefix/suffix and multiset helpers).
 """
