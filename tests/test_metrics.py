@@ -24,6 +24,7 @@ from igt_tools.metrics.cached_tokens import CachedTokens
 from igt_tools.metrics.compare import differences
 from igt_tools.metrics.levenshtein import distance
 from igt_tools.metrics.segmentation import EmptyGoldSegmentation, SegmentationSums
+import igt_tools.tokens
 
 from conftest import shared_data
 
@@ -337,6 +338,41 @@ def test_levenshtein_known_values(a, b, expected):
     assert distance(a, b) == expected
 
 
+def test_levenshtein_on_token_lists():
+    assert distance(["DET", "cat", "PL"], ["DET", "dog", "PL", "X"]) == 2
+    assert distance(["ab", "c"], ["a", "bc"]) == 2  # tokens compare whole, not by their characters
+
+
+# Punctuation in Unicode versions newer than Python 3.11's tables: unassigned (Cn) there, \p{P} for `regex`.
+NEWER_PUNCTUATION = [
+    chr(c)
+    for first, last in [
+        (0x1B4E, 0x1B4F), (0x1B7F, 0x1B7F), (0x2E60, 0x2E63), (0x10D6E, 0x10D6E), (0x10ED0, 0x10ED0),
+        (0x113D4, 0x113D5), (0x113D7, 0x113D8), (0x11B00, 0x11B09), (0x11BE1, 0x11BE1), (0x11F43, 0x11F4F),
+        (0x16D6D, 0x16D6F), (0x1E5FF, 0x1E5FF),
+    ]
+    for c in range(first, last + 1)
+]
+
+
+def test_punctuation_words_dropped_as_the_reference_does():
+    assert len(NEWER_PUNCTUATION) == 41
+    ascii_words = [chr(c) for c in range(33, 127)] + ["?!", "...", "'", "a.", "$", "--", "??"]
+    others = ["«", "»", "。", "、", "¿", "§", "€", "٪", "\u0f0d", "\u104a", "\U0001e95e", "а.", "\u200b"]
+    for word in NEWER_PUNCTUATION + ascii_words + others:
+        for line in (f"a {word} b", f"a {word * 2} b", f"a x{word} b"):
+            assert igt_tools.tokens.words(line) == gloss_string_to_word_glosses(line), (hex(ord(word[0])), line)
+
+
+def test_newer_punctuation_is_not_known_to_python():
+    """Why the regex package is needed: Python's own tables would keep these words."""
+    import unicodedata
+
+    if tuple(map(int, unicodedata.unidata_version.split("."))) >= (15, 1):
+        pytest.skip(f"Python's Unicode {unicodedata.unidata_version} knows them")
+    assert all(unicodedata.category(ch) == "Cn" for ch in NEWER_PUNCTUATION)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from("abc"), max_size=12), st.lists(st.sampled_from("abc"), max_size=12))
 def test_ngram_counts_equal_counting_every_ngram(candidate, reference):
@@ -447,7 +483,8 @@ def test_a_group_named_all_is_refused():
 
 
 def test_sacrebleu_figures_equal_sacrebleu_per_group():
-    sacrebleu = pytest.importorskip("sacrebleu")
+    import sacrebleu
+
     pairs = {"g1": [("DET cat-PL run", "DET cat-PL run-3PL ."), ("dog", "a dog")], "g2": [("X Y", "X Y Z")]}
     scorer = CorpusScorer(sacrebleu=True)
     for group, sentences in pairs.items():
