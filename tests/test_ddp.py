@@ -16,10 +16,12 @@ import pytest
 from click.testing import CliRunner
 
 from igt_tools.commands.train import command
+from conftest import import_installed
 from test_train import FAST, toy_examples, weights, write_jsonl
 
-torch = pytest.importorskip("torch")
-pytest.importorskip("torch.distributed.run")
+torch = import_installed("torch")
+if not torch.distributed.is_available():
+    pytest.skip("this torch build has no torch.distributed", allow_module_level=True)
 
 
 def free_port():

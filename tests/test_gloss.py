@@ -15,8 +15,10 @@ import sys
 
 import pytest
 
-torch = pytest.importorskip("torch")
-transformers = pytest.importorskip("transformers")
+from conftest import import_installed
+
+torch = import_installed("torch")
+transformers = import_installed("transformers")
 
 from click.testing import CliRunner  # noqa: E402
 
@@ -28,6 +30,9 @@ from igt_tools.model.metadata import ModelMetadata  # noqa: E402
 from igt_tools.prompts import compact_prompt  # noqa: E402
 
 MAX_NEW = 40
+# The expected outputs come from float32 `generate` on the CPU; on a CUDA build igt-gloss
+# would otherwise pick the GPU and bfloat16.
+PINNED = ["--device", "cpu", "--dtype", "float32"]
 LETTERS = "abcdef"
 
 
@@ -214,7 +219,7 @@ def _records(count=12, seed=11):
 def _run(args, records=None, text=None):
     if text is None:
         text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    result = CliRunner().invoke(command, args, input=text)
+    result = CliRunner().invoke(command, [*PINNED, *args], input=text)
     return result
 
 
@@ -424,7 +429,7 @@ def test_pipeline_through_real_processes(model_dir, tmp_path):
     source.write_text("".join(json.dumps(r) + "\n" for r in _records(5)), encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-c", "from igt_tools.commands.gloss import main; main()", "-m", str(model_dir),
-         "--max-new-tokens", str(MAX_NEW), str(source)],
+         *PINNED, "--max-new-tokens", str(MAX_NEW), str(source)],
         capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"},
     )
     assert done.returncode == 0, done.stderr

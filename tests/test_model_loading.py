@@ -4,8 +4,10 @@ import json
 
 import pytest
 
-torch = pytest.importorskip("torch")
-pytest.importorskip("transformers")
+from conftest import import_installed
+
+torch = import_installed("torch")
+import_installed("transformers")
 
 from safetensors.torch import save_file  # noqa: E402
 

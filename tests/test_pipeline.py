@@ -47,8 +47,8 @@ def test_pipeline_end_to_end_through_pipes(tmp_path):
     make_corpus(tmp_path, "train:60,dev:10,test:8", stems=10, affixes=4, max_words=3)
     sh("""
 igt-train --init micro --out model --dev dev.examples.jsonl --max-steps 6 --eval-every 3 \\
-    --batch-tokens 2048 --threads 1 --no-progress < train.examples.jsonl 2> train.log
-igt-gloss --model model --max-new-tokens 40 --keep-raw --confidence -q < test.input.jsonl \\
+    --batch-tokens 2048 --threads 1 --no-progress --device cpu --no-bf16 < train.examples.jsonl 2> train.log
+igt-gloss --model model --device cpu --dtype float32 --max-new-tokens 40 --keep-raw --confidence -q < test.input.jsonl \\
     | tee predictions.jsonl | igt-score --quiet test.jsonl > scores.json
 igt-format --to aligned < predictions.jsonl > aligned.txt
 """, tmp_path)
@@ -78,8 +78,9 @@ def test_the_model_learns_the_demo_language(tmp_path):
     make_corpus(tmp_path, "train:600,dev:30,test:40", stems=16, affixes=6, max_words=3)
     sh("""
 igt-train --init tiny --out model --dev dev.examples.jsonl --max-steps 260 --eval-every 130 \\
-    --lr 3e-4 --warmup 0.1 --dropout 0 --batch-tokens 2048 --seed 1 --no-progress < train.examples.jsonl 2> train.log
-igt-gloss --model model --beams 1 --max-new-tokens 80 -q < test.input.jsonl > predictions.jsonl
+    --lr 3e-4 --warmup 0.1 --dropout 0 --batch-tokens 2048 --seed 1 --no-progress \\
+    --device cpu --no-bf16 < train.examples.jsonl 2> train.log
+igt-gloss --model model --device cpu --dtype float32 --beams 1 --max-new-tokens 80 -q < test.input.jsonl > predictions.jsonl
 igt-score --quiet test.jsonl < predictions.jsonl > scores.json
 """, tmp_path)
     scores = json.loads((tmp_path / "scores.json").read_text())["all"]

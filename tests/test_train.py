@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import import_installed
 from igt_tools.commands.train import command
 
 STEMS = {"kal": "dog", "mir": "house", "tup": "eat", "sen": "see", "lor": "river", "bak": "stone"}
 SUFFIXES = {"ak": "PL", "en": "ERG", "i": "PST"}
 # A run small enough for this CPU: micro model, one thread, a few steps.
-FAST = ["--init", "micro", "--batch-tokens", "1024", "--threads", "1", "--no-progress"]
+# On the CPU in float32 (a CUDA build would pick the GPU and bf16), so runs compare exactly.
+FAST = ["--init", "micro", "--batch-tokens", "1024", "--threads", "1", "--no-progress", "--device", "cpu", "--no-bf16"]
 
 
 def toy_examples(n, seed=0, languages=("toya1234", "toyb1234")):
@@ -133,7 +135,7 @@ def test_learning_rate_warms_up_then_decays_to_the_floor():
 
 
 def test_training_reduces_dev_loss_and_writes_a_model_folder(tmp_path, data):
-    pytest.importorskip("torch")
+    import_installed("torch")
     train, dev = data
     out = tmp_path / "model"
     result = run([*FAST, "--out", str(out), "--dev", str(dev), "--max-steps", "24", "--eval-every", "6",
@@ -157,7 +159,7 @@ def test_training_reduces_dev_loss_and_writes_a_model_folder(tmp_path, data):
 
 
 def test_same_seed_same_weights_other_seed_other_weights(tmp_path, data):
-    pytest.importorskip("torch")
+    import_installed("torch")
     train, _ = data
     for name, seed in (("a", "1"), ("b", "1"), ("c", "2")):
         result = run([*FAST, "--out", str(tmp_path / name), "--max-steps", "4", "--seed", seed], train)
@@ -167,7 +169,7 @@ def test_same_seed_same_weights_other_seed_other_weights(tmp_path, data):
 
 
 def test_time_budget_ends_cleanly_with_a_model(tmp_path, data):
-    pytest.importorskip("torch")
+    import_installed("torch")
     train, dev = data
     out = tmp_path / "m"
     result = run([*FAST, "--out", str(out), "--dev", str(dev), "--max-minutes", "0.0001"], train)
@@ -178,7 +180,7 @@ def test_time_budget_ends_cleanly_with_a_model(tmp_path, data):
 
 
 def test_early_stopping_counts_evaluations_without_improvement(tmp_path, data):
-    pytest.importorskip("torch")
+    import_installed("torch")
     train, dev = data
     out = tmp_path / "m"
     # a learning rate too small to change a single weight: the dev loss never improves
@@ -193,7 +195,7 @@ def test_early_stopping_counts_evaluations_without_improvement(tmp_path, data):
 
 
 def test_resume_after_kill_gives_the_uninterrupted_result(tmp_path, data):
-    pytest.importorskip("torch")
+    import_installed("torch")
     train, dev = data
     args = [*FAST, "--dev", str(dev), "--max-steps", "12", "--eval-every", "3"]
     whole = tmp_path / "whole"
@@ -224,7 +226,7 @@ def test_resume_after_kill_gives_the_uninterrupted_result(tmp_path, data):
 
 
 def test_resume_refuses_other_data(tmp_path, data):
-    pytest.importorskip("torch")
+    import_installed("torch")
     train, _ = data
     out = tmp_path / "m"
     assert run([*FAST, "--out", str(out), "--max-steps", "2", "--eval-every", "1", "--keep-checkpoints"],
@@ -261,7 +263,7 @@ def test_checkpoint_write_is_atomic(tmp_path):
 
 
 def test_a_finished_or_foreign_run_is_not_overwritten(tmp_path, data):
-    pytest.importorskip("torch")
+    import_installed("torch")
     train, _ = data
     out = tmp_path / "m"
     assert run([*FAST, "--out", str(out), "--max-steps", "1"], train).exit_code == 0
@@ -348,7 +350,6 @@ def test_eta_follows_the_time_budget_when_it_ends_first(monkeypatch):
 
 
 def test_progress_bar_shows_loss_rate_and_eta(tmp_path, capsys):
-    pytest.importorskip("rich")
     from igt_tools.model.report import Reporter
 
     reporter = Reporter("igt-train", tmp_path / "log.jsonl", 100, bar=True)
