@@ -262,6 +262,26 @@ def test_checkpoint_write_is_atomic(tmp_path):
     assert checkpoint.read_state(folder).step == 7
 
 
+def test_checkpoint_files_are_on_disk_before_the_rename(tmp_path, monkeypatch):
+    """A power loss must not leave a checkpoint that looks complete and holds truncated files."""
+    from igt_tools.model import checkpoint
+
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: (events.append(("fsync", os.fstat(fd).st_ino)), real_fsync(fd)))
+    monkeypatch.setattr(os, "replace", lambda a, b: (events.append(("replace", Path(b).name)), real_replace(a, b)))
+
+    def save_files(folder):
+        (folder / "model.safetensors").write_bytes(b"weights")
+        (folder / "optimizer.pt").write_bytes(b"moments")
+
+    folder = checkpoint.write(tmp_path, checkpoint.TrainingState(step=3), save_files)
+    renamed = events.index(("replace", folder.name))
+    synced = {ino for kind, ino in events[:renamed] if kind == "fsync"}
+    files = [path for path in folder.iterdir() if path.is_file()]
+    assert len(files) == 3 and all(path.stat().st_ino in synced for path in files)
+
+
 def test_a_finished_or_foreign_run_is_not_overwritten(tmp_path, data):
     import_installed("torch")
     train, _ = data

@@ -5,9 +5,9 @@ Layout of an output folder during training:
     DIR/checkpoint-00000120/   model folder + optimizer.pt + state.json
     DIR/log.jsonl              one line per evaluation
 
-A checkpoint is written into a hidden temporary folder and renamed into
-place only when complete, so a kill at any moment leaves either the old
-checkpoint or the new one, never half of one. The latest checkpoint and the
+A checkpoint is written into a hidden temporary folder, its files synced to
+disk, and renamed into place only when complete, so a kill or a power loss at
+any moment leaves either the old checkpoint or the new one, never half of one. The latest checkpoint and the
 one with the best dev loss are kept. When training ends, the best one's
 model files are moved up into DIR (each file by an atomic rename, with
 igt_tools.json last), so DIR itself is a normal Hugging Face model folder.
@@ -106,6 +106,11 @@ def write(out_dir, state, save_files):
     save_files(tmp)
     # state.json last: its presence marks a complete checkpoint
     (tmp / STATE_FILE).write_text(state.to_json(), encoding="utf-8")
+    # Every file's data on disk before the rename: after a power loss a checkpoint
+    # that looks complete must not hold truncated files.
+    for path in sorted(tmp.rglob("*")):
+        if path.is_file():
+            _fsync_file(path)
     _fsync_folder(tmp)
     if final.exists():  # the same step again (a resumed run that stops at once): swap it
         old = out_dir / f"{TMP_PREFIX}old-{final.name}-{os.getpid()}"
@@ -150,9 +155,18 @@ def _link_or_copy(source, target):
     if target.exists():
         target.unlink()
     try:
-        os.link(source, target)
+        os.link(source, target)  # the checkpoint's file itself, already on disk
     except OSError:
         shutil.copy2(source, target)
+        _fsync_file(target)
+
+
+def _fsync_file(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_folder(path):

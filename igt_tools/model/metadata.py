@@ -118,6 +118,8 @@ class ModelMetadata:
         with open(tmp, "w", encoding="utf-8") as out:
             json.dump(self.to_dict(), out, ensure_ascii=False, indent=2, sort_keys=False)
             out.write("\n")
+            out.flush()
+            os.fsync(out.fileno())  # on disk before the rename: igt_tools.json last marks a published model
         os.replace(tmp, path)
 
     # -- published quality estimates -----------------------------------------
