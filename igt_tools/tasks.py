@@ -25,7 +25,7 @@ training split a record lacking the tier its main example needs raises
 MissingTier; in the eval split its examples get a null label (inference).
 """
 
-from . import interleaved
+from . import interleaved, tokens, words
 from . import prompts as prompt_texts
 from .interleaved import Misaligned, Parse
 from .record import text as record_text
@@ -33,6 +33,8 @@ from .record import text as record_text
 TASKS = ("interleaved", "concatenated", "multitask", "gloss-only", "segment-only")
 PROMPT_SETS = ("polygloss", "glosslm", "compact")
 SPLITS = ("eval", "train")
+# What one example covers: a whole sentence (the published models), or one word.
+UNITS = ("sentence", "word")
 
 GLOSSES_MARKER = "\nGlosses: "
 
@@ -60,6 +62,14 @@ class MissingTier(ValueError):
 
 # What igt-format counts as records that cannot make a label.
 UNLABELLED = (Misaligned, MissingTier)
+
+
+def check_unit(unit, task, prompt_set):
+    """ValueError unless the unit can be used with the task and prompt set."""
+    if unit not in UNITS:
+        raise ValueError(f"unknown unit {unit!r}; choose from {', '.join(UNITS)}")
+    if unit == "word" and (task, prompt_set) != ("interleaved", "compact"):
+        raise ValueError("the word unit has its own short input: use it with --task interleaved --prompts compact")
 
 
 def check_prompts(task, prompt_set):
@@ -180,3 +190,57 @@ def parse_concatenated(output):
     head, marker, tail = output.partition("Glosses:")
     problem = "no newline before 'Glosses:'" if marker else "no 'Glosses:' in the output: all read as segmentation"
     return Parse(prompt_texts.collapse(head), prompt_texts.collapse(tail), 1, [problem])
+
+
+# -- the word unit ------------------------------------------------------------
+#
+# One interleaved example per word: the input is the language's glottocode (or
+# name) and the word, edge punctuation stripped; the label that word's
+# `gloss(morpheme)` pieces. Punctuation-only words make no example.
+
+
+def word_input(word, record):
+    """The model input for one word of a record."""
+    language = record.get("glottocode") or prompt_texts.collapse(record.get("language") or "") or "und"
+    return f"{language}: {words.exact_key(word)}"
+
+
+def glossable_words(record):
+    """The transcription words a word-level model glosses (punctuation-only words left out)."""
+    return [w for w in (record_text(record, "transcription") or "").split() if not tokens.is_punctuation(w)]
+
+
+def build_word_examples(record, split="eval"):
+    """The word examples of one record: {id, glottocode, task, unit, word, input, label}.
+
+    Raises Misaligned when the tiers cannot be paired word by word, and
+    MissingTier in the training split for a record without segmentation or glosses.
+    """
+    segmentation, glosses = record_text(record, "segmentation"), record_text(record, "glosses")
+    if segmentation is None or glosses is None:
+        if split == "train":
+            missing = [name for name, t in (("segmentation", segmentation), ("glosses", glosses)) if t is None]
+            raise MissingTier(f"no {' and no '.join(missing)} for the word labels")
+        return [_word_example(record, n, word, None) for n, word in enumerate(glossable_words(record))]
+    interleaved.aligned_words(segmentation, glosses)  # raises Misaligned
+    paired = words.analysed_words(record)
+    if paired is None:
+        raise Misaligned("transcription and segmentation words cannot be paired (their counts differ)")
+    examples = []
+    for word, seg_word, gloss_word in paired:
+        if tokens.is_punctuation(word) or tokens.is_droppable(seg_word):
+            continue
+        examples.append(_word_example(record, len(examples), word, interleaved.make_label(seg_word, gloss_word)))
+    return examples
+
+
+def _word_example(record, number, word, label):
+    return {
+        "id": record.get("id"),
+        "word": number,
+        "glottocode": record.get("glottocode"),
+        "task": "interleaved",
+        "unit": "word",
+        "input": word_input(word, record),
+        "label": label,
+    }

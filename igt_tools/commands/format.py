@@ -73,6 +73,13 @@ naming file and line; --skip-bad goes on), 2 usage.
     help="Prompt set of the inputs. [default: polygloss]",
 )
 @click.option(
+    "--unit",
+    type=click.Choice(tasks.UNITS),
+    default=None,
+    help="sentence: one example per record; word: one per word (interleaved, compact input). [default: sentence]",
+)
+@click.option("--distinct", is_flag=True, help="Write each (input, label) pair once, at its first occurrence.")
+@click.option(
     "--split",
     type=click.Choice(tasks.SPLITS),
     default=None,
@@ -89,10 +96,10 @@ naming file and line; --skip-bad goes on), 2 usage.
 @click.option("--markers", default=None, callback=toolbox_markers, metavar="TX,MB,GE,FT", help="With --to toolbox: tier markers, e.g. tx,mb,ge,ft (the default).")
 @click.option("-q", "--quiet", is_flag=True, help="No warning line per reported record; the summary stays.")
 @skip_bad_options
-def command(inputs, task, prompt_set, split, writer, width, markers, quiet, skip_bad, bad_out):
+def command(inputs, task, prompt_set, unit, distinct, split, writer, width, markers, quiet, skip_bad, bad_out):
     ctx = click.get_current_context()
-    if writer is not None and (task or prompt_set or split):
-        raise click.UsageError("--to writes records, not examples: drop --task, --prompts and --split", ctx)
+    if writer is not None and (task or prompt_set or split or unit or distinct):
+        raise click.UsageError("--to writes records, not examples: drop --task, --prompts, --unit, --distinct and --split", ctx)
     if writer != "toolbox" and markers is not None:
         raise click.UsageError("--markers goes with --to toolbox", ctx)
     bad = bad_records(PROG, skip_bad, bad_out)
@@ -100,24 +107,31 @@ def command(inputs, task, prompt_set, split, writer, width, markers, quiet, skip
         if writer is not None:
             write_records(inputs, writer, bad, width=width, markers=markers)
         else:
-            task, prompt_set, split = task or "interleaved", prompt_set or "polygloss", split or "eval"
+            unit = unit or "sentence"
+            task, split = task or "interleaved", split or "eval"
+            prompt_set = prompt_set or ("compact" if unit == "word" else "polygloss")
             try:
                 tasks.check_prompts(task, prompt_set)
+                tasks.check_unit(unit, task, prompt_set)
             except ValueError as err:
                 raise click.UsageError(str(err), ctx) from None
-            write_examples(inputs, task, prompt_set, split, bad, quiet)
+            write_examples(inputs, task, prompt_set, split, bad, quiet, unit=unit, distinct=distinct)
     finally:
         bad.close()
 
 
-def write_examples(inputs, task, prompt_set, split, bad, quiet=False):
+def write_examples(inputs, task, prompt_set, split, bad, quiet=False, unit="sentence", distinct=False):
     """Stream the examples of every record to stdout; report and count what cannot be labelled."""
     report = _Report(quiet)
     out = JsonlWriter()
+    seen = set()  # (input, label) pairs written, with --distinct
     for location, record in iter_jsonl(inputs, bad=bad, validate=validator("transcription")):
         report.records += 1
         try:
-            examples = tasks.build_examples(record, task, split, prompt_set)
+            if unit == "word":
+                examples = tasks.build_word_examples(record, split)
+            else:
+                examples = tasks.build_examples(record, task, split, prompt_set)
         except tasks.UNLABELLED as err:
             report.unlabelled(location, err)
             continue
@@ -125,10 +139,19 @@ def write_examples(inputs, task, prompt_set, split, bad, quiet=False):
             ok, why = interleaved.representable(record["segmentation"], record["glosses"])
             if not ok:
                 report.unrepresentable(location, why)
+        if distinct:
+            examples = [e for e in examples if _first_time(seen, (e["input"], e["label"]))]
         for example in examples:
             out.write(example)
         report.examples += len(examples)
     report.summary()
+
+
+def _first_time(seen, key):
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
 
 
 class _Report:

@@ -28,16 +28,19 @@ def validate(record, location):
             raise error(f'field "{name}" must be a string, got {type(value).__name__}')
         if not value.strip():
             raise error(f'field "{name}" is empty')
-    for name in ("glottocode", "task"):
+    for name in ("glottocode", "task", "unit"):
         value = record.get(name)
         if value is not None and not isinstance(value, str):
             raise error(f'field "{name}" must be a string or null, got {type(value).__name__}')
+    if record.get("unit") not in (None, "sentence", "word"):
+        raise error(f'field "unit" must be "sentence" or "word", got {record.get("unit")!r}')
 
 
 def read(paths, bad=None):
     """[{input, label, glottocode, task}] from JSONL inputs, in order."""
     return [
-        {"input": r["input"], "label": r["label"], "glottocode": r.get("glottocode"), "task": r.get("task")}
+        {"input": r["input"], "label": r["label"], "glottocode": r.get("glottocode"), "task": r.get("task"),
+         "unit": r.get("unit") or "sentence"}
         for _, r in iter_jsonl(paths, bad=bad, validate=validate)
     ]
 
@@ -73,6 +76,12 @@ def task_format(examples, default="interleaved"):
     return default
 
 
+def unit(examples):
+    """"word" when the examples are igt-format --unit word's, else "sentence"."""
+    units = Counter(e["unit"] for e in examples)
+    return units.most_common(1)[0][0] if units else "sentence"
+
+
 def prompt_set(examples):
     """The prompt set (igt-format --prompts) the inputs were written with, or None if unknown."""
     starts = {
@@ -80,5 +89,7 @@ def prompt_set(examples):
         "glosslm": ("Provide the glosses for the following transcription",),
         "compact": tuple(prompts.COMPACT_MARKERS.values()),
     }
+    if unit(examples) == "word":
+        return "compact"  # word inputs have a form of their own (tasks.word_input)
     counts = Counter(name for e in examples for name, heads in starts.items() if e["input"].startswith(heads))
     return counts.most_common(1)[0][0] if counts else None

@@ -46,6 +46,8 @@ class LanguageScore:
 class ModelMetadata:
     task: str = DEFAULT_TASK
     prompts: str = DEFAULT_PROMPTS
+    # "sentence" (one example per record; published checkpoints) or "word" (igt-format --unit word)
+    unit: str = "sentence"
     # glottocode -> training examples seen (per epoch)
     languages: dict = field(default_factory=dict)
     dev_loss: float = None

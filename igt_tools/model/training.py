@@ -337,7 +337,7 @@ def _describe(reporter, options, train_examples, train_set, dev_set, lengths, pl
         + (f" on {dist.world_size} processes" if dist.enabled else "")
     )
     metadata = _metadata(options, TrainingState(), train_examples, None, _Clock(TrainingState()))
-    reporter.say(f"task format {metadata.task}, {metadata.prompts} prompts (recorded for igt-gloss)")
+    reporter.say(f"task format {metadata.task}, {metadata.prompts} prompts, {metadata.unit} unit (recorded for igt-gloss)")
     if truncated:
         reporter.say(f"{truncated} examples truncated to --max-input-tokens/--max-label-tokens")
 
@@ -479,6 +479,7 @@ def _metadata(options, state, train_examples, init_name, clock):
     return ModelMetadata(
         task=options.task or examples_mod.task_format(train_examples),
         prompts=options.prompts or examples_mod.prompt_set(train_examples) or "polygloss",
+        unit=examples_mod.unit(train_examples),
         languages=examples_mod.languages(train_examples),
         dev_loss=state.best_loss,
         dev_languages={
