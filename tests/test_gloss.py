@@ -207,6 +207,43 @@ def test_refuses_logits_processors_it_does_not_apply(loaded):
         Decoder(other, DecodeSettings())
 
 
+def _with_generation_config(model_dir, folder, **settings):
+    """A copy of the model folder whose generation_config.json also says `settings`."""
+    shutil.copytree(model_dir, folder)
+    path = folder / "generation_config.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), **settings}))
+    return folder
+
+
+def test_the_folders_generation_config_is_honoured_as_generate_honours_it(model_dir, tmp_path):
+    folder = _with_generation_config(model_dir, tmp_path / "m", length_penalty=-3.0, early_stopping=True)
+    model, tokenizer, _ = load_model(folder)
+    assert (model.generation_config.length_penalty, model.generation_config.early_stopping) == (-3.0, True)
+    reference = transformers.T5ForConditionalGeneration.from_pretrained(str(folder)).eval()
+    records = _records(8, seed=5)
+    result = _run(["-m", str(folder), "--max-new-tokens", str(MAX_NEW), "--keep-raw", "-q"], records)
+    assert result.exit_code == 0, result.stderr
+    # and quietly: transformers' own logger (which the runner does not capture) would warn about beam settings
+    code = f"from igt_tools.model.loading import load_model; load_model({str(folder)!r})"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stderr == ""
+    defaults = _out(_run(["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "--keep-raw", "-q"], records))
+    outputs = _out(result)
+    assert [r["prediction"] for r in outputs] != [r["prediction"] for r in defaults]  # the settings matter here
+    for record, glossed in zip(records, outputs):
+        ids = tokenizer(compact_prompt("interleaved", record)).input_ids
+        expected, _ = _generate_alone(reference, ids, 2)  # generate reads the folder's settings itself
+        assert glossed["prediction"] == tokenizer.decode(expected, skip_special_tokens=True)
+
+
+@pytest.mark.parametrize("setting", [{"no_repeat_ngram_size": 3}, {"do_sample": True}, {"eos_token_id": [1, 2]}])
+def test_generation_settings_it_cannot_apply_are_refused_in_one_line(model_dir, tmp_path, setting):
+    folder = _with_generation_config(model_dir, tmp_path / "m", **setting)
+    result = _run(["-m", str(folder), "-q"], _records(1))
+    assert result.exit_code == 1
+    [line] = result.stderr.strip().splitlines()
+    assert str(folder) in line and f"{next(iter(setting))}=" in line and "generation_config.json" in line
+
+
 # -- the command -------------------------------------------------------------
 
 

@@ -11,6 +11,15 @@
           <item type="gls" lang="en">his house</item>    (the free translation; `free` in older exports)
           <item type="lit" lang="en">...</item>
 
+Older exports have no `<phrase>` elements: there a phrase is a `<word>` that
+holds `<words>`, followed by the phrase's own items; both read alike. Where a
+phrase has free translations in several languages, or morphs glosses in
+several analysis languages, `metalanguage` (a code, `en`, or a name,
+`English`) picks one; without it the first translation is taken, and the
+language of the phrase's first gloss. The others go into `translations`
+({lang: text}). `analysisStatus` attributes (human-approved or guessed
+analyses) do not change what is read.
+
 One record per phrase. Morph forms carry their own boundaries in FLEx
 (`ka-`, `-na`, `=ri`): a word's segmentation glues them (a `-` between two
 stems), and its glosses follow the same boundaries. A morph without a gloss
@@ -24,11 +33,12 @@ expat reports the line of each phrase, so every record and every XML error
 can name its file and line.
 """
 
+from dataclasses import dataclass
 from xml.parsers import expat
 
 from ..errors import DataError
 from ..io import Location, open_binary, source_name
-from .toolbox import BOUNDARIES, glue_morphemes
+from .morphemes import BOUNDARIES, glue_morphemes
 
 UNKNOWN_GLOSS = "[UNK]"
 CHUNK = 1 << 16
@@ -51,14 +61,21 @@ _QUOTES = "\"'"
 _CONTAINERS = ("interlinear-text", "phrase", "word", "morph")
 
 
-def read_flextext(path, bad=None):
+def read_flextext(path, bad=None, metalanguage=None):
     """Yield (Location, record) for each phrase of a .flextext file (or '-' for stdin).
 
     `bad` is accepted for the same signature as the other readers; an XML
     error cannot be skipped (the rest of the file is unreadable after it).
     """
+    for location, record, _ in read_phrases(path, metalanguage):
+        yield location, record
+
+
+def read_phrases(path, metalanguage=None):
+    """Yield (Location, record, phrase node) for each phrase: the node keeps each element's byte offsets
+    (`start` of its start tag, `end_tag` where its end tag or empty-element tag ends), for writers that patch the file."""
     name = source_name(path)
-    builder = _PhraseBuilder(name)
+    builder = PhraseBuilder(name, metalanguage)
     parser = expat.ParserCreate()
     builder.attach(parser)
     stream, owned = open_binary(path)
@@ -77,14 +94,37 @@ def read_flextext(path, bad=None):
             stream.close()
 
 
-class _PhraseBuilder:
-    """expat callbacks that collect each phrase's items, words and morphs."""
+def language_codes(metalanguage):
+    """The writing-system codes a --metalanguage value stands for: itself, and the codes of that name."""
+    if not metalanguage:
+        return ()
+    wanted = metalanguage.strip().lower()
+    return (wanted,) + tuple(code for code, name in METALANGUAGES.items() if name.lower() == wanted)
 
-    def __init__(self, source):
+
+def _in_language(lang, codes):
+    """`es-MX` is in `es`."""
+    return lang is not None and (lang.lower() in codes or lang.lower().split("-")[0] in codes)
+
+
+@dataclass
+class Item:
+    kind: str
+    lang: str
+    text: str
+    start: int  # byte offset of <item
+    end_tag: int  # byte offset that expat gives for its end: `</item>` (or just past `<item/>`)
+
+
+class PhraseBuilder:
+    """expat callbacks that collect each phrase's items, words and morphs, with their byte offsets."""
+
+    def __init__(self, source, metalanguage=None):
         self.source = source
+        self.codes = language_codes(metalanguage)
         self.done = []
         self.stack = []  # open container dicts: interlinear-text, phrase, word, morph
-        self.item = None  # (type, lang, [text pieces]) of the open <item>
+        self.item = None  # [type, lang, [text pieces], start] of the open <item>
 
     def attach(self, parser):
         self.parser = parser
@@ -97,29 +137,39 @@ class _PhraseBuilder:
         return done
 
     def start(self, tag, attrs):
+        where = self.parser.CurrentByteIndex
         if tag in _CONTAINERS:
             self.stack.append(
-                {"tag": tag, "line": self.parser.CurrentLineNumber, "type": attrs.get("type"), "items": [], "children": []}
+                {"tag": tag, "line": self.parser.CurrentLineNumber, "start": where, "items": [], "children": []}
             )
         elif tag == "item":
-            self.item = (attrs.get("type"), attrs.get("lang"), [])
+            self.item = [attrs.get("type"), attrs.get("lang"), [], where]
+        elif tag == "morphemes" and self.stack:
+            self.stack[-1]["morphemes"] = [where, None]
 
     def data(self, text):
         if self.item is not None:
             self.item[2].append(text)
 
     def end(self, tag):
+        where = self.parser.CurrentByteIndex
         if tag == "item" and self.item is not None:
-            kind, lang, pieces = self.item
+            kind, lang, pieces, start = self.item
             self.item = None
             if self.stack:
-                self.stack[-1]["items"].append((kind, lang, "".join(pieces).strip()))
+                self.stack[-1]["items"].append(Item(kind, lang, "".join(pieces).strip(), start, where))
+            return
+        if tag == "morphemes" and self.stack and "morphemes" in self.stack[-1]:
+            self.stack[-1]["morphemes"][1] = where
             return
         if tag not in _CONTAINERS or not self.stack:
             return
         node = self.stack.pop()
-        if tag == "phrase":
-            self.done.append((Location(self.source, node["line"]), _phrase_record(node, self._title())))
+        node["end_tag"] = where
+        # An older export's phrase: a <word> holding <words>.
+        if tag == "phrase" or (tag == "word" and any(child["tag"] == "word" for child in node["children"])):
+            record = _phrase_record(node, self._title(), self.codes)
+            self.done.append((Location(self.source, node["line"]), record, node))
         elif tag != "interlinear-text" and self.stack:
             self.stack[-1]["children"].append(node)
 
@@ -129,35 +179,44 @@ class _PhraseBuilder:
         return _first(text["items"], "title")[0] if text else None
 
 
-def _first(items, *kinds):
-    """(text, lang) of the first non-empty item of one of these kinds, else (None, None)."""
-    for kind, lang, text in items:
-        if kind in kinds and text:
-            return text, lang
-    return None, None
+def _first(items, *kinds, codes=None):
+    """(text, lang) of the first non-empty item of one of these kinds (in one of the
+    language `codes`, when any item is), else (None, None)."""
+    found = [item for item in items if item.kind in kinds and item.text]
+    if codes:
+        found = [item for item in found if _in_language(item.lang, codes)] or found
+    return (found[0].text, found[0].lang) if found else (None, None)
 
 
-def _phrase_record(phrase, title):
-    words = [w for w in phrase["children"] if w["tag"] == "word"]
+def words_of(phrase):
+    return [w for w in phrase["children"] if w["tag"] == "word"]
+
+
+def _phrase_record(phrase, title, codes=()):
+    words = words_of(phrase)
     record = {}
     text, _ = _first(phrase["items"], "txt")
     record["transcription"] = text if text is not None else _join_words(words)
-    segmentation, glosses = _analysis(words)
+    segmentation, glosses = _analysis(words, gloss_language(words, codes))
     if segmentation is not None:
         record["segmentation"] = segmentation
     if glosses is not None:
         record["glosses"] = glosses
-    translation, metalang = _first(phrase["items"], "gls", "free")
+    translation, metalang = _first(phrase["items"], "gls", "free", codes=codes)
     if translation is not None:
         record["translation"] = translation
-        if metalang in METALANGUAGES:
-            record["metalanguage"] = METALANGUAGES[metalang]
+        name = METALANGUAGES.get(metalang) or METALANGUAGES.get((metalang or "").split("-")[0])
+        if name:
+            record["metalanguage"] = name
         if metalang:
             record["metalang_code"] = metalang
+        others = {i.lang: i.text for i in phrase["items"] if i.kind in ("gls", "free") and i.text and i.lang not in (None, metalang)}
+        if others and metalang:
+            record["translations"] = {metalang: translation, **others}
     literal, _ = _first(phrase["items"], "lit")
     if literal is not None:
         record["literal_translation"] = literal
-    vernacular = next((lang for w in words for kind, lang, _ in w["items"] if kind == "txt" and lang), None)
+    vernacular = next((i.lang for w in words for i in w["items"] if i.kind == "txt" and i.lang), None)
     if vernacular:
         record["language_code"] = vernacular
     if title:
@@ -175,7 +234,7 @@ def _join_words(words):
         form, _ = _first(word["items"], "txt", "punct")
         if form is None:
             continue
-        punct = any(kind == "punct" for kind, _, _ in word["items"])
+        punct = any(item.kind == "punct" for item in word["items"])
         # A straight quote opens when the ones before it are paired.
         opening = punct and (form[0] in _OPENING or (form[0] in _QUOTES and out.count(form[0]) % 2 == 0))
         if glue_next or (punct and not opening):
@@ -186,18 +245,35 @@ def _join_words(words):
     return out
 
 
-def _analysis(words):
-    """(segmentation, glosses) of the phrase's non-punctuation words; None where the phrase has none."""
+def gloss_language(words, codes=()):
+    """The analysis language of a phrase's glosses: one of `codes` where the phrase has it, else its first."""
+    langs = [i.lang for w in words for node in [w, *w["children"]] for i in node["items"] if i.kind == "gls" and i.text]
+    return next((lang for lang in langs if _in_language(lang, codes)), langs[0] if langs else None)
+
+
+def _gloss(node, lang):
+    return next((i.text for i in node["items"] if i.kind == "gls" and i.text and i.lang == lang), None)
+
+
+def is_analysable(word):
+    """Not a punctuation word: it has a form (or morphs) of its own."""
+    return _first(word["items"], "txt")[0] is not None or bool(morphs_of(word))
+
+
+def morphs_of(word):
+    return [m for m in word["children"] if m["tag"] == "morph"]
+
+
+def _analysis(words, lang):
+    """(segmentation, glosses) of the phrase's non-punctuation words (glosses in `lang`); None where the phrase has none."""
     seg_words, gloss_words, analysed, glossed = [], [], False, False
-    for word in words:
+    for word in filter(is_analysable, words):
         form, _ = _first(word["items"], "txt")
-        morphs = [m for m in word["children"] if m["tag"] == "morph"]
-        if form is None and not morphs:
-            continue  # a punctuation word
+        morphs = morphs_of(word)
         if morphs:
             analysed = True
             forms = [_first(m["items"], "txt", "cf")[0] or "" for m in morphs]
-            pieces = [_first(m["items"], "gls")[0] for m in morphs]
+            pieces = [_gloss(m, lang) for m in morphs]
             glossed = glossed or any(p is not None for p in pieces)
             seg, seps = glue_morphemes(forms)
             # A gloss of several words becomes one token joined with "." (Leipzig), as in toolbox.py.
@@ -207,7 +283,7 @@ def _analysis(words):
             gloss = pieces[0] + "".join(s + p for s, p in zip(seps, pieces[1:]))
         else:
             seg = form
-            gloss, _ = _first(word["items"], "gls")
+            gloss = _gloss(word, lang)
             glossed = glossed or gloss is not None
             gloss = ".".join(gloss.split()) if gloss is not None else UNKNOWN_GLOSS
         seg_words.append(seg)

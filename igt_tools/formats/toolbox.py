@@ -9,9 +9,10 @@
     \\ft his house, the trees.
 
 What the reader copes with:
-- records start at the record marker (`\\ref`); files without one are split at
-  blank lines instead. `\\id` names the text (field `text_id`); `\\_sh` and
-  other `\\_` header lines are skipped; the `\\ref` value becomes `id`.
+- records start at the record marker (`\\ref`), whose value becomes `id`.
+  `\\id` names the text (field `text_id`), or, where no `\\ref` follows it
+  before the tiers, is itself the record marker and key. Files with neither
+  are split at blank lines. `\\_sh` and other `\\_` header lines are skipped.
 - a long record wraps into several interlinear bundles (`\\tx \\mb \\ge`
   again, often after a blank line): they are joined into one record.
 - a line without a marker continues the field above it.
@@ -21,7 +22,9 @@ What the reader copes with:
   by hand), by their boundary symbols. Each gloss belongs to the morpheme in
   whose column it starts; a gloss of several words (`come out`) becomes one
   token joined by `.` (the Leipzig convention), so counts stay honest.
-- any other marker `\\xx` becomes a field `xx` (repeats joined by a space).
+- any other marker `\\xx` becomes a field `xx` (repeats joined by a space): so
+  do the gloss tiers not picked by the markers (`\\gr`, `\\gf` beside `\\ge`).
+- files in another encoding than UTF-8 (Latin-1) are read with `encoding`.
 Records with none of the tier markers (text headers) are not examples and
 yield nothing.
 """
@@ -31,13 +34,13 @@ import re
 from ..errors import DataError, RecordError
 from ..io import read_lines, source_name
 from ..tokens import is_punctuation
+from .morphemes import BOUNDARIES, attach_affixes, glue_morphemes, is_detached
 from .sfm import marker_line, raw_text, split_marker
 
 TIERS = ("transcription", "segmentation", "glosses", "translation")
 DEFAULT_MARKERS = {"transcription": "tx", "segmentation": "mb", "glosses": "ge", "translation": "ft"}
 RECORD_MARKER = "ref"
 TEXT_MARKER = "id"
-BOUNDARIES = ("-", "=")
 _TOKEN = re.compile(r"\S+")
 
 
@@ -76,14 +79,23 @@ def parse_markers(spec=None):
 # --- reading --------------------------------------------------------------------
 
 
-def read_toolbox(path, markers=None, bad=None):
+def read_toolbox(path, markers=None, bad=None, encoding="utf-8"):
     """Yield (Location, record) for each record of one Toolbox file (or '-' for stdin).
 
     A file with markers but none of the tier markers is an error (wrong --markers), not empty.
     """
+    for location, record, _ in read_records(path, markers, bad, encoding):
+        yield location, record
+
+
+def read_records(path, markers=None, bad=None, encoding="utf-8"):
+    """Yield (Location, record, lines) for each record: `lines`, its [(Location, text)], are for writers that patch the file."""
     markers = parse_markers(markers)
     text_id, record_lines, by_ref = None, [], False
+    # After an \id, until a \ref or a tier says which: is it a text's name or (no \ref) the record's key?
+    pending_id = keyed_id = None
     yielded, seen = 0, set()
+    tiers = set(markers.values())
 
     def finish():
         if not record_lines:
@@ -95,35 +107,40 @@ def read_toolbox(path, markers=None, bad=None):
                 raise
             bad.handle(err, raw_text(record_lines))
             return None
-        if record is not None and text_id is not None:
+        if record is not None and keyed_id is not None:
+            record.setdefault("id", keyed_id)
+        elif record is not None and text_id is not None:
             record.setdefault("text_id", text_id)
         return record
 
-    for location, text in read_lines(path):
+    for location, text in read_lines(path, encoding, suggest_encoding=True):
         parsed = split_marker(text)
         name = parsed[0] if parsed else None
         if name is not None and name.startswith("_"):
             continue  # file header: \_sh v3.0 400 Text, \_DateStampHasFourDigitYear
-        starts_record = name in (RECORD_MARKER, TEXT_MARKER) or (not text.strip() and not by_ref)
         if name is not None:
             seen.add(name)
-        if starts_record:
+        if pending_id is not None and name in tiers:
+            keyed_id, pending_id = pending_id, None
+        blank_splits = not (by_ref or pending_id is not None or keyed_id is not None)
+        if name in (RECORD_MARKER, TEXT_MARKER) or (not text.strip() and blank_splits):
             record = finish()
             if record is not None:
                 yielded += 1
-                yield record_lines[0][0], record
+                yield record_lines[0][0], record, record_lines
             record_lines = []
             if name == TEXT_MARKER:
-                text_id = parsed[1].strip() or None
+                text_id = pending_id = parsed[1].strip() or None
+                keyed_id = None
                 continue
             if name == RECORD_MARKER:
-                by_ref = True
+                by_ref, pending_id, keyed_id = True, None, None
         if text.strip():
             record_lines.append((location, text))
     record = finish()
     if record is not None:
         yielded += 1
-        yield record_lines[0][0], record
+        yield record_lines[0][0], record, record_lines
     if not yielded and seen - {RECORD_MARKER, TEXT_MARKER}:
         # Markers, but none of the tiers': other markers, not an empty file. Say so rather than output nothing.
         raise DataError(
@@ -205,11 +222,11 @@ def _join_bundles(bundles, markers):
 def _bundle_words(text_tokens, morph_tokens, gloss_tokens):
     """(segmentation words, gloss words) of one bundle."""
     if not morph_tokens:
-        return [], _attach([g for _, g in gloss_tokens])
-    if not any(_detached(m) for _, m in morph_tokens):
+        return [], attach_affixes([g for _, g in gloss_tokens])
+    if not any(is_detached(m) for _, m in morph_tokens):
         # Whole words in the morpheme line: nothing to group.
         glosses = [g for _, g in gloss_tokens]
-        return [m for _, m in morph_tokens], (_attach(glosses) if any(map(_detached, glosses)) else glosses)
+        return [m for _, m in morph_tokens], (attach_affixes(glosses) if any(map(is_detached, glosses)) else glosses)
     groups = _groups_by_column(text_tokens, morph_tokens) or _groups_by_boundary(morph_tokens)
     per_morph = _glosses_by_column(morph_tokens, gloss_tokens)
     words, glosses = [], []
@@ -222,12 +239,8 @@ def _bundle_words(text_tokens, morph_tokens, gloss_tokens):
                 pieces = [p.strip("".join(BOUNDARIES)) for p in pieces]
             glosses.append(pieces[0] + "".join(s + p for s, p in zip(seps, pieces[1:])))
     if per_morph is None:
-        glosses = _attach([g for _, g in gloss_tokens])
+        glosses = attach_affixes([g for _, g in gloss_tokens])
     return words, glosses
-
-
-def _detached(token):
-    return token.startswith(BOUNDARIES) or token.endswith(BOUNDARIES)
 
 
 def _groups_by_column(text_tokens, morph_tokens):
@@ -276,33 +289,6 @@ def _glosses_by_column(morph_tokens, gloss_tokens):
             m += 1
         per_morph[m].append(gloss)
     return [".".join(pieces) for pieces in per_morph]
-
-
-def glue_morphemes(morphs):
-    """Morpheme tokens of one word -> (word, separators); a boundary is kept once, '-' where none is written."""
-    word, seps = morphs[0], []
-    for morph in morphs[1:]:
-        if word.endswith(BOUNDARIES):
-            sep, word = word[-1], word[:-1]
-            morph = morph[1:] if morph.startswith(BOUNDARIES) else morph
-        elif morph.startswith(BOUNDARIES):
-            sep, morph = morph[0], morph[1:]
-        else:
-            sep = "-"
-        word += sep + morph
-        seps.append(sep)
-    return word, seps
-
-
-def _attach(tokens):
-    """Tokens -> words, an affix token (`ka-`, `-na`) joining its neighbour."""
-    words = []
-    for token in tokens:
-        if words and (words[-1].endswith(BOUNDARIES) or token.startswith(BOUNDARIES)):
-            words[-1] = glue_morphemes([words[-1], token])[0]
-        else:
-            words.append(token)
-    return words
 
 
 # --- writing --------------------------------------------------------------------

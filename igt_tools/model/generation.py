@@ -12,9 +12,10 @@ Three things make batched decoding cheap without changing a single output:
 The search itself is Hugging Face's beam search, rule for rule (candidates,
 finished hypotheses, length penalty, the early-stopping heuristic), and plain
 argmax for one beam. It reads `length_penalty` and `early_stopping` from the
-model's generation config, as `model.generate` does; logits processors
-(repetition penalties and the like) are not applied, and a model whose
-generation config asks for them is refused rather than decoded differently.
+model's generation config (generation_config.json), as `model.generate`
+does; logits processors (repetition penalties and the like), sampling and
+several end tokens are not applied, and a model whose generation config asks
+for them is refused rather than decoded differently.
 """
 
 import inspect
@@ -24,8 +25,10 @@ import torch
 
 NEG_INF = float("-inf")
 
-# Generation-config settings whose default values this decoder assumes.
+# Generation-config settings whose default values this decoder assumes (with the logits
+# processors, sampling and stopping rules of `generate` that it does not apply).
 _PROCESSOR_DEFAULTS = {
+    "do_sample": (None, False),
     "repetition_penalty": (None, 1.0),
     "encoder_repetition_penalty": (None, 1.0),
     "no_repeat_ngram_size": (None, 0),
@@ -40,6 +43,13 @@ _PROCESSOR_DEFAULTS = {
     "sequence_bias": (None,),
     "diversity_penalty": (None, 0.0),
     "num_beam_groups": (None, 1),
+    "exponential_decay_length_penalty": (None,),
+    "penalty_alpha": (None,),
+    "guidance_scale": (None, 1.0),
+    "constraints": (None,),
+    "force_words_ids": (None,),
+    "stop_strings": (None,),
+    "max_time": (None,),
 }
 
 
@@ -101,15 +111,19 @@ def plan_batches(lengths, batch_tokens, beams=1):
 
 
 def check_generation_config(model):
-    """Refuse a model whose generation config asks for logits processing this decoder does not do."""
+    """Refuse a model whose generation config asks for decoding this decoder does not do."""
     config = getattr(model, "generation_config", None)
     for name, defaults in _PROCESSOR_DEFAULTS.items():
         value = getattr(config, name, None)
         if value not in defaults:
-            raise ValueError(
-                f"the model's generation config sets {name}={value!r}, which igt-gloss does not apply; "
-                "remove it from generation_config.json"
-            )
+            _refuse(name, value)
+    eos = getattr(config, "eos_token_id", None)
+    if isinstance(eos, (list, tuple)) and len(set(eos)) > 1:
+        _refuse("eos_token_id", eos, "several end tokens: igt-gloss stops at one")
+
+
+def _refuse(name, value, why="which igt-gloss does not apply"):
+    raise ValueError(f"the model's generation config sets {name}={value!r}, {why}; remove it from generation_config.json")
 
 
 class Decoder:
@@ -139,23 +153,32 @@ class Decoder:
     def device(self):
         return next(self.model.parameters()).device
 
-    def decode(self, inputs, on_batch=None):
+    def decode(self, inputs, on_batch=None, limits=None):
         """Hypotheses for token-id lists, in the order given (any order of lengths).
 
+        `limits` caps each input's output length (tokens, end token included),
+        within max_new_tokens; an output cut there ends as if at max_new_tokens.
         `on_batch(n)` is called after each batch with its number of inputs.
         """
         results = [None] * len(inputs)
         lengths = [len(ids) for ids in inputs]
+        limits = [self._limit(limits[i] if limits else None) for i in range(len(inputs))]
         for batch in plan_batches(lengths, self.settings.batch_tokens, self.settings.beams):
-            for i, hypothesis in zip(batch, self.decode_batch([inputs[i] for i in batch])):
+            hypotheses = self.decode_batch([inputs[i] for i in batch], [limits[i] for i in batch])
+            for i, hypothesis in zip(batch, hypotheses):
                 results[i] = hypothesis
             if on_batch is not None:
                 on_batch(len(batch))
         return results
 
+    def _limit(self, limit):
+        cap = self.settings.max_new_tokens
+        return cap if limit is None else max(1, min(int(limit), cap))
+
     @torch.inference_mode()
-    def decode_batch(self, inputs):
+    def decode_batch(self, inputs, limits=None):
         """One padded batch through the encoder, then the search; hypotheses in the order given."""
+        limits = [self._limit(limits[i] if limits else None) for i in range(len(inputs))]
         longest = max(len(ids) for ids in inputs)
         input_ids = torch.full((len(inputs), longest), self.pad, dtype=torch.long)
         attention_mask = torch.zeros((len(inputs), longest), dtype=torch.long)
@@ -170,9 +193,9 @@ class Decoder:
         stats.input_tokens += sum(len(ids) for ids in inputs)
         stats.padded_input_tokens += input_ids.numel()
         if self.settings.beams == 1:
-            hypotheses = self._greedy(encoded.last_hidden_state, attention_mask)
+            hypotheses = self._greedy(encoded.last_hidden_state, attention_mask, limits)
         else:
-            hypotheses = self._beam_search(encoded.last_hidden_state, attention_mask)
+            hypotheses = self._beam_search(encoded.last_hidden_state, attention_mask, limits)
         stats.generated_tokens += sum(h.length for h in hypotheses)
         return hypotheses
 
@@ -200,7 +223,7 @@ class Decoder:
         self.stats.decoder_row_steps += tokens.shape[0]
         return output.logits[:, -1, :].to(dtype=torch.float32)
 
-    def _greedy(self, hidden, mask):
+    def _greedy(self, hidden, mask, limits):
         """Argmax decoding, as `model.generate(num_beams=1, do_sample=False)`; rows leave when they end."""
         size = hidden.shape[0]
         cache = self._new_cache()
@@ -208,7 +231,7 @@ class Decoder:
         outputs = [[] for _ in range(size)]
         logprobs = [0.0] * size
         tokens = torch.full((size,), self.start, dtype=torch.long, device=hidden.device)
-        for step in range(1, self.settings.max_new_tokens + 1):
+        for step in range(1, max(limits) + 1):
             logits = self._step(tokens, hidden, mask, cache)
             tokens = torch.argmax(logits, dim=-1)
             chosen = torch.log_softmax(logits, dim=-1).gather(1, tokens[:, None])[:, 0]
@@ -218,7 +241,7 @@ class Decoder:
                 original = alive[row]
                 outputs[original].append(token)
                 logprobs[original] += logprob
-                if token != self.eos and step < self.settings.max_new_tokens:
+                if token != self.eos and step < limits[original]:
                     keep.append(row)
             if not keep:
                 break
@@ -235,7 +258,7 @@ class Decoder:
             tokens = tokens[:-1]
         return Hypothesis(tokens=tokens, logprob=logprob, length=length)
 
-    def _beam_search(self, hidden, mask):
+    def _beam_search(self, hidden, mask, limits):
         """Hugging Face's beam search (transformers 4.50+ rules), a sentence leaving the batch when it is done.
 
         Per sentence: from its beams x vocabulary continuations take the best
@@ -247,8 +270,9 @@ class Decoder:
         of them; True: as soon as it has `beams`; "never": judged at the
         length limit when the penalty is positive.
         """
-        beams, max_new = self.settings.beams, self.settings.max_new_tokens
+        beams, max_new = self.settings.beams, max(limits)
         device = hidden.device
+        limit = torch.tensor(limits, dtype=torch.long, device=device)  # per current sentence
         sentences = hidden.shape[0]
         hidden = hidden.repeat_interleave(beams, dim=0)
         mask = mask.repeat_interleave(beams, dim=0)
@@ -278,9 +302,8 @@ class Decoder:
             candidates = torch.cat(
                 [_gather_beams(running_seqs, source_beam), top_tokens[:, :, None]], dim=2
             )  # (count, 2 beams, step)
-            ends = top_tokens == self.eos
-            if step >= max_new:
-                ends = torch.ones_like(ends)
+            at_limit = limit <= step
+            ends = (top_tokens == self.eos) | at_limit[:, None]
 
             # The best `beams` that did not end keep running.
             still_running = top_scores + ends.to(torch.float32) * -1e9
@@ -309,7 +332,7 @@ class Decoder:
             finished_lengths = merged_lengths.gather(1, best)
             finished_seqs = _gather_beams(merged_seqs, best)
 
-            over = self._sentences_done(running_scores, finished_scores, step) | (step >= max_new)
+            over = self._sentences_done(running_scores, finished_scores, step, limit) | at_limit
             over_list = over.tolist()
             for position, is_over in enumerate(over_list):
                 if is_over:
@@ -331,7 +354,7 @@ class Decoder:
                 cache.self_attention_cache.reorder_cache(rows)
                 cache.cross_attention_cache.batch_select_indices(kept_rows)
                 hidden, mask = hidden[kept_rows], mask[kept_rows]
-                running_scores, running_seqs = running_scores[kept], running_seqs[kept]
+                running_scores, running_seqs, limit = running_scores[kept], running_seqs[kept], limit[kept]
                 finished_scores, finished_sums = finished_scores[kept], finished_sums[kept]
                 finished_lengths, finished_seqs = finished_lengths[kept], finished_seqs[kept]
                 alive = [alive[position] for position in keep]
@@ -341,14 +364,14 @@ class Decoder:
             tokens = running_seqs[:, :, -1].reshape(-1)
         return done
 
-    def _sentences_done(self, running_scores, finished_scores, step):
+    def _sentences_done(self, running_scores, finished_scores, step, limit):
         """Per sentence: can no running beam improve the finished ones any more?"""
         full = torch.isfinite(finished_scores).all(dim=1)
         if self.early_stopping is True:
             return full
-        length = step
+        length = torch.full_like(running_scores[:, 0], float(step))
         if self.early_stopping == "never" and self.length_penalty > 0.0:
-            length = self.settings.max_new_tokens
+            length = limit.to(torch.float32)
         best_possible = running_scores[:, 0] / (length**self.length_penalty)
         worst_finished = finished_scores.min(dim=1).values
         return full & ~(best_possible > worst_finished)

@@ -41,6 +41,9 @@ def load_model(name_or_path, device="cpu", dtype=None):
     folder = resolve(name_or_path)
     config = read_config(folder)
     model = build_model(config, read_weights(folder), _dtype(dtype), source=str(folder))
+    generation_config = read_generation_config(folder)
+    if generation_config is not None:
+        model.generation_config = generation_config
     model.to(device)
     model.eval()
     return model, load_tokenizer(folder), ModelMetadata.read(folder)
@@ -97,6 +100,35 @@ def read_config(folder):
         config.scale_decoder_outputs = data["scale_decoder_outputs"]
     config.architectures = ["T5ForConditionalGeneration"]
     return config
+
+
+def read_generation_config(folder):
+    """generation_config.json -> GenerationConfig, as `from_pretrained` reads it; None without the file.
+
+    The decoder honours what it supports (length_penalty, early_stopping, the
+    special token ids) and refuses the rest, so it must see what the folder says.
+    """
+    from transformers import GenerationConfig
+    from transformers.utils import logging as hf_logging
+
+    path = Path(folder) / "generation_config.json"
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ModelError(f"cannot read generation_config.json: {err}", str(folder)) from None
+    if not isinstance(data, dict):
+        raise ModelError("generation_config.json is not a JSON object", str(folder))
+    # transformers warns on stderr about beam settings in a config of one beam; igt-gloss sets the beams itself.
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    try:
+        return GenerationConfig.from_dict(data)
+    except (TypeError, ValueError) as err:
+        raise ModelError(f"generation_config.json: {err}", str(folder)) from None
+    finally:
+        hf_logging.set_verbosity(verbosity)
 
 
 def read_weights(folder):
