@@ -38,16 +38,22 @@ def open_binary(path):
         raise DataError(f"cannot open: {err.strerror}", source_name(path)) from None
 
 
-def read_lines(path):
-    """Yield (Location, text) for each line of one input, without the newline."""
+def read_lines(path, encoding="utf-8", suggest_encoding=False):
+    """Yield (Location, text) for each line of one input, without the newline.
+
+    Text that is not in `encoding` is a one-line DataError; with
+    `suggest_encoding` (formats that may come in other encodings) it says how to name one.
+    """
     name = source_name(path)
     stream, owned = open_binary(path)
+    label = "UTF-8" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    hint = "; name its encoding with --encoding, e.g. --encoding latin-1" if suggest_encoding else ""
     try:
         for number, raw in enumerate(stream, start=1):
             try:
-                text = raw.decode("utf-8")
+                text = raw.decode(encoding)
             except UnicodeDecodeError as err:
-                raise DataError(f"not valid UTF-8 (byte {err.start + 1} of the line)", name, number) from None
+                raise DataError(f"not valid {label} (byte {err.start + 1} of the line){hint}", name, number) from None
             if number == 1 and text.startswith("\ufeff"):
                 text = text[1:]
             yield Location(name, number), text.rstrip("\r\n")

@@ -19,10 +19,10 @@ def split_marker(text):
     return match.group(1), text[match.end():], match.end()
 
 
-def iter_blocks(path):
+def iter_blocks(path, encoding="utf-8"):
     """Yield (Location of its first line, [(Location, text), ...]) for each blank-line separated block."""
     block = []
-    for location, text in read_lines(path):
+    for location, text in read_lines(path, encoding, suggest_encoding=True):
         if text.strip():
             block.append((location, text))
         elif block:

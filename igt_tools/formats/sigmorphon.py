@@ -26,13 +26,13 @@ MARKER_FIELDS = {
 WRITE_ORDER = ("t", "m", "p", "g", "l")
 
 
-def read_sigmorphon(path, bad=None):
+def read_sigmorphon(path, bad=None, encoding="utf-8"):
     """Yield (Location, record) for each block of one input (a path, or '-' for stdin).
 
     A block that cannot be read (text before its first marker, a marker twice)
     raises RecordError naming its line, or goes to `bad` (io.BadRecords) when given.
     """
-    for location, lines in iter_blocks(path):
+    for location, lines in iter_blocks(path, encoding):
         try:
             record = _block_record(lines)
         except RecordError as err:
