@@ -248,6 +248,60 @@ def test_toolbox_round_trip_custom_markers(tmp_path):
     assert records(read_toolbox, path, "t,m,g,l") == [record]
 
 
+TOOLBOX = DATA / "toolbox"
+
+
+def test_toolbox_records_keyed_by_id():
+    """Without \\ref, \\id is the record marker: blank lines inside a record (a wrapped bundle) do not split it."""
+    found = records(read_toolbox, TOOLBOX / "id_keyed.sfm")
+    assert [r["id"] for r in found] == ["001", "002", "003"]
+    assert found[1]["segmentation"] == "la-lu anima ke-ne ka-puti"
+    assert found[1]["glosses"] == "3SG-eat fish DEF-PROX NEG-cooked"
+    assert found[2] == {"id": "003", "transcription": "tema", "translation": "Yes."}
+    assert not any("text_id" in r for r in found)
+
+
+def test_toolbox_wrapped_line_sets_without_blank_lines():
+    first, second = records(read_toolbox, TOOLBOX / "wrapped.tbx")
+    assert (first["transcription"], first["segmentation"], first["glosses"]) == (
+        "roki pamba tuli mbali poro", "roki pamba tu-li mbali po-ro", "child run PST-fall far hit-PL")
+    assert second["id"] == "w.2"
+
+
+def test_toolbox_continuation_lines_without_a_marker():
+    first, _ = records(read_toolbox, TOOLBOX / "continuation.tbx")
+    assert (first["transcription"], first["segmentation"], first["glosses"]) == (
+        "sulu mani kopa", "sulu mani kopa", "sun rise morning")
+    assert (first["translation"], first["nt"]) == ("The sun rises in the morning.", "told by the oldest speaker")
+
+
+@pytest.mark.parametrize(
+    "markers, glosses, others",
+    [(None, "1SG-see pig", {"gr", "gf"}), ("glosses=gr", "1SG-ver cerdo", {"ge", "gf"}), ("glosses=gf", "1SG-voir cochon", {"ge", "gr"})],
+)
+def test_toolbox_several_gloss_tiers(markers, glosses, others):
+    """--markers picks one gloss tier; the others are kept as fields of their own."""
+    (record,) = records(read_toolbox, TOOLBOX / "gloss_tiers.tbx", markers)
+    assert record["glosses"] == glosses
+    assert others <= set(record)
+
+
+def test_toolbox_non_standard_marker_names():
+    first, second = records(read_toolbox, TOOLBOX / "odd_markers.tbx", "t,m,gl,tr")
+    assert (first["segmentation"], first["glosses"], first["translation"]) == ("tumbi sa", "mountain DEM", "that mountain")
+    assert (first["nt2"], first["ge-fr"]) == ("second note", "montagne DEM")
+    assert second == {"id": "o.2", "transcription": "sa", "segmentation": "sa", "glosses": "DEM", "translation": "that"}
+
+
+def test_toolbox_latin1_needs_its_encoding_named():
+    with pytest.raises(DataError) as caught:
+        records(read_toolbox, TOOLBOX / "latin1.tbx")
+    assert caught.value.line == 2 and "--encoding latin-1" in caught.value.message
+    first, second = records(read_toolbox, TOOLBOX / "latin1.tbx", encoding="latin-1")
+    assert (first["transcription"], first["segmentation"], first["glosses"]) == ("caféa ñoro", "café-a ñoro", "coffee-DEF drink")
+    assert second["translation"] == "Boire ½."
+
+
 # --- flextext -------------------------------------------------------------------
 
 
@@ -262,6 +316,8 @@ def test_flextext_phrases_words_morphs():
         "translation": "His house,   the trees.",
         "metalanguage": "English",
         "metalang_code": "en",
+        # Translations in other languages are kept.
+        "translations": {"en": "His house,   the trees.", "es": "Su casa."},
         "literal_translation": "3SG-house tree-FOC",
         "language_code": "kkk",
         "text_title": "The tuna",
@@ -315,6 +371,63 @@ def test_flextext_glosses_of_several_words_stay_one_token(tmp_path):
                     + "</words></phrase></phrases></paragraph></paragraphs></interlinear-text></document>", encoding="utf-8")
     (record,) = records(read_flextext, path)
     assert record["glosses"] == "3SG-come.out the.tree"
+
+FLEX = DATA / "flextext"
+
+
+def test_flextext_byte_order_mark_and_crlf():
+    (record,) = records(read_flextext, FLEX / "bom_crlf.flextext")
+    assert (record["transcription"], record["segmentation"], record["glosses"]) == (
+        "Ndumiti kana.", "n-dumiti kana", "1SG-sleep [UNK]")
+    assert record["translation"] == "I sleep here."
+
+
+def test_flextext_older_export_without_phrase_elements():
+    found = list(read_flextext(FLEX / "no_phrase_elements.flextext"))
+    assert [loc.line for loc, _ in found] == [8, 24]
+    first, second = (record for _, record in found)
+    assert (first["segmentation"], first["glosses"], first["translation"]) == ("tupa-ri aloma", "dog-PL [UNK]", "the dogs bark")
+    assert (first["segnum"], first["text_title"]) == ("1", "Old export")
+    assert (second["transcription"], second.get("segmentation"), second["translation"]) == ("aloma!", None, "they bark!")
+
+
+@pytest.mark.parametrize(
+    "metalanguage, translations, metalanguages",
+    [
+        (None, ["la vaca come", "she eats"], ["Spanish", "English"]),  # the first, whatever its language
+        ("en", ["the cow eats", "she eats"], ["English", "English"]),
+        ("English", ["the cow eats", "she eats"], ["English", "English"]),
+        ("pt", ["a vaca come", "she eats"], ["Portuguese", "English"]),  # pt-BR is Portuguese; none: the first
+    ],
+)
+def test_flextext_translations_in_several_languages(metalanguage, translations, metalanguages):
+    found = records(read_flextext, FLEX / "translations.flextext", metalanguage=metalanguage)
+    assert [r["translation"] for r in found] == translations
+    assert [r.get("metalanguage") for r in found] == metalanguages
+    assert found[0]["translations"] == {"es": "la vaca come", "en": "the cow eats", "pt-BR": "a vaca come"}
+    assert found[0]["literal_translation"] == "cow eat"
+
+
+def test_flextext_morphs_without_type_or_gloss():
+    (record,) = records(read_flextext, FLEX / "bare_morphs.flextext")
+    assert (record["segmentation"], record["glosses"]) == ("ko-talo biru sane", "[UNK]-house [UNK] [UNK]")
+    assert "translation" not in record
+
+
+@pytest.mark.parametrize(
+    "metalanguage, glosses",
+    [(None, "3PL-eat [UNK]"), ("es", "3PL-comer pan"), ("Spanish", "3PL-comer pan"), ("fr", "3PL-eat [UNK]")],
+)
+def test_flextext_glosses_in_several_analysis_languages(metalanguage, glosses):
+    """One language for the whole phrase, never a mixture: a morph without a gloss in it is [UNK]."""
+    (record,) = records(read_flextext, FLEX / "analysis_languages.flextext", metalanguage=metalanguage)
+    assert record["glosses"] == glosses
+
+
+def test_flextext_analysis_status_attributes():
+    (record,) = records(read_flextext, FLEX / "analysis_status.flextext")
+    assert (record["segmentation"], record["glosses"]) == ("mbolo sika-i nene", "river flow-PRS [UNK]")
+
 
 # --- real data ------------------------------------------------------------------
 
