@@ -1,0 +1,76 @@
+"""A sentence glossed word by word: from the lexicon where it attests the word,
+from a model (or nothing) elsewhere, each word marked with where it came from.
+
+`provenance` has one entry per word of the glosses: "lexicon", "model" or
+"none" (no analysis: the word is written unsegmented, glossed UNKNOWN_GLOSS).
+Punctuation-only words are written only where the lexicon attests them as
+words of their own (datasets differ: some keep `,` in every tier, most drop it).
+"""
+
+from dataclasses import dataclass
+from typing import Optional
+
+from . import tokens, words
+from .record import text
+
+UNKNOWN_GLOSS = "?"
+PROVENANCES = ("lexicon", "model", "none")
+
+
+@dataclass
+class WordAnalysis:
+    word: str  # the transcription word
+    segmentation: Optional[str] = None
+    glosses: Optional[str] = None
+    provenance: Optional[str] = None  # None: still to be glossed
+    model_input: Optional[str] = None  # what a word-level model is asked, when it is
+
+    def set(self, segmentation, glosses, provenance):
+        # The segmentation in the input word's normalisation form, so that it compares equal with gold in that form.
+        self.segmentation = words.in_form_of(segmentation, self.word)
+        self.glosses = glosses
+        self.provenance = provenance
+
+
+def cannot_gloss(record):
+    """Why a record cannot be glossed, or None."""
+    if record.get("transcription") is None:
+        return 'no "transcription" to gloss'
+    if text(record, "transcription") is None:
+        return 'empty "transcription"'
+    return None
+
+
+def from_lexicon(record, lexicon, chooser="frequent"):
+    """[WordAnalysis] of a record's transcription: attested words filled in, the rest pending."""
+    sentence = (text(record, "transcription") or "").split()
+    glottocode = record.get("glottocode")
+    out = []
+    for n, word in enumerate(sentence):
+        analysis = lexicon.choose(glottocode, sentence, n, chooser) if lexicon is not None else None
+        if tokens.is_punctuation(word) and analysis is None:
+            continue
+        item = WordAnalysis(word)
+        if analysis is not None:
+            item.set(*analysis, "lexicon")
+        out.append(item)
+    return out
+
+
+def fill_unknown(analyses):
+    """Pending words get the empty analysis: the word unsegmented, glossed UNKNOWN_GLOSS."""
+    for item in analyses:
+        if item.provenance is None:
+            item.set(words.strip_punctuation(item.word), UNKNOWN_GLOSS, "none")
+    return analyses
+
+
+def assemble(analyses):
+    """(segmentation, glosses, provenance) of a sentence from its word analyses (all filled)."""
+    if not analyses:
+        return None, None, []
+    return (
+        " ".join(a.segmentation for a in analyses),
+        " ".join(a.glosses for a in analyses),
+        [a.provenance for a in analyses],
+    )

@@ -1,0 +1,120 @@
+"""Glossing word by word: the lexicon's analyses, a word-level model for the rest.
+
+Used by igt-gloss with --lexicon alone (no model, no torch) and with a model
+trained on igt-format --unit word examples. Each distinct model input of a
+chunk (glottocode + word) is decoded once.
+"""
+
+from . import interleaved, tasks
+from . import word_analyses as wa
+
+# Longest output of a word model, in tokens per input byte plus a floor: an
+# interleaved word label is at most 11 times its word's length in the
+# SIGMORPHON 2023 and ODIN data (99% within 7 times), 49 bytes at most for a
+# one-letter word. A weak model then fails fast instead of writing 1024 bytes.
+WORD_OUTPUT_RATIO = 16
+WORD_OUTPUT_FLOOR = 64
+
+
+def word_output_limit(word_input_bytes):
+    return WORD_OUTPUT_RATIO * word_input_bytes + WORD_OUTPUT_FLOOR
+
+
+def parse_word(output):
+    """(segmentation word, gloss word, malformed pieces) of one word's model output.
+
+    An output of several words is joined into one (morphemes with `-`, so the
+    sentence keeps one word per input word) and counted malformed.
+    """
+    parsed = interleaved.parse(output)
+    seg_words = (parsed.segmentation or "").split()
+    gloss_words = (parsed.glosses or "").split()
+    malformed = parsed.malformed
+    if len(seg_words) != 1 or len(gloss_words) != 1:
+        malformed += 1
+    segmentation = "-".join(seg_words) or None
+    glosses = "-".join(gloss_words) or None
+    return segmentation, glosses, malformed
+
+
+class WordGlosser:
+    """Records in, glossed records out, word by word.
+
+    `decoder` and `tokenizer` are None for the lexicon alone; `error_record`
+    and `output_record` come from igt-gloss (they own its output fields).
+    """
+
+    def __init__(self, lexicon, chooser, output_record, error_record, decoder=None, tokenizer=None,
+                 max_input_tokens=1024, confidence=False):
+        self.lexicon = lexicon
+        self.chooser = chooser
+        self.output_record = output_record
+        self.error_record = error_record
+        self.decoder = decoder
+        self.tokenizer = tokenizer
+        self.max_input_tokens = max_input_tokens
+        self.confidence = confidence
+        self.counts = {"records": 0, "glossed": 0, "errors": 0, "malformed_records": 0, "malformed_pieces": 0,
+                       "words": {name: 0 for name in wa.PROVENANCES}}
+
+    def gloss(self, chunk, on_inputs=None):
+        """[(Location, record)] -> the output records, in the same order."""
+        plans = []
+        unique = {}  # model input text -> its position among the decoded inputs
+        for location, record in chunk:
+            problem = wa.cannot_gloss(record)
+            if problem:
+                plans.append(problem)
+                continue
+            analyses = wa.from_lexicon(record, self.lexicon, self.chooser)
+            if self.decoder is not None:
+                for item in analyses:
+                    if item.provenance is None:
+                        item.model_input = tasks.word_input(item.word, record)
+                        unique.setdefault(item.model_input, len(unique))
+            plans.append(analyses)
+        outputs = self._decode(list(unique), on_inputs)
+        out = []
+        for (location, record), plan in zip(chunk, plans):
+            self.counts["records"] += 1
+            if isinstance(plan, str):
+                self.counts["errors"] += 1
+                out.append(self.error_record(location, record, plan))
+                continue
+            out.append(self._glossed(record, plan, unique, outputs))
+        return out
+
+    def _decode(self, texts, on_inputs):
+        """[(segmentation, glosses, malformed, hypothesis)] for model inputs (none without a model)."""
+        if not texts:
+            return []
+        ids = [self.tokenizer(text).input_ids[: self.max_input_tokens] for text in texts]
+        limits = [word_output_limit(len(text.encode("utf-8"))) for text in texts]
+        hypotheses = self.decoder.decode(ids, on_batch=on_inputs, limits=limits)
+        results = []
+        for hypothesis in hypotheses:
+            text = self.tokenizer.decode(hypothesis.tokens, skip_special_tokens=True)
+            results.append((*parse_word(text), hypothesis))
+        return results
+
+    def _glossed(self, record, analyses, unique, outputs):
+        malformed, logprob, length = 0, 0.0, 0
+        for item in analyses:
+            if item.provenance is None and item.model_input is not None:
+                segmentation, glosses, pieces, hypothesis = outputs[unique[item.model_input]]
+                malformed += pieces
+                logprob, length = logprob + hypothesis.logprob, length + hypothesis.length
+                if segmentation and glosses:
+                    item.set(segmentation, glosses, "model")
+        wa.fill_unknown(analyses)
+        segmentation, glosses, provenance = wa.assemble(analyses)
+        for name in provenance:
+            self.counts["words"][name] += 1
+        self.counts["glossed"] += 1
+        self.counts["malformed_records"] += malformed > 0
+        self.counts["malformed_pieces"] += malformed
+        fields = {"segmentation": segmentation, "glosses": glosses, "malformed": malformed, "provenance": provenance}
+        if self.confidence:
+            # Over the model's words only: the lexicon's are attested, not predicted.
+            fields["confidence"] = logprob / length if length else 0.0
+        return self.output_record(record, fields)

@@ -1,0 +1,127 @@
+"""The lexicon and igt-gloss --lexicon: attested analyses, choosers, scopes, Unicode forms, provenance."""
+
+import json
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from igt_tools.commands.gloss import command as gloss_command
+from igt_tools.lexicon import Lexicon
+
+BIN = Path(sys.executable).parent
+
+
+def rec(transcription, segmentation, glosses, glottocode="aaaa1234", **extra):
+    return dict(transcription=transcription, segmentation=segmentation, glosses=glosses, glottocode=glottocode, **extra)
+
+
+TRAIN = [
+    rec("the cats sleep.", "the cat-s sleep", "DET cat-PL sleep"),
+    rec("cats run", "cat-s run", "cat-PL run"),
+    # "run" is ambiguous: a noun after "the", a verb otherwise; the verb is more frequent
+    rec("the run ends", "the run end-s", "DET run.N end-3SG"),
+    rec("dogs run", "dog-s run", "dog-PL run"),
+    rec("cats , dogs", "cat-s , dog-s", "cat-PL , dog-PL", glottocode="bbbb1234"),
+]
+
+
+def lexicon_of(records):
+    lexicon = Lexicon()
+    for r in records:
+        lexicon.add(r)
+    return lexicon
+
+
+def test_attested_analyses_most_frequent_first_ties_to_the_first_attested():
+    lexicon = lexicon_of(TRAIN)
+    assert lexicon.analyses("aaaa1234", "run") == [("run", "run"), ("run", "run.N")]
+    tie = lexicon_of([rec("x", "x-a", "A"), rec("x", "x-b", "B")])
+    assert tie.analyses("aaaa1234", "x") == [("x-a", "A"), ("x-b", "B")]
+
+
+def test_context_chooser_follows_the_neighbours():
+    lexicon = lexicon_of(TRAIN)
+    sentence = ["the", "run", "ends"]
+    assert lexicon.choose("aaaa1234", sentence, 1, "frequent") == ("run", "run")
+    assert lexicon.choose("aaaa1234", sentence, 1, "context") == ("run", "run.N")
+    assert lexicon.choose("aaaa1234", ["dogs", "run"], 1, "context") == ("run", "run")
+
+
+def test_lookup_ignores_edge_punctuation_then_case_and_is_scoped_by_glottocode():
+    lexicon = lexicon_of(TRAIN)
+    assert lexicon.analyses("aaaa1234", "Cats!") == [("cat-s", "cat-PL")]
+    assert lexicon.analyses("aaaa1234", "sleep") == [("sleep", "sleep")]
+    assert lexicon.analyses("bbbb1234", "sleep") == []
+    assert lexicon.analyses("bbbb1234", ",") == [(",", ",")]
+    # unscoped entries serve every language
+    lexicon.add(rec("hi", "hi", "hello", glottocode=None))
+    assert lexicon.analyses("bbbb1234", "hi") == [("hi", "hello")]
+
+
+def _gloss(args, records, tmp_path, lexicon=TRAIN):
+    path = tmp_path / "lexicon.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lexicon), encoding="utf-8")
+    stdin = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    result = CliRunner().invoke(gloss_command, ["--lexicon", str(path), *args], input=stdin)
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_gloss_with_the_lexicon_alone(tmp_path):
+    out = _gloss([], [{"id": 7, "transcription": "The cats sleep soundly.", "glottocode": "aaaa1234", "x": [1]}], tmp_path)
+    assert out == [{
+        "id": 7, "transcription": "The cats sleep soundly.", "glottocode": "aaaa1234", "x": [1],
+        "segmentation": "the cat-s sleep soundly", "glosses": "DET cat-PL sleep ?", "malformed": 0,
+        "provenance": ["lexicon", "lexicon", "lexicon", "none"],
+    }]
+
+
+def test_punctuation_words_are_written_only_where_the_lexicon_attests_them(tmp_path):
+    records = [{"transcription": "cats , dogs", "glottocode": "bbbb1234"},
+               {"transcription": "cats , run", "glottocode": "aaaa1234"}]
+    first, second = _gloss([], records, tmp_path)
+    assert (first["segmentation"], first["glosses"]) == ("cat-s , dog-s", "cat-PL , dog-PL")
+    assert (second["segmentation"], second["glosses"]) == ("cat-s run", "cat-PL run")
+    assert len(second["provenance"]) == 2
+
+
+def test_decomposed_input_matches_and_gets_a_decomposed_segmentation(tmp_path):
+    word = "bɔ́ɔ"
+    lexicon = [rec(word, "bɔ́-ɔ", "go-PST")]
+    nfd = unicodedata.normalize("NFD", word)
+    (out,) = _gloss([], [{"transcription": nfd, "glottocode": "aaaa1234"}], tmp_path, lexicon=lexicon)
+    assert out["segmentation"] == unicodedata.normalize("NFD", "bɔ́-ɔ") and out["provenance"] == ["lexicon"]
+
+
+def test_choose_option(tmp_path):
+    records = [{"transcription": "the run ends", "glottocode": "aaaa1234"}]
+    assert _gloss(["--choose", "frequent"], records, tmp_path)[0]["glosses"] == "DET run end-3SG"
+    assert _gloss([], records, tmp_path)[0]["glosses"] == "DET run.N end-3SG"
+
+
+def test_no_model_and_no_lexicon_is_a_usage_error():
+    result = CliRunner().invoke(gloss_command, [], input="{}\n")
+    assert result.exit_code == 2 and "--lexicon" in result.output
+
+
+def test_a_bad_lexicon_line_names_file_and_line(tmp_path):
+    path = tmp_path / "lex.jsonl"
+    path.write_text(json.dumps(TRAIN[0]) + "\n{oops\n", encoding="utf-8")
+    result = CliRunner().invoke(gloss_command, ["--lexicon", str(path)], input="{}\n")
+    assert result.exit_code == 1 and "lex.jsonl:2" in result.output
+
+
+def test_lexicon_only_glossing_never_imports_torch(tmp_path):
+    path = tmp_path / "lex.jsonl"
+    path.write_text(json.dumps(TRAIN[0]) + "\n", encoding="utf-8")
+    script = (
+        "import sys; from igt_tools.commands.gloss import main; sys.argv = ['igt-gloss', '-l', sys.argv[1]];\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\nassert 'torch' not in sys.modules, 'torch imported'"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(path)], input='{"transcription": "the cats"}\n',
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,120 @@
+"""igt-gloss with a word-unit model: words glossed one by one, the lexicon first, sentences reassembled;
+and the decoder's per-input output caps.
+
+The model is a very small ByT5 trained for a few seconds to write `ABC(abc)`
+for the word input `und: abc`.
+"""
+
+import json
+import random
+
+import pytest
+
+from conftest import import_installed
+
+torch = import_installed("torch")
+transformers = import_installed("transformers")
+
+from click.testing import CliRunner  # noqa: E402
+
+from igt_tools import tasks  # noqa: E402
+from igt_tools.commands.gloss import command  # noqa: E402
+from igt_tools.model.generation import DecodeSettings, Decoder  # noqa: E402
+from igt_tools.model.loading import load_model, save_model, untie_lm_head  # noqa: E402
+from igt_tools.model.metadata import ModelMetadata  # noqa: E402
+
+PINNED = ["--device", "cpu", "--dtype", "float32"]
+LETTERS = "abcdef"
+
+
+def _word(rng):
+    return "".join(rng.choice(LETTERS) for _ in range(rng.randint(1, 4)))
+
+
+@pytest.fixture(scope="module")
+def word_model(tmp_path_factory):
+    from transformers import ByT5Tokenizer, T5Config, T5ForConditionalGeneration
+
+    torch.manual_seed(0)
+    rng = random.Random(0)
+    config = T5Config(
+        vocab_size=384, d_model=64, d_kv=16, d_ff=128, num_layers=2, num_decoder_layers=2, num_heads=4,
+        feed_forward_proj="gated-gelu", tie_word_embeddings=False, decoder_start_token_id=0,
+        pad_token_id=0, eos_token_id=1, dropout_rate=0.0,
+    )
+    model = T5ForConditionalGeneration(config)
+    untie_lm_head(model, torch.randn(384, 64) * 64**-0.5)
+    tokenizer = ByT5Tokenizer()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    for _ in range(60):
+        words = [_word(rng) for _ in range(16)]
+        batch = tokenizer([tasks.word_input(w, {}) for w in words], return_tensors="pt", padding=True)
+        labels = tokenizer([f"{w.upper()}({w})" for w in words], return_tensors="pt", padding=True).input_ids
+        labels[labels == 0] = -100
+        model(**batch, labels=labels).loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+    torch.set_num_threads(threads)
+    model.eval()
+    folder = tmp_path_factory.mktemp("word") / "model"
+    save_model(model, tokenizer, folder, ModelMetadata(task="interleaved", prompts="compact", unit="word"))
+    return folder
+
+
+def _gloss(args, records):
+    stdin = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    result = CliRunner().invoke(command, [*PINNED, *args], input=stdin)
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()], result.stderr
+
+
+def _alone(model, tokenizer, word, beams=2, max_new_tokens=1024):
+    decoder = Decoder(model, DecodeSettings(beams=beams, max_new_tokens=max_new_tokens))
+    (hypothesis,) = decoder.decode([tokenizer(tasks.word_input(word, {})).input_ids])
+    return tokenizer.decode(hypothesis.tokens, skip_special_tokens=True)
+
+
+def test_each_word_is_glossed_alone_and_sentences_reassembled(word_model):
+    model, tokenizer, _ = load_model(word_model)
+    records = [{"id": 1, "transcription": "abc, de f.", "extra": True}, {"id": 2, "transcription": "de"}]
+    out, stderr = _gloss(["-m", str(word_model)], records)
+    assert [r["id"] for r in out] == [1, 2] and out[0]["extra"] is True
+    first = out[0]
+    assert first["provenance"] == ["model", "model", "model"]
+    outputs = [_alone(model, tokenizer, w) for w in ("abc", "de", "f")]
+    from igt_tools.word_glosser import parse_word
+
+    parsed = [parse_word(o) for o in outputs]
+    assert first["segmentation"] == " ".join(p[0] for p in parsed)
+    assert first["glosses"] == " ".join(p[1] for p in parsed)
+    assert "0 lexicon, 4 model, 0 none" in stderr
+
+
+def test_the_lexicon_goes_first_and_the_model_fills_the_rest(word_model, tmp_path):
+    lexicon = tmp_path / "lex.jsonl"
+    lexicon.write_text(json.dumps({"transcription": "abc", "segmentation": "a-bc", "glosses": "X-Y"}) + "\n")
+    out, _ = _gloss(["-m", str(word_model), "-l", str(lexicon)], [{"transcription": "abc de"}])
+    assert out[0]["provenance"] == ["lexicon", "model"]
+    assert out[0]["segmentation"].startswith("a-bc ") and out[0]["glosses"].startswith("X-Y ")
+
+
+def test_confidence_is_over_the_model_words(word_model):
+    out, _ = _gloss(["-m", str(word_model), "--confidence"], [{"transcription": "abc de"}])
+    assert out[0]["confidence"] < 0
+
+
+def test_decoder_output_caps_equal_generate_with_that_limit(word_model):
+    model, tokenizer, _ = load_model(word_model)
+    inputs = [tokenizer(tasks.word_input(w, {})).input_ids for w in ("abcd", "ab", "fed", "c")]
+    for beams in (1, 2):
+        decoder = Decoder(model, DecodeSettings(beams=beams, max_new_tokens=40))
+        capped = decoder.decode(inputs, limits=[3, 40, 5, 2])
+        for ids, limit, hypothesis in zip(inputs, [3, 40, 5, 2], capped):
+            out = model.generate(input_ids=torch.tensor([ids]), num_beams=beams, do_sample=False, max_new_tokens=limit)
+            expected = out[0, 1:].tolist()
+            got = hypothesis.tokens + ([1] if hypothesis.length > len(hypothesis.tokens) else [])
+            assert got == expected and hypothesis.length <= limit
+        # the caps bite: some output is cut short
+        assert any(h.length == 3 for h in capped[:1])
