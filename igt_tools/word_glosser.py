@@ -20,6 +20,12 @@ def word_output_limit(word_input_bytes):
     return WORD_OUTPUT_RATIO * word_input_bytes + WORD_OUTPUT_FLOOR
 
 
+def new_counts():
+    """What a glosser counts, for igt-gloss's progress and summary."""
+    return {"records": 0, "glossed": 0, "errors": 0, "malformed_records": 0, "malformed_pieces": 0,
+            "words": {name: 0 for name in wa.PROVENANCES}}
+
+
 def parse_word(output):
     """(segmentation word, gloss word, malformed pieces) of one word's model output.
 
@@ -54,8 +60,7 @@ class WordGlosser:
         self.tokenizer = tokenizer
         self.max_input_tokens = max_input_tokens
         self.confidence = confidence
-        self.counts = {"records": 0, "glossed": 0, "errors": 0, "malformed_records": 0, "malformed_pieces": 0,
-                       "words": {name: 0 for name in wa.PROVENANCES}}
+        self.counts = new_counts()
 
     def gloss(self, chunk, on_inputs=None):
         """[(Location, record)] -> the output records, in the same order."""

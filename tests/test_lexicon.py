@@ -125,3 +125,13 @@ def test_lexicon_only_glossing_never_imports_torch(tmp_path):
     result = subprocess.run([sys.executable, "-c", script, str(path)], input='{"transcription": "the cats"}\n',
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_aligned_view_marks_model_made_words():
+    from igt_tools.formats.aligned import write_aligned
+
+    record = {"transcription": "ab cd", "segmentation": "a-b cd", "glosses": "X-Y cat", "provenance": ["lexicon", "model"]}
+    lines = write_aligned(record).splitlines()
+    assert lines[2].split() == ["X-Y", "*cat"] and "made by the model" in lines[-1]
+    unmarked = write_aligned(dict(record, provenance=["lexicon", "lexicon"]))
+    assert "*" not in unmarked

@@ -42,6 +42,16 @@ any published checkpoint). The interleaved label is `gloss(morpheme)` per
 morpheme, e.g. `CONJ(o) COM(x)-buscar(tok)`; the concatenated label the
 segmentation, a newline, `Glosses: ` and the glosses.
 
+With --unit word, each word of a record makes one interleaved example: the
+input is the record's glottocode (else its language, else `und`), a colon and
+the word without punctuation at either end (`dido1241: yižo`), the label
+that word's pieces (`II(y)-lead(iži)-IMPR(o)`); punctuation-only words make
+none. The transcription's words are paired with the segmentation's as they
+stand when the counts agree, else with punctuation-only words left out of
+all three tiers; a record whose words still cannot be paired is reported
+like a misaligned one. --distinct writes each (input, label) pair once, at
+its first occurrence: a training set of word types.
+
 A record whose segmentation and glosses differ in word or morpheme counts
 cannot make a label for any task; in --split train neither can a record
 without the tiers its main example needs. Each is reported on stderr with

@@ -15,7 +15,7 @@ from ..errors import DataError
 from ..io import JsonlWriter, iter_jsonl, stderr_is_terminal, warn
 from ..lexicon import CHOOSERS, Lexicon
 from ..record import check_types
-from ..word_glosser import WordGlosser
+from ..word_glosser import WordGlosser, new_counts
 
 PROG = "igt-gloss"
 
@@ -33,10 +33,12 @@ BATCH_TOKENS = {"cpu": 16384, "cuda": 131072}
 SENTENCE_OUTPUT_RATIO = 8
 SENTENCE_OUTPUT_FLOOR = 128
 
-HELP = """Gloss records with a trained model: add `segmentation` and `glosses`.
+HELP = """Gloss records with a lexicon, a trained model, or both: add `segmentation` and `glosses`.
 
 \b
   cat texts.jsonl | igt-gloss --model DIR | igt-score gold.jsonl
+  igt-gloss --lexicon train.jsonl dev.jsonl > glossed.jsonl      # no model
+  igt-gloss -m DIR -l train.jsonl -l corrected.jsonl texts.jsonl
   igt-gloss -m DIR --keep-raw --confidence dev.jsonl > glossed.jsonl
   igt-gloss -m DIR --shard 0/2 --device cuda:0 in.jsonl > out.0 &
   igt-gloss -m DIR --shard 1/2 --device cuda:1 in.jsonl > out.1
@@ -45,42 +47,75 @@ Input: JSONL records (files or stdin) with a `transcription`; `translation`,
 `language` and `metalanguage` go into the prompt when present (with the
 published field rules: a missing language is "an unknown language", a
 missing translation "None"). --model is a folder written by igt-train, a
-published PolyGloss/GlossLM checkpoint folder, or a hub id. The task format
-and prompt set come from the folder's igt_tools.json (a folder without one
-is read as interleaved with the PolyGloss prompts); --task/--prompts
-override.
+published PolyGloss/GlossLM checkpoint folder, or a hub id. The task format,
+prompt set and unit (sentence or word) come from the folder's igt_tools.json
+(a folder without one is read as a sentence model, interleaved, with the
+PolyGloss prompts); --task/--prompts override.
+
+Lexicon: each --lexicon FILE holds IGT records (igt-clean output; several
+files and languages allowed). Every word of a record whose tiers pair up
+word by word attests its segmentation and glosses, scoped by the record's
+glottocode (words of records without one serve every language; an input
+without one is looked up in those, or in the one language of the lexicon).
+A word is found ignoring Unicode normalisation (NFC or NFD), punctuation at
+either end and then case, and its segmentation is written in the input's
+normalisation form. Words the lexicon attests take its analysis; the rest go
+to the model, or, without --model, get the empty analysis: the word itself,
+unsegmented, glossed "?". A word attested with several analyses is chosen by
+--choose: `frequent` takes the most frequent; `context` (the default) the
+one most often seen after the same previous word or before the same next
+word, then the most frequent; ties go to the analysis attested first. Files
+are read at start-up, so corrected sentences added to a lexicon file count
+at the next run, without retraining. Punctuation-only words are written only
+where the lexicon attests them as words (some corpora keep `,` in every
+tier). With a sentence model the lexicon's words replace the model's, position
+by position, when the model wrote one word per input word.
+
+A word-unit model (igt-format --unit word) glosses one word at a time:
+sentences are split into words, each distinct word of a chunk not in the
+lexicon is decoded once, and the sentences are put back together.
 
 Output: every input record, in input order, with all its fields, plus
 `segmentation` and `glosses` (parsed as igt-parse does; gloss-only leaves
-the segmentation null, segment-only the glosses) and `malformed`, the number
-of output pieces that did not follow the format (0 when clean). With
---keep-raw the raw model output goes in `prediction` (an object
-{"t2g", "t2s"} for multitask; `igt-parse` reads it back). With --confidence,
-`confidence` is the mean log-probability of the output's tokens (end token
-included; 0 is certain, more negative is less sure); for multitask, over the
-tokens of both outputs. These fields are replaced if the input had them.
+the segmentation null, segment-only the glosses), `malformed`, the number
+of output pieces that did not follow the format (0 when clean), and
+`provenance`, one entry per word of the glosses: "lexicon", "model" or
+"none" (the empty analysis), so that you know which words to check first.
+With --keep-raw the raw model output of a sentence model goes in
+`prediction` (an object {"t2g", "t2s"} for multitask; `igt-parse` reads it
+back). With --confidence, `confidence` is the mean log-probability of the
+output's tokens (end token included; 0 is certain, more negative is less
+sure); for multitask, over the tokens of both outputs; for a word model,
+over its words only (0 when the lexicon gave every word). These fields are
+replaced if the input had them.
 
 Decoding is beam search (--beams, 2 as published; 1 is greedy) up to
---max-new-tokens, with the same results as transformers' `generate` on each
-input alone (in float32; in bfloat16 or float16 the rounding depends on the
-batch, so a few outputs may differ, as between any two batchings). For speed, --chunk-size records are read at a time, sorted by
-length into batches under --batch-tokens (sentences x beams x longest
-input), and written back in input order; memory stays flat on inputs of any
-size. --shard I/N keeps records I, I+N, I+2N, ... (counting from 0), to
-split one input across processes or GPUs; merge the outputs back by `id`,
-or by order: `paste -d '\\n' out.0 out.1 | sed '/^$/d'` restores the input
-order when every shard wrote all its records.
+--max-new-tokens, and each output is also capped by its input's length: 8
+tokens per byte of the transcription plus 128 for a sentence (labels are 2.6
+times their transcription's length at the median of real data, 11 at most),
+16 per byte of the word plus 64 for a word, so a weak model fails fast. Within
+those caps the results are the same as transformers' `generate` on each input
+alone (in float32; in bfloat16 or float16 the rounding depends on the batch,
+so a few outputs may differ, as between any two batchings). For speed,
+--chunk-size records are read at a time, sorted by length into batches under
+--batch-tokens (sentences x beams x longest input), and written back in input
+order; memory stays flat on inputs of any size. --shard I/N keeps records I,
+I+N, I+2N, ... (counting from 0), to split one input across processes or
+GPUs; merge the outputs back by `id`, or by order: `paste -d '\\n' out.0
+out.1 | sed '/^$/d'` restores the input order when every shard wrote all its
+records.
 
 A record that cannot be glossed (missing or empty transcription, or an
 input longer than --max-input-tokens) is reported on stderr with its file
 and line and written with an `error` field instead of segmentation and
-glosses; the run goes on. Progress and a summary go to stderr (a progress
-bar when stderr is a terminal; --quiet for neither).
+glosses; the run goes on. Progress and a summary (records, and words by
+provenance, per second) go to stderr (a progress bar when stderr is a
+terminal; --quiet for neither).
 
 Exit status: 0 done (even if some records got an `error`, unless --strict:
 then 1 at the end, after writing every record); 1 bad data: invalid JSON, a
-field of the wrong type, a model folder that cannot be read (one line;
---skip-bad goes on past bad records); 2 usage; 130 interrupted.
+field of the wrong type, a model folder or lexicon file that cannot be read
+(one line; --skip-bad goes on past bad records); 2 usage; 130 interrupted.
 """
 
 
@@ -253,8 +288,7 @@ class Glosser:
         self.lexicon = lexicon
         self.chooser = chooser
         self.subtasks = tasks.MAIN_SUBTASKS[task]
-        self.counts = {"records": 0, "glossed": 0, "errors": 0, "malformed_records": 0, "malformed_pieces": 0,
-                       "words": {name: 0 for name in wa.PROVENANCES}}
+        self.counts = new_counts()
 
     def gloss(self, chunk, on_inputs=None):
         """[(Location, record)] -> the output records, in the same order."""

@@ -9,7 +9,8 @@ Each segmentation word stands over its gloss word in a column as wide as the
 wider of the two on screen: wide (East Asian) characters take two columns,
 combining marks none. Punctuation-only words get a column of their own with
 nothing under (or over) them, as the metrics leave them out. Long sentences
-wrap. Missing tiers are left out (without a segmentation, the glosses stand
+wrap. Words that igt-gloss's model made (`provenance` "model") have their
+gloss marked `*`, with a line saying so, as the ones to check first. Missing tiers are left out (without a segmentation, the glosses stand
 under the transcription); a misaligned record is shown as it is, followed by
 a line saying where its counts differ.
 """
@@ -21,6 +22,7 @@ from ..prompts import collapse
 from ..record import text as record_text
 
 GAP = "  "
+MODEL_MARK = "*"
 # Zero-width: combining marks, enclosing marks, format characters (joiners, bidi marks).
 _ZERO_WIDTH_CATEGORIES = ("Mn", "Me", "Cf")
 
@@ -102,7 +104,8 @@ def write_aligned(record, width=0):
     top = segmentation or (transcription if glosses else None)
     head = [_label(record.get("id"))] + ([transcription] if top is not transcription else [])
     lines = [" ".join(part for part in head if part)]
-    lines += interlinear_lines(columns(top, glosses), width)
+    marked = _mark_model_words(glosses, record.get("provenance"))
+    lines += interlinear_lines(columns(top, marked), width)
     translation = _field(record, "translation")
     if translation:
         lines.append(f"‘{translation}’")
@@ -111,7 +114,17 @@ def write_aligned(record, width=0):
             interleaved.aligned_words(segmentation, glosses)
         except interleaved.Misaligned as err:
             lines.append(f"[misaligned: {err}]")
+    if marked != glosses:
+        lines.append(f"[{MODEL_MARK} made by the model: check these first]")
     return "\n".join(line for line in lines if line)
+
+
+def _mark_model_words(glosses, provenance):
+    """The glosses with MODEL_MARK before each model-made word (igt-gloss's `provenance`, one per word)."""
+    words = (glosses or "").split()
+    if not isinstance(provenance, list) or len(provenance) != len(words) or "model" not in provenance:
+        return glosses
+    return " ".join(MODEL_MARK + w if p == "model" else w for w, p in zip(words, provenance))
 
 
 def _label(value):
