@@ -6,7 +6,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -64,6 +63,10 @@ def same_weights(a, b):
 
     wa, wb = weights(a), weights(b)
     return wa.keys() == wb.keys() and all(torch.equal(wa[k], wb[k]) for k in wa)
+
+
+def checkpoint_folders(folder):
+    return sorted(Path(folder).glob("checkpoint-*"))
 
 
 def log_lines(folder):
@@ -194,6 +197,33 @@ def test_early_stopping_counts_evaluations_without_improvement(tmp_path, data):
 # -- checkpoints and resume ----------------------------------------------------
 
 
+# igt-train in a subprocess that signals itself at a fixed point: once checkpoint STEP is
+# complete, before the older one is removed. No polling, so no race with a fast machine.
+SIGNAL_AFTER_CHECKPOINT = """
+import os, signal, sys
+from igt_tools.model import checkpoint
+from igt_tools.commands.train import main
+
+step, name = int(sys.argv.pop(1)), sys.argv.pop(1)
+real_prune = checkpoint.prune
+
+def prune(out_dir, keep_steps):
+    if step in keep_steps:
+        os.kill(os.getpid(), getattr(signal, name))
+    real_prune(out_dir, keep_steps)
+
+checkpoint.prune = prune
+main()
+"""
+
+
+def train_until_signal(args, stdin_path, step, name):
+    """igt-train ARGS, sent signal NAME once checkpoint STEP is written; the finished process."""
+    cmd = [sys.executable, "-c", SIGNAL_AFTER_CHECKPOINT, str(step), name, *args]
+    with open(stdin_path, "rb") as stdin:
+        return subprocess.run(cmd, stdin=stdin, capture_output=True, timeout=300)
+
+
 def test_resume_after_kill_gives_the_uninterrupted_result(tmp_path, data):
     import_installed("torch")
     train, dev = data
@@ -202,27 +232,53 @@ def test_resume_after_kill_gives_the_uninterrupted_result(tmp_path, data):
     assert run([*args, "--out", str(whole)], train).exit_code == 0
 
     killed = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "igt_tools.commands.train", *args, "--out", str(killed)]
-    with open(train, "rb") as stdin:
-        proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 300
-    while not (killed / "checkpoint-00000006" / "state.json").exists():
-        assert proc.poll() is None, proc.stderr.read().decode()
-        assert time.monotonic() < deadline, "no checkpoint within 300 s"
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    proc.stderr.close()
+    proc = train_until_signal([*args, "--out", str(killed)], train, 6, "SIGKILL")
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
     assert not (killed / "model.safetensors").exists()  # it did not get to the end
-    # every checkpoint folder that is visible is complete
-    assert all((folder / "state.json").is_file() for folder in killed.glob("checkpoint-*"))
+    assert [f.name for f in checkpoint_folders(killed)] == ["checkpoint-00000003", "checkpoint-00000006"]
 
     result = run([*args, "--out", str(killed), "--resume"], train)
     assert result.exit_code == 0, result.output
-    assert "resuming from checkpoint-0000000" in result.output
+    assert "resuming from checkpoint-00000006 (step 6," in result.output  # the newest of the two
     assert same_weights(whole, killed)
     assert [line["step"] for line in log_lines(killed)] == [3, 6, 9, 12]
     assert [line["dev_loss"] for line in log_lines(killed)] == [line["dev_loss"] for line in log_lines(whole)]
+
+
+def test_sigint_exits_130_and_resume_continues_the_run(tmp_path, data):
+    import_installed("torch")
+    train, _ = data
+    args = [*FAST, "--max-steps", "6", "--eval-every", "3"]
+    whole = tmp_path / "whole"
+    assert run([*args, "--out", str(whole)], train).exit_code == 0
+
+    stopped = tmp_path / "stopped"
+    proc = train_until_signal([*args, "--out", str(stopped)], train, 3, "SIGINT")
+    assert proc.returncode == 130, proc.stderr.decode()
+    assert b"Traceback" not in proc.stderr
+    result = run([*args, "--out", str(stopped), "--resume"], train)
+    assert result.exit_code == 0, result.output
+    assert "resuming from checkpoint-00000003" in result.output
+    assert same_weights(whole, stopped)
+
+
+def test_a_kill_while_pruning_leaves_no_incomplete_checkpoint(tmp_path, monkeypatch):
+    from igt_tools.model import checkpoint
+
+    for step in (1, 2):
+        checkpoint.write(tmp_path, checkpoint.TrainingState(step=step), lambda f: (f / "model.safetensors").write_bytes(b"x"))
+
+    def killed_midway(path, ignore_errors=False):
+        (Path(path) / checkpoint.STATE_FILE).unlink()  # the first file gone, then the process dies
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(checkpoint.shutil, "rmtree", killed_midway)
+    with pytest.raises(KeyboardInterrupt):
+        checkpoint.prune(tmp_path, keep_steps={2})
+    monkeypatch.undo()
+    assert [f.name for f in checkpoint_folders(tmp_path)] == ["checkpoint-00000002"]
+    checkpoint.remove_leftovers(tmp_path)
+    assert [f.name for f in tmp_path.iterdir()] == ["checkpoint-00000002"]
 
 
 def test_resume_refuses_other_data(tmp_path, data):
@@ -290,7 +346,39 @@ def test_a_finished_or_foreign_run_is_not_overwritten(tmp_path, data):
     again = run([*FAST, "--out", str(out), "--max-steps", "1"], train)
     assert again.exit_code == 2 and "already holds a training run" in again.output
     resumed = run([*FAST, "--out", str(out), "--max-steps", "1", "--resume"], train)
-    assert resumed.exit_code == 2 and "nothing to resume" in resumed.output
+    assert resumed.exit_code == 0, resumed.output
+    assert resumed.output == f"igt-train: {out}: the run has finished; nothing to resume\n"
+
+
+def test_resuming_a_finished_run_with_its_checkpoints_is_a_no_op(tmp_path, data):
+    import_installed("torch")
+    train, dev = data
+    out = tmp_path / "m"
+    args = [*FAST, "--out", str(out), "--dev", str(dev), "--max-steps", "2", "--eval-every", "1", "--keep-checkpoints"]
+    assert run(args, train).exit_code == 0
+    before = weights(out)
+    resumed = run([*args, "--resume"], train)
+    assert resumed.exit_code == 0, resumed.output
+    assert resumed.output == f"igt-train: {out}: the run has finished (reached --max-steps 2); nothing to resume\n"
+    assert [line["step"] for line in log_lines(out)] == [1, 2]  # no step 3
+    assert same_weights(out, out) and all(weights(out)[k].equal(v) for k, v in before.items())
+
+
+def test_a_run_killed_before_publishing_is_published_on_resume_without_training(tmp_path, data):
+    import_installed("torch")
+    train, _ = data
+    out = tmp_path / "m"
+    args = [*FAST, "--out", str(out), "--epochs", "1", "--keep-checkpoints"]
+    assert run(args, train).exit_code == 0
+    [last] = checkpoint_folders(out)
+    for name in ("igt_tools.json", "model.safetensors"):  # as if killed after the last checkpoint
+        (out / name).unlink()
+    resumed = run([*args, "--resume"], train)
+    assert resumed.exit_code == 0, resumed.output
+    assert len(resumed.output.splitlines()) == 1
+    assert "the run had finished (completed 1 epochs); model written to" in resumed.output
+    assert len(log_lines(out)) == 1  # no second epoch
+    assert same_weights(out, last)
 
 
 def test_task_format_and_prompts_are_read_from_the_examples():

@@ -113,8 +113,7 @@ def write(out_dir, state, save_files):
             _fsync_file(path)
     _fsync_folder(tmp)
     if final.exists():  # the same step again (a resumed run that stops at once): swap it
-        old = out_dir / f"{TMP_PREFIX}old-{final.name}-{os.getpid()}"
-        os.replace(final, old)
+        old = _set_aside(final)
         os.replace(tmp, final)
         shutil.rmtree(old, ignore_errors=True)
     else:
@@ -127,7 +126,15 @@ def prune(out_dir, keep_steps):
     """Remove every checkpoint but those of `keep_steps` (the latest and the best)."""
     for step, folder in checkpoints(out_dir).items():
         if step not in keep_steps:
-            shutil.rmtree(folder, ignore_errors=True)
+            # renamed first: a kill while deleting leaves a leftover, never a checkpoint missing files
+            shutil.rmtree(_set_aside(folder), ignore_errors=True)
+
+
+def _set_aside(folder):
+    """Rename a checkpoint out of sight (a leftover that remove_leftovers deletes); its new path."""
+    aside = folder.with_name(f"{TMP_PREFIX}old-{folder.name}-{os.getpid()}")
+    os.replace(folder, aside)
+    return aside
 
 
 def remove_leftovers(out_dir):

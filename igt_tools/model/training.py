@@ -29,6 +29,10 @@ class UsageError(ValueError):
     """Options that cannot work together; the command reports it as a usage error."""
 
 
+class _RunFinished(Exception):
+    """--resume of a run that finished and kept no checkpoint: nothing to do but say so."""
+
+
 @dataclass
 class TrainOptions:
     out: str
@@ -134,10 +138,19 @@ def _train(options, train_examples, dev_examples, device, dist):
 
     out = Path(options.out)
     digest = examples_mod.digest(train_examples)
-    resume_from = _prepare_out_dir(out, options, dist)
+    try:
+        resume_from = _prepare_out_dir(out, options, dist)
+    except _RunFinished as done:
+        if dist.is_main:
+            print(f"{PROG}: {done}", file=sys.stderr, flush=True)
+        return ModelMetadata.read(out)
     state = checkpoint.read_state(resume_from) if resume_from else TrainingState(data_digest=digest)
     if resume_from and state.data_digest != digest:
         raise DataError("the training data differ from the data of the run being resumed (digest mismatch)", str(out))
+    finished = resume_from and _stop_reason(state, options, state.elapsed)
+    if finished:
+        # Training on would take steps past the end (or a whole epoch at the floor rate).
+        return _complete_finished_run(out, state, options, train_examples, finished, dist)
     reporter = Reporter(PROG, out / "log.jsonl", 0, state.step, enabled=dist.is_main, bar=options.progress)
     if resume_from:
         _warn_changed_options(reporter, state.options, options)
@@ -179,7 +192,7 @@ def _train(options, train_examples, dev_examples, device, dist):
     autocast = _autocast(device, options.bf16)
 
     def evaluate_and_save(epoch):
-        """Dev loss, log line, checkpoint; True when early stopping says to stop."""
+        """Dev loss, log line, checkpoint."""
         record = _evaluate(model, dev_set, options, state, device, dist, autocast, total_steps, clock)
         record["epoch"] = round(epoch, 4)
         record["lr"] = optimizer.param_groups[0]["lr"]
@@ -194,7 +207,6 @@ def _train(options, train_examples, dev_examples, device, dist):
             state.best_step = state.step  # without dev data the last model is the model
         reporter.evaluation(record)
         _save_checkpoint(out, model, tokenizer, optimizer, state, dist, clock, options, train_examples, init_name)
-        return bool(options.early_stopping and state.evals_since_best >= options.early_stopping)
 
     # Loop
     clock = _Clock(state)
@@ -225,36 +237,63 @@ def _train(options, train_examples, dev_examples, device, dist):
                           clock.eta(total_steps, options.max_minutes))
             if options.max_minutes:
                 elapsed = dist.main_value(clock.elapsed(), device)
-            if options.max_steps and state.step >= options.max_steps:
-                stop_reason = f"reached --max-steps {options.max_steps}"
-            elif options.max_minutes and elapsed >= options.max_minutes * 60:
-                stop_reason = f"reached --max-minutes {options.max_minutes:g}"
+            stop_reason = _stop_reason(state, options, elapsed)
             if stop_reason or (options.eval_every and state.step % options.eval_every == 0):
                 last_saved = state.step
-                if evaluate_and_save(state.epoch + state.batch / len(mine)) and not stop_reason:
-                    stop_reason = f"no dev loss improvement in {options.early_stopping} evaluations"
+                evaluate_and_save(state.epoch + state.batch / len(mine))
+                stop_reason = stop_reason or _stop_reason(state, options, elapsed)
         if stop_reason is None:
             state.epoch, state.batch = state.epoch + 1, 0
-            # --max-steps, when given, decides the length of the run alone
-            if not options.max_steps and state.epoch >= options.epochs:
-                stop_reason = f"completed {options.epochs} epochs"
+            stop_reason = _stop_reason(state, options, elapsed)
             if (not options.eval_every or stop_reason) and last_saved != state.step:
                 last_saved = state.step
-                if evaluate_and_save(state.epoch) and not stop_reason:
-                    stop_reason = f"no dev loss improvement in {options.early_stopping} evaluations"
+                evaluate_and_save(state.epoch)
+                stop_reason = stop_reason or _stop_reason(state, options, elapsed)
 
     # Finish: the best checkpoint becomes the model folder
     metadata = _metadata(options, state, train_examples, init_name, clock)
     if dist.is_main:
-        best = checkpoint.folder_for(out, state.best_step)
-        checkpoint.publish(best, out, metadata)
-        if not options.keep_checkpoints:
-            checkpoint.prune(out, keep_steps=())
-        summary = f"stopped: {stop_reason}; model written to {out}"
-        if state.best_loss is not None:
-            summary += f" (best dev loss {state.best_loss:.4f} at step {state.best_step})"
-        reporter.say(summary)
+        reporter.say(f"stopped: {stop_reason}; " + _publish(out, state, options, metadata))
     reporter.close()
+    dist.barrier()
+    return metadata
+
+
+def _publish(out, state, options, metadata):
+    """Move the best checkpoint's model up into `out`; what was written, for the summary line."""
+    checkpoint.publish(checkpoint.folder_for(out, state.best_step), out, metadata)
+    if not options.keep_checkpoints:
+        checkpoint.prune(out, keep_steps=())
+    written = f"model written to {out}"
+    if state.best_loss is not None:
+        written += f" (best dev loss {state.best_loss:.4f} at step {state.best_step})"
+    return written
+
+
+def _stop_reason(state, options, elapsed):
+    """Why the run ends in `state` after `elapsed` seconds of training, or None while it goes on."""
+    if options.max_steps and state.step >= options.max_steps:
+        return f"reached --max-steps {options.max_steps}"
+    # --max-steps, when given, decides the length of the run alone
+    if not options.max_steps and state.epoch >= options.epochs:
+        return f"completed {options.epochs} epochs"
+    if options.max_minutes and elapsed >= options.max_minutes * 60:
+        return f"reached --max-minutes {options.max_minutes:g}"
+    if options.early_stopping and state.evals_since_best >= options.early_stopping:
+        return f"no dev loss improvement in {options.early_stopping} evaluations"
+    return None
+
+
+def _complete_finished_run(out, state, options, train_examples, reason, dist):
+    """A resumed run that had finished: publish its model if a kill came first, else do nothing; one line."""
+    metadata = _metadata(options, state, train_examples, options.init or options.model, _Clock(state))
+    if dist.is_main:
+        published = ModelMetadata.read(out)
+        if published.from_file and published.training.get("steps") == state.step:
+            message = f"{out}: the run has finished ({reason}); nothing to resume"
+        else:  # killed between its last checkpoint and publishing
+            message = f"{out}: the run had finished ({reason}); " + _publish(out, state, options, metadata)
+        print(f"{PROG}: {message}", file=sys.stderr, flush=True)
     dist.barrier()
     return metadata
 
@@ -278,7 +317,7 @@ def _prepare_out_dir(out, options, dist):
     finished = (out / "model.safetensors").exists()
     if options.resume:
         if latest is None and finished:
-            raise UsageError(f"{out}: the run has finished, there is nothing to resume")
+            raise _RunFinished(f"{out}: the run has finished; nothing to resume")
         if latest is None and dist.is_main:
             print(f"{PROG}: nothing to resume in {out}: starting a fresh run", flush=True, file=sys.stderr)
     elif latest is not None or finished or (out / "log.jsonl").exists():
