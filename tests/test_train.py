@@ -465,3 +465,29 @@ def test_progress_bar_shows_loss_rate_and_eta(tmp_path, capsys):
     reporter.close()
     err = capsys.readouterr().err
     assert "5/100" in err and "loss 0.5000" in err and "10 ex/s" in err and "ETA 1:15" in err
+
+
+def test_without_a_terminal_a_plain_progress_line_comes_every_interval(tmp_path, data, monkeypatch):
+    import_installed("torch")
+    train, _ = data
+    # --no-progress: no bar, as when stderr is a log file; an interval of 0 s gives a line per step
+    result = CliRunner().invoke(command, [*FAST, "--out", str(tmp_path / "m"), "--max-steps", "3"],
+                                input=train.read_text(), env={"IGT_PROGRESS_INTERVAL": "0"})
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if " examples, loss " in line]
+    assert [line.split(",")[0] for line in lines] == [f"igt-train: step {n}/3" for n in (1, 2, 3)]
+    assert all(" ex/s" in line and "ETA" in line for line in lines)
+    quiet = run([*FAST, "--out", str(tmp_path / "q"), "--max-steps", "3"], train)  # the default: every minute
+    assert quiet.exit_code == 0 and " examples, loss " not in quiet.output
+
+
+def test_plain_progress_line_figures(tmp_path, capsys, monkeypatch):
+    from igt_tools.model import report
+
+    now = [100.0]
+    monkeypatch.setattr(report.time, "monotonic", lambda: now[0])
+    reporter = report.Reporter("igt-train", tmp_path / "log.jsonl", 100, bar=False)
+    for step, loss in ((1, 0.5), (2, 0.3)):
+        now[0] += 30
+        reporter.step(step, loss, 1e-3, 12.5, eta_s=75, examples=step * 16)
+    assert capsys.readouterr().err == "igt-train: step 2/100, 32 examples, loss 0.4000, 12.5 ex/s, ETA 1:15\n"

@@ -28,8 +28,9 @@ Hugging Face model folder with igt_tools.json (task, prompts, languages,
 dev loss and perplexity per language, data digest), ready for igt-gloss.
 
 Checkpoints are written atomically into DIR; --resume continues a run that
-was killed, from its last checkpoint, exactly as if it had not stopped. A
-line per evaluation goes to DIR/log.jsonl. For several GPUs or processes run
+was killed, from its last checkpoint, exactly as if it had not stopped (a
+run that had finished does not train again: one line, exit status 0). A line
+per evaluation goes to DIR/log.jsonl. For several GPUs or processes run
 the same command under `torchrun --nproc-per-node N` (naming the FILEs:
 every process reads them).
 
@@ -111,7 +112,8 @@ def _group(title):
               help=_group("metadata") + "Prompt set igt-format used, recorded for igt-gloss (default: recognised "
               "from the inputs).")
 @click.option("--progress/--no-progress", default=None,
-              help=_group("output") + "Progress bar on stderr (default: when stderr is a terminal).")
+              help=_group("output") + "Progress bar on stderr (default: when stderr is a terminal); without it, "
+              "a plain line (step, examples, loss, examples/s, ETA) every minute.")
 @skip_bad_options
 def command(inputs, out, dev, init, model_name, skip_bad, bad_out, **settings):
     from ..cli import bad_records

@@ -1,16 +1,24 @@
 """What a training run tells its user: a progress bar or plain lines on stderr, and log.jsonl.
 
 The rich bar (loss, learning rate, examples/s, ETA) appears only when stderr
-is a terminal; otherwise each evaluation prints one plain line, so logs of
-batch jobs stay readable. Every evaluation also appends one JSON line to
-DIR/log.jsonl. Only the main process reports.
+is a terminal; otherwise a plain progress line comes every minute (so a log
+file, nohup or CI shows signs of life between evaluations) and each
+evaluation prints one plain line, so logs of batch jobs stay readable. Every
+evaluation also appends one JSON line to DIR/log.jsonl. Only the main
+process reports.
 """
 
 import json
+import os
 import sys
+import time
 from pathlib import Path
 
 from ..io import stderr_is_terminal
+
+# Seconds between plain progress lines; the environment can change it (tests: 0, a line per step).
+PROGRESS_INTERVAL_VARIABLE = "IGT_PROGRESS_INTERVAL"
+PROGRESS_INTERVAL_S = 60.0
 
 
 class Reporter:
@@ -22,6 +30,9 @@ class Reporter:
         self.bar = stderr_is_terminal() if bar is None else bar
         self._progress = None
         self._task = None
+        self.interval = float(os.environ.get(PROGRESS_INTERVAL_VARIABLE, PROGRESS_INTERVAL_S))
+        self._last_line = time.monotonic()
+        self._loss_sum, self._loss_steps = 0.0, 0  # since the last plain line
         if enabled and self.bar:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -53,12 +64,29 @@ class Reporter:
         if self._progress is not None:
             self._progress.update(self._task, total=total_steps)
 
-    def step(self, step, loss, lr, examples_per_s, eta_s=None):
+    def step(self, step, loss, lr, examples_per_s, eta_s=None, examples=None):
         if self._progress is not None:
             status = f"loss {loss:.4f}  lr {lr:.2e}  {examples_per_s:,.0f} ex/s"
             if eta_s is not None:
                 status += f"  ETA {_duration(eta_s)}"
             self._progress.update(self._task, completed=step, status=status)
+            return
+        self._loss_sum += loss
+        self._loss_steps += 1
+        now = time.monotonic()
+        if now - self._last_line < self.interval:
+            return
+        parts = [f"step {step}/{self.total_steps}"]
+        if examples is not None:
+            parts.append(f"{examples:,} examples")
+        # the mean over the steps since the last line: one step's loss is noisy
+        parts.append(f"loss {self._loss_sum / self._loss_steps:.4f}")
+        parts.append(f"{examples_per_s:,.1f} ex/s")
+        if eta_s is not None:
+            parts.append(f"ETA {_duration(eta_s)}")
+        self.say(", ".join(parts))
+        self._last_line = now
+        self._loss_sum, self._loss_steps = 0.0, 0
 
     def evaluation(self, record):
         """Append to log.jsonl, and one plain line when there is no bar to show it."""

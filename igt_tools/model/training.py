@@ -234,7 +234,7 @@ def _train(options, train_examples, dev_examples, device, dist):
             state.padded_tokens += sum(batching.padded_size(lengths, b) for b in everyone)
             state.real_tokens += sum(sum(lengths[i]) for b in everyone for i in b)
             reporter.step(state.step, loss, optimizer.param_groups[0]["lr"], clock.examples_per_s(),
-                          clock.eta(total_steps, options.max_minutes))
+                          clock.eta(total_steps, options.max_minutes), examples=state.examples)
             if options.max_minutes:
                 elapsed = dist.main_value(clock.elapsed(), device)
             stop_reason = _stop_reason(state, options, elapsed)
