@@ -7,6 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from igt_tools.errors import DataError, RecordError
+from igt_tools.formats.cldf import read_cldf
+from igt_tools.formats.csv_cells import rows
 from igt_tools.formats.flextext import read_flextext
 from igt_tools.formats.sigmorphon import read_sigmorphon, write_sigmorphon
 from igt_tools.formats.toolbox import parse_markers, read_toolbox, write_toolbox
@@ -427,6 +429,79 @@ def test_flextext_glosses_in_several_analysis_languages(metalanguage, glosses):
 def test_flextext_analysis_status_attributes():
     (record,) = records(read_flextext, FLEX / "analysis_status.flextext")
     assert (record["segmentation"], record["glosses"]) == ("mbolo sika-i nene", "river flow-PRS [UNK]")
+
+
+# --- cldf -------------------------------------------------------------------------
+
+CLDF = DATA / "cldf"
+
+
+def test_cldf_tab_separators_language_table_and_other_columns():
+    found = list(read_cldf(CLDF / "tab" / "examples.csv"))
+    assert [loc.line for loc, _ in found] == [2, 3, 4, 5, 6]
+    first, quoted, translation_only, bare, spaced = (record for _, record in found)
+    assert first == {
+        "id": "kaka-1",
+        "transcription": "Kamwali ekoni.",
+        "segmentation": "ka-mwali e-koni",
+        "glosses": "3SG-house PL-tree",
+        "translation": "his house, the trees",
+        # Language_ID through the LanguageTable: glottocode and name; the reference itself kept.
+        "language_id": "kaka", "glottocode": "kaka1265", "language": "Kaka",
+        "metalanguage_id": "eng", "metalang_glottocode": "stan1293", "metalanguage": "English",
+        "Page": "12",
+    }
+    assert quoted["Comment"] == 'said "twice"'
+    # Rows without an analysis: records without those tiers.
+    assert "segmentation" not in translation_only and "glosses" not in translation_only
+    assert translation_only["translation"] == "Many!"
+    assert set(bare) == {"id", "transcription", "language_id", "glottocode", "language"}
+    # One gloss item of two words: one token.
+    assert (spaced["segmentation"], spaced["glosses"]) == ("kiki", "come.out")
+
+
+def test_cldf_read_through_its_metadata_file():
+    by_table = records(read_cldf, CLDF / "tab" / "examples.csv")
+    assert records(read_cldf, CLDF / "tab" / "Generic-metadata.json") == by_table
+
+
+def test_cldf_backslash_t_declared_and_morphemes_as_items():
+    first, second, third = records(read_cldf, CLDF / "backslash_t" / "examples.csv")
+    assert (first["segmentation"], first["glosses"]) == ("ka=at=a", "go=PST=3SG")
+    assert (second["segmentation"], second["glosses"]) == ("ka=at=a ulu", "go=PST=3SG home")
+    assert first["glottocode"] == "mori1268"  # a Language_ID that is a glottocode
+    assert "segmentation" not in third
+
+
+def test_cldf_without_metadata_guesses_the_separator_row_by_row():
+    found = records(read_cldf, CLDF / "no_metadata" / "examples.csv")
+    assert [(r["segmentation"], r["glosses"]) for r in found] == [
+        ("a b-c", "A B-C"),  # TAB
+        ("a b-c", "A B-C"),  # backslash-t in both cells
+        ("a b-c", "A B-C"),  # spaces, as many items in both
+        ("ab", "come.out"),  # spaces that would misalign: one item
+        ("ab", "\\textsc{pst}"),  # a LaTeX command is not a separator
+    ]
+
+
+def test_cldf_bad_rows(tmp_path):
+    path = tmp_path / "examples.csv"
+    path.write_text('ID,Primary_Text\na,b,c\n', encoding="utf-8")
+    with pytest.raises(RecordError) as caught:
+        records(read_cldf, path)
+    assert (caught.value.line, caught.value.message) == (2, "3 cells but 2 columns")
+    path.write_text('ID,Primary_Text\n"x,y\n', encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        records(read_cldf, path)
+    assert (caught.value.line, caught.value.message) == (2, "a quoted cell is never closed")
+
+
+def test_csv_cells_keep_their_places():
+    text = 'a,"b,""c""",\r\n\r\nd,"e\nf",g\n'
+    found = list(rows(text))
+    assert [row.values for row in found] == [["a", 'b,"c"', ""], ["d", "e\nf", "g"]]
+    assert [row.line for row in found] == [1, 3]
+    assert [text[c.start:c.end] for c in found[0].cells] == ["a", '"b,""c"""', ""]
 
 
 # --- real data ------------------------------------------------------------------
