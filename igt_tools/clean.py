@@ -11,6 +11,7 @@ Normalisation (what "clean" means here):
 - a missing `id` becomes PREFIX-N (N: the record's place in its file, so ids
   do not move when other records are dropped); missing language fields are
   filled from the defaults given, then from a language map.
+- with a tag map, the user's tags in the glosses become the model's.
 
 Audit: exact duplicates (same transcription, glosses and glottocode, after
 normalisation) are dropped and counted; records whose segmentation and glosses
@@ -31,7 +32,7 @@ from .interleaved import Misaligned, aligned_words
 from .io import STDIN_NAMES, iter_jsonl, source_name
 from .record import CANONICAL_FIELDS, TEXT_FIELDS, check_types
 
-FORMATS = ("jsonl", "sigmorphon", "toolbox", "flextext")
+FORMATS = ("jsonl", "sigmorphon", "toolbox", "flextext", "cldf")
 EXTENSIONS = {
     ".jsonl": "jsonl",
     ".json": "jsonl",
@@ -41,7 +42,9 @@ EXTENSIONS = {
     ".toolbox": "toolbox",
     ".flextext": "flextext",
     ".xml": "flextext",
+    ".csv": "cldf",
 }
+CLDF_METADATA_SUFFIX = "metadata.json"  # Generic-metadata.json, TextCorpus-metadata.json: a CLDF dataset
 # Extensions of plain marker text: sniffed (the ODIN and shared-task files are .txt or bare).
 SNIFFED = ("", ".txt", ".igt")
 LANGUAGE_MAP_NAME = "language_map.json"
@@ -182,6 +185,8 @@ def guess_format(path):
     if path in STDIN_NAMES:
         return "jsonl"
     suffix = Path(path).suffix.lower()
+    if Path(path).name.lower().endswith(CLDF_METADATA_SUFFIX):
+        return "cldf"
     if suffix in EXTENSIONS:
         return EXTENSIONS[suffix]
     first = _first_line(path)
@@ -211,23 +216,45 @@ def _first_line(path):
     return None
 
 
-def read_input(path, fmt, bad=None, markers=None):
-    """Yield (Location, record) from one input in the named format."""
+def read_input(path, fmt, bad=None, markers=None, encoding=None, metalanguage=None):
+    """Yield (Location, record) from one input in the named format.
+
+    `encoding` is for the formats that come in more than UTF-8 (marker text,
+    CLDF; JSONL is UTF-8, and XML says its own); `metalanguage` picks FLEx's
+    translation and glosses where they are in several languages.
+    """
     if fmt == "jsonl":
         return iter_jsonl([path], bad=bad, validate=check_types, allow_empty=True)
     if fmt == "sigmorphon":
         from .formats.sigmorphon import read_sigmorphon
 
-        return read_sigmorphon(path, bad=bad)
+        return read_sigmorphon(path, bad=bad, encoding=encoding or "utf-8")
     if fmt == "toolbox":
         from .formats.toolbox import read_toolbox
 
-        return read_toolbox(path, markers, bad=bad)
+        return read_toolbox(path, markers, bad=bad, encoding=encoding or "utf-8")
     if fmt == "flextext":
         from .formats.flextext import read_flextext
 
-        return read_flextext(path, bad=bad)
+        return read_flextext(path, bad=bad, metalanguage=metalanguage)
+    if fmt == "cldf":
+        from .formats.cldf import read_cldf
+
+        return read_cldf(path, bad=bad, encoding=encoding)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def numbered_id(prefix, number):
+    """The id of a record without one: PREFIX-N, N its place in its file (from 1)."""
+    return f"{prefix}-{number}"
+
+
+def assigned_id(record, default):
+    """The id igt-clean gives a record: its own (whitespace normalised), else `default`."""
+    own = record.get("id")
+    if isinstance(own, str):
+        own = normalise_text(own)
+    return own if own is not None else default
 
 
 # --- the cleaner -----------------------------------------------------------------
@@ -237,6 +264,7 @@ def read_input(path, fmt, bad=None, markers=None):
 class Options:
     fmt: str = None  # None: guessed per file
     markers: object = None  # Toolbox markers (see formats.toolbox.parse_markers)
+    encoding: str = None  # of marker text and CLDF tables; None: UTF-8 (CLDF: as its metadata says)
     id_prefix: str = None
     language: str = None
     glottocode: str = None
@@ -244,6 +272,7 @@ class Options:
     source: str = None
     language_map: str = None  # path; None: language_map.json beside each input, if any
     drop_misaligned: bool = False
+    tagmap: str = None  # path of a model -> user tag map, applied backwards (user tags -> the model's)
 
 
 @dataclass
@@ -256,6 +285,7 @@ class Audit:
     misaligned: int = 0  # flagged and kept
     dropped_misaligned: int = 0
     bad: int = 0
+    untiered: int = 0  # written without segmentation or glosses: text or translation only
     by_language: dict = field(default_factory=lambda: defaultdict(Counter))
 
     def count(self, record, what):
@@ -274,6 +304,11 @@ class Cleaner:
         self._seen = set()  # 16-byte digests: memory stays small on big corpora
         self._shared_number = 0  # with one --id-prefix for all inputs, numbers run on
         self._maps = {}
+        self.tagmap = None
+        if options.tagmap is not None:
+            from .tagmap import TagMap
+
+            self.tagmap = TagMap.load(options.tagmap, reverse=True)
 
     def run(self, paths):
         """Yield clean records from all inputs, in order; an input with no records at all is an error."""
@@ -295,7 +330,8 @@ class Cleaner:
             "source": self.options.source or (None if path in STDIN_NAMES else Path(path).name),
         }
         bad_before = self.bad.count if self.bad is not None else 0
-        for number, (location, record) in enumerate(read_input(path, fmt, self.bad, self.options.markers), 1):
+        records = read_input(path, fmt, self.bad, self.options.markers, self.options.encoding, self.options.metalanguage)
+        for number, (location, record) in enumerate(records, 1):
             # Records skipped as bad keep their place, so ids do not move when the file is fixed.
             number += (self.bad.count - bad_before) if self.bad is not None else 0
             if self.options.id_prefix:
@@ -308,15 +344,16 @@ class Cleaner:
                     raise
                 self.bad.handle(err, json.dumps(record, ensure_ascii=False))
                 continue
-            cleaned = self.clean(record, f"{prefix}-{number}", defaults)
+            cleaned = self.clean(record, numbered_id(prefix, number), defaults)
             if cleaned is not None:
                 yield cleaned
 
     def clean(self, record, default_id, defaults):
         """The clean record, or None when the audit drops it (counted)."""
         normalise(record)
-        if record.get("id") is None:
-            record["id"] = default_id
+        record["id"] = assigned_id(record, default_id)
+        if self.tagmap is not None:
+            self.tagmap.map_record(record)
         for name, value in defaults.items():
             if record.get(name) is None and value is not None:
                 record[name] = value
@@ -333,6 +370,8 @@ class Cleaner:
         if misaligned:
             self.audit.count(record, "misaligned")
         self.audit.count(record, "written")
+        if record.get("segmentation") is None and record.get("glosses") is None:
+            self.audit.untiered += 1
         return canonical_order(record)
 
     def _flag(self, record):
@@ -383,6 +422,7 @@ def summary_lines(audit, most=None):
         f"read {audit.read:,} records, wrote {audit.written:,}; "
         f"dropped {audit.duplicates:,} duplicates, {audit.dropped_misaligned:,} misaligned, {audit.bad:,} bad; "
         f"{audit.misaligned:,} misaligned kept (see their \"issues\")"
+        + (f"; {audit.untiered:,} without segmentation or glosses (text or translation only)" if audit.untiered else "")
     ]
     rows = language_rows(audit)
     shown = rows if most is None else rows[:most]

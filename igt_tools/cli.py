@@ -64,6 +64,16 @@ def toolbox_markers(ctx, param, value):
         raise click.BadParameter(str(err)) from None
 
 
+def check_encoding(name):
+    """A usage error unless Python knows the encoding."""
+    import codecs
+
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding {name!r}", param_hint="--encoding") from None
+
+
 def skip_bad_options(f):
     f = click.option(
         "--bad-out",

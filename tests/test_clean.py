@@ -370,7 +370,7 @@ def test_cli_skip_bad_and_bad_out(tmp_path):
 
 @pytest.mark.parametrize(
     "args",
-    [["--markers", "a,b,c,d,e"], ["--from", "csv"], ["--language-map", "/no/such/file"]],
+    [["--markers", "a,b,c,d,e"], ["--from", "csv"], ["--language-map", "/no/such/file"], ["--tagmap", "/no/such/file"]],
 )
 def test_cli_usage_errors(args):
     assert run(args, "").exit_code == 2
@@ -382,6 +382,56 @@ def test_cli_unknown_format_is_a_usage_error(tmp_path):
     result = run([str(path)])
     assert result.exit_code == 2
     assert "--from" in result.stderr
+
+
+# --- other tools' formats, the user's conventions -------------------------------------
+
+
+def test_cli_cldf_counts_translation_only_examples():
+    result = run([str(DATA / "cldf" / "tab" / "examples.csv")])
+    assert result.exit_code == 0, result.stderr
+    records = output_records(result)
+    assert [r["id"] for r in records] == ["kaka-1", "kaka-2", "kaka-3", "kaka-4", "kaka-5"]
+    assert (records[0]["glottocode"], records[0]["source"]) == ("kaka1265", "examples.csv")
+    assert "2 without segmentation or glosses (text or translation only)" in result.stderr.splitlines()[0]
+
+
+def test_cli_cldf_metadata_file_as_input():
+    result = run(["-q", str(DATA / "cldf" / "backslash_t" / "TextCorpus-metadata.json")])
+    assert [r["segmentation"] for r in output_records(result)] == ["ka=at=a", "ka=at=a ulu", None]
+
+
+def test_cli_encoding():
+    path = str(DATA / "toolbox" / "latin1.tbx")
+    result = run(["-q", path])
+    assert result.exit_code == 1
+    assert result.stderr == f"igt-clean: {path}:2: not valid UTF-8 (byte 8 of the line); name its encoding with --encoding, e.g. --encoding latin-1\n"
+    result = run(["-q", "--encoding", "latin-1", path])
+    assert [r["transcription"] for r in output_records(result)] == ["caféa ñoro", "ñoro"]
+    assert run(["--encoding", "no-such-encoding", path]).exit_code == 2
+
+
+def test_cli_metalanguage_picks_the_flex_translation():
+    path = str(DATA / "flextext" / "translations.flextext")
+    english = output_records(run(["-q", "--metalanguage", "English", path]))
+    assert [(r["translation"], r["metalanguage"]) for r in english] == [("the cow eats", "English"), ("she eats", "English")]
+    assert output_records(run(["-q", path]))[0]["translation"] == "la vaca come"
+
+
+def test_cli_tags_lists_the_inventory_instead_of_records():
+    stdin = jsonl({"glosses": "3SG-go-PST"}, {"glosses": "3.SG-go-PAST house"}, {"glosses": "3SG-see"})
+    result = run(["-q", "--tags"], stdin)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == ["tag\tcount\tlikely variants", "3SG\t2\t3.SG 1", "PAST\t1\tPST 1"]
+
+
+def test_cli_tagmap_maps_user_tags_back_to_the_models(tmp_path):
+    tagmap = tmp_path / "tags.tsv"
+    tagmap.write_text("3SG\t3.SG\nPST\tPAST\n", encoding="utf-8")
+    result = run(["--tagmap", str(tagmap)], jsonl({"transcription": "a b", "glosses": "3.SG-go-PAST NMLZ"}))
+    assert result.exit_code == 0, result.stderr
+    assert output_records(result)[0]["glosses"] == "3SG-go-PST NMLZ"
+    assert f"tag map {tagmap}: 2 tags mapped, 1 not in the map (passed through): NMLZ 1" in result.stderr
 
 
 # --- real pipes -----------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import click
 
 from .. import clean
-from ..cli import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options, toolbox_markers
+from ..cli import bad_records, check_encoding, entry_point, igt_command, inputs_argument, skip_bad_options, toolbox_markers
 from ..io import JsonlWriter, stderr_is_terminal, warn
 
 PROG = "igt-clean"
@@ -16,6 +16,8 @@ HELP = """Read messy interlinear glossed text and write clean canonical records.
   igt-clean --drop-misaligned ../shared/data/odin/*.txt > odin.jsonl
   igt-clean --language-map ../shared/data/glottocode2iso.csv ../shared/data/sigmorphon2023/*/*-dev-*
   igt-clean --from toolbox --markers tx,mb,ge,ft --glottocode kaka1265 story.txt
+  igt-clean --metalanguage English text.flextext | igt-gloss -m M | igt-format --to flextext --into text.flextext
+  igt-clean --tags cldf/examples.csv        # the gloss inventory, to standardise before training
   igt-clean < messy.jsonl | igt-format --to aligned
 
 Input formats (--from; default: JSONL, or guessed from each named file):
@@ -24,10 +26,27 @@ Input formats (--from; default: JSONL, or guessed from each named file):
   jsonl       one JSON object a line (.jsonl, .json; stdin)
   sigmorphon  \\t \\m \\g \\l \\p marker blocks: the SIGMORPHON 2023 shared task, ODIN
               (.txt, .igt or no extension, when the file starts with a \\marker)
-  toolbox     Toolbox/Shoebox interlinear text: \\ref records, \\id texts, wrapped
-              bundles, morphemes in columns; the markers of --markers
+  toolbox     Toolbox/Shoebox interlinear text: \\ref records (or \\id ones, without
+              \\ref), \\id texts, wrapped bundles, morphemes in columns; the markers
+              of --markers pick the tiers (--markers glosses=gr: the \\gr glosses)
               (.sfm, .tbx, .db, .toolbox; .txt starting with \\_sh, \\id, \\ref or \\tx)
-  flextext    FieldWorks FLEx interlinear XML export (.flextext, .xml)
+  flextext    FieldWorks FLEx interlinear XML export, new or old (phrases as
+              <phrase> or as <word>s holding <words>) (.flextext, .xml)
+  cldf        a CLDF example table (examples.csv: ID, Language_ID, Primary_Text,
+              Analyzed_Word, Gloss, Translated_Text, Meta_Language_ID), read as its
+              metadata JSON beside it says; or that metadata file itself
+              (.csv, *-metadata.json)
+
+Marker text and CLDF tables are UTF-8 unless --encoding names another
+(latin-1, cp1252); FLEx's XML declares its own. In FLEx exports with
+translations or glosses in several languages, --metalanguage (a name,
+English, or a code, en) picks one; without it, the first translation and the
+language of each phrase's first gloss. In a CLDF table the separator of
+Analyzed_Word and Gloss items is the metadata's (a TAB, or backslash-t);
+without metadata it is guessed safely row by row; items that are morphemes
+(ka \\t =at \\t =a) are joined into words by their boundaries; rows without
+an analysis are translation-only records (counted in the summary); every
+other column passes through.
 
 Output: one JSON object a line with the canonical fields id, transcription,
 segmentation, glosses, translation, language, metalanguage, glottocode,
@@ -62,6 +81,15 @@ summary goes to stderr: records read, written, dropped and why, per language
 (glottocode), as plain text, or a table when stderr is a terminal; --quiet
 leaves it out.
 
+Gloss conventions: --tags writes, instead of the records, the gloss
+inventory: each grammatical tag (a gloss in capitals, 3SG, 3.SG; the
+capital parts of go.PST) with its count and its likely variants (3.SG and
+3sg beside 3SG, PAST beside PST), as TSV (tag, count, likely variants),
+the largest first. --tagmap FILE, a two-column TSV of model tag -> user tag
+(the one igt-format and igt-gloss map outputs with), maps the user's tags
+in the inputs back to the model's; tags not in it pass through and are
+counted on stderr.
+
 Exit status: 0 done, 1 bad data (invalid JSON, a field of the wrong type,
 a broken marker block or XML, text that is not UTF-8, no records at all:
 one line naming file and line; --skip-bad reports bad records and goes on),
@@ -76,17 +104,24 @@ one line naming file and line; --skip-bad reports bad records and goes on),
 @click.option("--id-prefix", metavar="PREFIX", help="Prefix of the ids given to records without one (default: the file's name).")
 @click.option("--language", metavar="NAME", help="Language name for records without one.")
 @click.option("--glottocode", metavar="CODE", help="Glottocode for records without one (before the language map).")
-@click.option("--metalanguage", metavar="NAME", help="Language of the translations, for records without one.")
+@click.option("--metalanguage", metavar="NAME", help="Language of the translations, for records without one; in FLEx exports, the translation and glosses to pick (a name or a code).")
 @click.option("--source", metavar="TEXT", help="Source for records without one (default: the input file's name).")
 @click.option("--language-map", type=click.Path(exists=True, dir_okay=False), metavar="FILE", help="ISO 639-3 -> glottocode map: a JSON object, or a CSV with glottocode,isocode columns (default: language_map.json beside the input, if any).")
+@click.option("--encoding", metavar="NAME", help="Encoding of marker text and CLDF tables (default UTF-8; e.g. latin-1).")
+@click.option("--tags", "list_tags", is_flag=True, help="Write the gloss inventory (tags, counts, likely variants) as TSV instead of the records.")
+@click.option("--tagmap", type=click.Path(exists=True, dir_okay=False), metavar="FILE", help="Model tag -> user tag TSV: the user's tags in the inputs become the model's.")
 @click.option("--drop-misaligned", is_flag=True, help="Drop records whose segmentation and glosses do not align, instead of flagging them.")
 @click.option("--all-languages", is_flag=True, help=f"List every language in the summary, not only the {MOST_LANGUAGES} largest.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
 @skip_bad_options
-def command(inputs, fmt, markers, id_prefix, language, glottocode, metalanguage, source, language_map, drop_misaligned, all_languages, quiet, skip_bad, bad_out):
+def command(inputs, fmt, markers, id_prefix, language, glottocode, metalanguage, source, language_map, encoding, list_tags, tagmap, drop_misaligned, all_languages, quiet, skip_bad, bad_out):
+    if encoding is not None:
+        check_encoding(encoding)
     options = clean.Options(
         fmt=fmt,
         markers=markers,
+        encoding=encoding,
+        tagmap=tagmap,
         id_prefix=id_prefix,
         language=language,
         glottocode=glottocode,
@@ -98,16 +133,28 @@ def command(inputs, fmt, markers, id_prefix, language, glottocode, metalanguage,
     bad = bad_records(PROG, skip_bad, bad_out)
     cleaner = clean.Cleaner(options, bad)
     out = JsonlWriter()
+    inventory = None
+    if list_tags:
+        from ..tags import Inventory
+
+        inventory = Inventory()
     try:
         for record in cleaner.run(inputs):
-            out.write(record)
+            if inventory is not None:
+                inventory.add(record.get("glosses"))
+            else:
+                out.write(record)
     except clean.FormatUnknown as err:
         raise click.UsageError(str(err)) from None
     finally:
         bad.close()
+    if inventory is not None:
+        out.stream.write("".join(line + "\n" for line in inventory.lines()))
     out.flush()
     if not quiet:
         report(cleaner.audit, None if all_languages else MOST_LANGUAGES)
+        if cleaner.tagmap is not None:
+            warn(PROG, cleaner.tagmap.summary())
 
 
 def report(audit, most):
