@@ -16,8 +16,6 @@ No torch here: the lexicon baseline runs without a model.
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
-
 from . import words
 from .io import iter_jsonl
 from .record import check_types
@@ -25,20 +23,14 @@ from .record import check_types
 CHOOSERS = ("frequent", "context")
 
 
-@dataclass
-class _Entry:
-    """The analyses of one key: counts, and the order of first attestation for ties."""
-
-    counts: Counter = field(default_factory=Counter)
-
-    def add(self, analysis):
-        self.counts[analysis] += 1  # a Counter keeps insertion order: first attested first
+class _Entry(dict):
+    """The analyses of one key -> their counts; a dict keeps insertion order: first attested first."""
 
     def ranked(self, bonus=None):
         """Analyses, best first: by (bonus, count), ties to the first attested."""
-        order = {a: n for n, a in enumerate(self.counts)}
+        order = {a: n for n, a in enumerate(self)}
         bonus = bonus or {}
-        return sorted(self.counts, key=lambda a: (-bonus.get(a, 0), -self.counts[a], order[a]))
+        return sorted(self, key=lambda a: (-bonus.get(a, 0), -self[a], order[a]))
 
 
 class Lexicon:
@@ -46,7 +38,7 @@ class Lexicon:
         # scope (glottocode or None) -> {key: _Entry}, for the exact and the folded keys
         self._exact = {}
         self._folded = {}
-        # (scope, folded key, neighbour side "<" or ">", neighbour's folded key) -> Counter of analyses
+        # (scope, folded key, neighbour side "<" or ">", neighbour's folded key, analysis) -> count
         self._context = {}
         self.records = 0
         self.words = 0
@@ -69,17 +61,24 @@ class Lexicon:
             return
         self.records += 1
         scope = record.get("glottocode")
-        exact, folded = self._exact.setdefault(scope, {}), self._folded.setdefault(scope, {})
-        keys = [words.folded_key(w) for w, _, _ in paired]
-        for n, (word, seg_word, gloss_word) in enumerate(paired):
+        exact, folded, context = self._exact.setdefault(scope, {}), self._folded.setdefault(scope, {}), self._context
+        exact_keys = [words.exact_key(w) for w, _, _ in paired]
+        keys = [k.casefold() for k in exact_keys]
+        last = len(paired) - 1
+        for n, (_, seg_word, gloss_word) in enumerate(paired):
             analysis = (seg_word, gloss_word)
-            exact.setdefault(words.exact_key(word), _Entry()).add(analysis)
-            folded.setdefault(keys[n], _Entry()).add(analysis)
+            for table, key in ((exact, exact_keys[n]), (folded, keys[n])):
+                entry = table.get(key)
+                if entry is None:
+                    entry = table[key] = _Entry()
+                entry[analysis] = entry.get(analysis, 0) + 1
             if n:
-                self._context.setdefault((scope, keys[n], "<", keys[n - 1]), Counter())[analysis] += 1
-            if n + 1 < len(paired):
-                self._context.setdefault((scope, keys[n], ">", keys[n + 1]), Counter())[analysis] += 1
-            self.words += 1
+                item = (scope, keys[n], "<", keys[n - 1], analysis)
+                context[item] = context.get(item, 0) + 1
+            if n < last:
+                item = (scope, keys[n], ">", keys[n + 1], analysis)
+                context[item] = context.get(item, 0) + 1
+        self.words += len(paired)
 
     def languages(self):
         return sorted(scope for scope in self._exact if scope is not None)
@@ -110,11 +109,13 @@ class Lexicon:
         scope, entry = self.entry(glottocode, sentence[n])
         if entry is None:
             return None
-        if chooser == "frequent" or len(entry.counts) == 1:
+        if chooser == "frequent" or len(entry) == 1:
             return entry.ranked()[0]
         key = words.folded_key(sentence[n])
         bonus = Counter()
         for side, m in (("<", n - 1), (">", n + 1)):
             if 0 <= m < len(sentence):
-                bonus.update(self._context.get((scope, key, side, words.folded_key(sentence[m])), {}))
+                neighbour = words.folded_key(sentence[m])
+                for analysis in entry:
+                    bonus[analysis] += self._context.get((scope, key, side, neighbour, analysis), 0)
         return entry.ranked(bonus)[0]

@@ -13,7 +13,8 @@ from typing import Optional
 from . import tokens, words
 from .record import text
 
-UNKNOWN_GLOSS = "?"
+# "???", not "?": the metrics drop punctuation-only words, so "?" would score as no word at all.
+UNKNOWN_GLOSS = "???"
 PROVENANCES = ("lexicon", "model", "none")
 
 

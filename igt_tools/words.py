@@ -27,6 +27,8 @@ def _is_edge_punctuation(ch):
 
 def strip_punctuation(word):
     """The word without punctuation at either end; a punctuation-only word stays as it is."""
+    if word[:1].isalnum() and word[-1:].isalnum():
+        return word  # the common case, at C speed
     start, end = 0, len(word)
     while start < end and _is_edge_punctuation(word[start]):
         start += 1

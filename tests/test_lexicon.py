@@ -75,7 +75,7 @@ def test_gloss_with_the_lexicon_alone(tmp_path):
     out = _gloss([], [{"id": 7, "transcription": "The cats sleep soundly.", "glottocode": "aaaa1234", "x": [1]}], tmp_path)
     assert out == [{
         "id": 7, "transcription": "The cats sleep soundly.", "glottocode": "aaaa1234", "x": [1],
-        "segmentation": "the cat-s sleep soundly", "glosses": "DET cat-PL sleep ?", "malformed": 0,
+        "segmentation": "the cat-s sleep soundly", "glosses": "DET cat-PL sleep ???", "malformed": 0,
         "provenance": ["lexicon", "lexicon", "lexicon", "none"],
     }]
 
@@ -135,3 +135,10 @@ def test_aligned_view_marks_model_made_words():
     assert lines[2].split() == ["X-Y", "*cat"] and "made by the model" in lines[-1]
     unmarked = write_aligned(dict(record, provenance=["lexicon", "lexicon"]))
     assert "*" not in unmarked
+
+
+def test_the_empty_analysis_counts_as_a_word_for_the_metrics():
+    from igt_tools import tokens
+    from igt_tools.word_analyses import UNKNOWN_GLOSS
+
+    assert tokens.words(f"{UNKNOWN_GLOSS} {UNKNOWN_GLOSS}") == [UNKNOWN_GLOSS, UNKNOWN_GLOSS]

@@ -61,7 +61,7 @@ A word is found ignoring Unicode normalisation (NFC or NFD), punctuation at
 either end and then case, and its segmentation is written in the input's
 normalisation form. Words the lexicon attests take its analysis; the rest go
 to the model, or, without --model, get the empty analysis: the word itself,
-unsegmented, glossed "?". A word attested with several analyses is chosen by
+unsegmented, glossed "???". A word attested with several analyses is chosen by
 --choose: `frequent` takes the most frequent; `context` (the default) the
 one most often seen after the same previous word or before the same next
 word, then the most frequent; ties go to the analysis attested first. Files
