@@ -368,6 +368,31 @@ def test_invalid_json_is_one_line_exit_1_or_skipped(model_dir):
     assert wrong_type.exit_code == 1 and "transcription" in wrong_type.stderr
 
 
+def test_bad_out_keeps_the_bad_lines_and_the_run_goes_on(model_dir, tmp_path):
+    text = json.dumps(_records(1)[0]) + "\n{oops\n" + '{"id": 2, "transcription": 5}\n' + json.dumps(_records(2)[1]) + "\n"
+    aside = tmp_path / "bad.txt"
+    result = _run(["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "-q", "--bad-out", str(aside)], text=text)
+    assert result.exit_code == 0, result.stderr
+    assert [r["id"] for r in _out(result)] == ["r0", "r1"]
+    assert aside.read_text() == '{oops\n{"id": 2, "transcription": 5}\n'
+    assert "skipped: <stdin>:2:" in result.stderr and "skipped: <stdin>:3:" in result.stderr
+
+
+def test_prompts_override_the_folder(model_dir, loaded):
+    model, tokenizer = loaded
+    records = _records(3)
+    result = _run(["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "--prompts", "polygloss", "--keep-raw",
+                   "-q"], records)
+    assert result.exit_code == 0, result.stderr
+    folders = _out(_run(["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "--keep-raw", "-q"], records))
+    assert [r["prediction"] for r in folders] != [r["prediction"] for r in _out(result)]
+    for record, glossed in zip(records, _out(result)):
+        [prompt] = tasks.inference_inputs(record, "interleaved", "polygloss").values()
+        assert not prompt.startswith("i: ")  # not the folder's compact prompt
+        expected, _ = _generate_alone(model, tokenizer(prompt).input_ids, 2)
+        assert glossed["prediction"] == tokenizer.decode(expected, skip_special_tokens=True)
+
+
 def test_stale_output_fields_are_replaced(model_dir):
     record = dict(_records(1)[0], glosses="OLD", malformed=7, prediction="old", confidence=0.5, error="old")
     out = _out(_run(["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "-q"], [record]))[0]
