@@ -4,6 +4,8 @@ Like csvkit's mixins: a new command added to FILTERS gets these checks for free.
 """
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -111,6 +113,24 @@ def test_head_closes_pipe_quietly(command, tmp_path):
     assert result.returncode in QUIET_PIPE_STATUSES, result.stderr.decode()
     assert len(result.stdout.splitlines()) == 1
     assert result.stderr == b"", result.stderr.decode()
+
+
+@pytest.mark.parametrize("command", FILTERS)
+def test_sigint_exits_130_without_a_traceback(command, tmp_path):
+    fifo = tmp_path / "in.jsonl"
+    os.mkfifo(fifo)
+    proc = subprocess.Popen(argv(command, tmp_path) + [str(fifo)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Opening the FIFO returns once the command has opened it too: it is running its own code by then,
+    # and then waits for more input. No sleeping, so no race.
+    with open(fifo, "wb") as writer:
+        writer.write(LINE.encode())
+        writer.flush()
+        proc.send_signal(signal.SIGINT)
+        returncode = proc.wait(timeout=60)
+    stderr = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert returncode == 130, stderr
+    assert "Traceback" not in stderr
 
 
 HEAVY = ("torch", "transformers", "peft", "sacrebleu", "rich", "jsonlines")
