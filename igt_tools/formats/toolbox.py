@@ -30,6 +30,7 @@ yield nothing.
 """
 
 import re
+from dataclasses import dataclass
 
 from ..errors import DataError, RecordError
 from ..io import read_lines, source_name
@@ -150,31 +151,63 @@ def read_records(path, markers=None, bad=None, encoding="utf-8"):
         )
 
 
-def _record(lines, markers):
-    """One record's lines -> record dict, or None when it holds no tier."""
-    tier_of = {marker: tier for tier, marker in markers.items()}
-    interlinear = {markers[t] for t in ("transcription", "segmentation", "glosses") if t in markers}
-    record, bundles, extras, last = {}, [], {}, None
-    for location, text in lines:
+@dataclass
+class Field:
+    """One marker's line and the lines without a marker that continue it."""
+
+    name: str
+    value: str
+    column: int  # where the value starts on its marker line
+    lines: list  # [(index in the record's lines, text)], the marker line first
+
+    def entry(self, interlinear):
+        """[(text, column)] per physical line, for the tier readers: columns only on the marker line of a tier."""
+        first = (self.lines[0][1], self.column) if interlinear else (self.value, None)
+        return [first] + [(text, None) for _, text in self.lines[1:]]
+
+
+def fields(lines):
+    """The record's lines as Fields; text before the first marker (or after \\ref) is a RecordError."""
+    out, last = [], None
+    for index, (location, text) in enumerate(lines):
         parsed = split_marker(text)
         if parsed is None:
             if last is None:
                 raise RecordError("text before the first \\marker of the record", location.source, location.line)
-            last.append((text, None))  # a wrapped line: its columns say nothing
+            last.lines.append((index, text))  # a wrapped line: its columns say nothing
             continue
         name, value, column = parsed
-        if name == RECORD_MARKER:
-            if value.strip():
-                record["id"] = value.strip()
-            last = None
-            continue
-        if name in interlinear:
-            if not bundles or name in bundles[-1]:
+        field = Field(name, value, column, [(index, text)])
+        out.append(field)
+        last = None if name == RECORD_MARKER else field
+    return out
+
+
+def interlinear_bundles(record_fields, markers):
+    """[{marker: Field}]: the interlinear line sets, a new one wherever a tier marker comes again."""
+    interlinear = {markers[t] for t in ("transcription", "segmentation", "glosses") if t in markers}
+    bundles = []
+    for field in record_fields:
+        if field.name in interlinear:
+            if not bundles or field.name in bundles[-1]:
                 bundles.append({})
-            last = bundles[-1][name] = [(text, column)]
-        else:
-            last = [(value, None)]
-            extras.setdefault(name, []).append(last)
+            bundles[-1][field.name] = field
+    return bundles
+
+
+def _record(lines, markers):
+    """One record's lines -> record dict, or None when it holds no tier."""
+    tier_of = {marker: tier for tier, marker in markers.items()}
+    record_fields = fields(lines)
+    bundles = [{name: field.entry(True) for name, field in b.items()} for b in interlinear_bundles(record_fields, markers)]
+    interlinear = {name for b in bundles for name in b}
+    record, extras = {}, {}
+    for field in record_fields:
+        if field.name == RECORD_MARKER:
+            if field.value.strip():
+                record["id"] = field.value.strip()
+        elif field.name not in interlinear:
+            extras.setdefault(field.name, []).append(field.entry(False))
     if not bundles and not any(m in extras for m in tier_of):
         return None
     record.update(_join_bundles(bundles, markers))
