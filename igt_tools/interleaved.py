@@ -17,7 +17,7 @@ class Misaligned(ValueError):
     """Segmentation and glosses differ in word or morpheme counts."""
 
 
-def _split_keep(word):
+def split_keep(word):
     """'a-b=c' -> (['a', 'b', 'c'], ['-', '='])."""
     pieces, seps, start = [], [], 0
     for i, ch in enumerate(word):
@@ -36,8 +36,8 @@ def aligned_words(segmentation, glosses):
         raise Misaligned(f"{len(seg_words)} segmentation words but {len(gloss_words)} gloss words")
     out = []
     for n, (seg_word, gloss_word) in enumerate(zip(seg_words, gloss_words), start=1):
-        morphs, _ = _split_keep(seg_word)
-        glosses_, seps = _split_keep(gloss_word)
+        morphs, _ = split_keep(seg_word)
+        glosses_, seps = split_keep(gloss_word)
         if len(morphs) != len(glosses_):
             raise Misaligned(
                 f"word {n} ({seg_word!r} / {gloss_word!r}): {len(morphs)} morphemes but {len(glosses_)} glosses"
@@ -82,7 +82,7 @@ def representable(segmentation, glosses):
     if back.segmentation == " ".join(tokens.words(segmentation)) and back.glosses == " ".join(tokens.words(glosses)):
         return True, None
     reasons = []
-    if any(seps != _split_keep(seg_word)[1] for (_, _, seps), seg_word in zip(words, tokens.words(segmentation))):
+    if any(seps != split_keep(seg_word)[1] for (_, _, seps), seg_word in zip(words, tokens.words(segmentation))):
         reasons.append(BOUNDARY_MISMATCH)
     if not all(is_balanced(text) for morphs, glosses_, _ in words for text in morphs + glosses_):
         reasons.append(UNBALANCED_PARENTHESES)
@@ -110,7 +110,7 @@ def parse(output):
     more than one reading possible, the readings are chosen together for the
     whole output (see _choose_readings).
     """
-    words = [_split_keep(word) for word in output.split()]
+    words = [split_keep(word) for word in output.split()]
     pieces = [piece for word_pieces, _ in words for piece in word_pieces]
     readings = _choose_readings([_readings(piece) for piece in pieces])
     seg_words, gloss_words, malformed, problems = [], [], 0, []

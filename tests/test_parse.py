@@ -167,7 +167,7 @@ def test_parser_never_fails_and_its_tiers_always_align(text):
     seg_words, gloss_words = parsed.segmentation.split(" "), parsed.glosses.split(" ")
     assert len(seg_words) == len(gloss_words) == max(len(text.split()), 1)
     for seg_word, gloss_word in zip(seg_words, gloss_words):
-        assert interleaved._split_keep(seg_word)[1] == interleaved._split_keep(gloss_word)[1]
+        assert interleaved.split_keep(seg_word)[1] == interleaved.split_keep(gloss_word)[1]
 
 
 @given(st.text(alphabet="ab()-= ", max_size=40))
