@@ -18,8 +18,10 @@ LanguageTable, or directly when they are glottocodes; they are kept as
 under its own name.
 
 Writing a new table (`write_table`, `metadata`): one row per record, the
-canonical fields in CLDF's columns, other string fields as columns of their
-own, and the metadata that declares them (Generic module, pycldf validates it).
+canonical fields in CLDF's columns (Language_ID: the glottocode, else `und`),
+`Gloss_Source` `guess` on the records igt-gloss glossed, other fields as
+columns of their own (igt-clean's `issues` left out), and the metadata that
+declares them (Generic module, pycldf validates it).
 """
 
 import json
@@ -27,6 +29,7 @@ import re
 
 from ..errors import DataError, RecordError
 from ..io import Location, open_binary, source_name
+from . import GUESS
 from .cldf_metadata import DEFAULT_TABLE, EXAMPLE_COLUMNS, TERMS, locate
 from .csv_cells import quote, rows
 from .morphemes import attach_affixes
@@ -47,6 +50,7 @@ FIELDS = {
 # Fields a new table leaves out: igt-clean's audit notes, not data.
 NOT_WRITTEN = ("issues",)
 PREDICTION_COLUMN = "Gloss_Source"
+GLOSSED_FIELD = "malformed"  # igt-gloss writes it on every record it glosses
 
 
 # --- reading --------------------------------------------------------------------
@@ -174,8 +178,11 @@ def _add_language(record, reference, languages, kind):
 
 
 def table_columns(records):
-    """The columns of a new table for these records: CLDF's, then each other string field's."""
+    """The columns of a new table for these records: CLDF's, Gloss_Source where igt-gloss wrote any
+    (its records have `malformed`), then each other field's."""
     columns = list(EXAMPLE_COLUMNS.values())
+    if any(GLOSSED_FIELD in record for record in records):
+        columns.append(PREDICTION_COLUMN)
     taken = set(FIELDS) | {"glottocode", "metalang_glottocode", "language_id", "metalanguage_id"} | set(NOT_WRITTEN)
     for record in records:
         for name in record:
@@ -194,6 +201,7 @@ def table_row(record, columns):
         "Gloss": TAB.join(_text(record.get("glosses")).split()),
         "Translated_Text": _text(record.get("translation")),
         "Meta_Language_ID": _first_text(record, "metalang_glottocode", "metalanguage_id", "metalanguage"),
+        PREDICTION_COLUMN: GUESS if GLOSSED_FIELD in record else "",
     }
     return [cells[c] if c in cells else _text(record.get(c)) for c in columns]
 

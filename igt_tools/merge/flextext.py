@@ -1,0 +1,120 @@
+"""Predictions into a FLEx `.flextext` export, every other byte kept.
+
+Each word of a phrase that has no morphemes (all of them with `overwrite`)
+gets a `<morphemes analysisStatus="guess">` element, FieldWorks' own mark of
+an analysis no one has approved yet (FlexInterlinear.xsd), right after the
+word's `txt` item, indented like its neighbours:
+
+    <morphemes analysisStatus="guess">
+      <morph type="prefix">
+        <item type="txt" lang="kkk">ka-</item>
+        <item type="gls" lang="en">3SG</item>
+      </morph>
+      ...
+
+Morph forms carry their boundaries as FLEx writes them; morph types follow
+from them (prefix, stem, suffix, proclitic, enclitic). Glosses are in the
+phrase's gloss language (else the document's, else English); a gloss the
+model did not know ([UNK]) is left out.
+"""
+
+import re
+from xml.sax.saxutils import escape, quoteattr
+
+from ..formats import GUESS
+from ..formats.flextext import gloss_language, is_analysable, morphs_of, read_phrases, words_of
+from .patch import apply_edits, line_end, read_bytes
+from .predictions import unit_ids
+from .words import UNKNOWN, Unplaceable, predicted_words, split_among
+
+DEFAULT_GLOSS_LANGUAGE = "en"
+_START_TAG = re.compile(rb"""<[^\s/>]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?)>""")
+_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def merge_flextext(path, predictions, report, overwrite=False):
+    """The bytes of the FLEx file at `path` with the predictions merged in."""
+    data = read_bytes(path)
+    phrases = list(read_phrases(path))
+    encoding = _xml_encoding(data)
+    newline = line_end(data)
+    document_language = next(filter(None, (gloss_language(words_of(p)) for _, _, p in phrases)), DEFAULT_GLOSS_LANGUAGE)
+    ids = unit_ids(path)
+    edits = []
+    for number, (location, record, phrase) in enumerate(phrases, 1):
+        report.count("units")
+        prediction, status = predictions.find(ids(record, number), record)
+        if prediction is None:
+            report.count(status)
+            continue
+        words = [w for w in words_of(phrase) if is_analysable(w)]
+        try:
+            (analyses,) = split_among(predicted_words(prediction), [len(words)])
+        except Unplaceable as err:
+            report.count("unplaceable", location, err)
+            continue
+        language = gloss_language(words_of(phrase)) or document_language
+        before = len(edits)
+        for word, analysis in zip(words, analyses):
+            if overwrite or not morphs_of(word):
+                edits.append(_word_edit(data, word, analysis, language, newline))
+        report.count("filled" if len(edits) > before else "kept")
+    return apply_edits(data, [(start, end, text.encode(encoding, "xmlcharrefreplace")) for start, end, text in edits])
+
+
+def _xml_encoding(data):
+    match = _ENCODING.match(data)
+    return match.group(1).decode("ascii") if match else "utf-8"
+
+
+def _word_edit(data, word, analysis, language, newline):
+    """(start, end, text): the word's new <morphemes>, in place of its old one or after its txt item."""
+    txt = next((item for item in word["items"] if item.kind == "txt"), None)
+    vernacular = txt.lang if txt is not None and txt.lang else language
+    if "morphemes" in word and word["morphemes"][1] is not None:
+        start = word["morphemes"][0]
+        end = element_end(data, start, word["morphemes"][1])
+        indent = _indent(data, start)
+        return start, end, _morphemes(analysis, vernacular, language, indent, _unit(data, word, start), newline)
+    end = element_end(data, txt.start, txt.end_tag)
+    indent = _indent(data, txt.start)
+    block = _morphemes(analysis, vernacular, language, indent, _unit(data, word, txt.start), newline)
+    return end, end, (newline + indent + block) if indent is not None else block
+
+
+def element_end(data, start, end_tag):
+    """Just past an element that starts at `start` and whose end tag expat reported at `end_tag`."""
+    match = _START_TAG.match(data, start)
+    if match is not None and match.group(1):  # <empty/>
+        return match.end()
+    return data.index(b">", end_tag) + 1
+
+
+def _indent(data, position):
+    """The whitespace before `position` on its line, or None when something else comes first (compact XML)."""
+    line_start = max(data.rfind(b"\n", 0, position), data.rfind(b"\r", 0, position)) + 1
+    before = data[line_start:position]
+    return before.decode("ascii") if before.strip() == b"" and before.isascii() else None
+
+
+def _unit(data, word, inner):
+    """One step of indentation: what the word's items add to the word's own, else two spaces."""
+    outer, own = _indent(data, word["start"]), _indent(data, inner)
+    if outer is not None and own is not None and own.startswith(outer) and len(own) > len(outer):
+        return own[len(outer):]
+    return "  "
+
+
+def _morphemes(analysis, vernacular, language, indent, unit, newline):
+    """The <morphemes> element: one line per element, indented, or all on one line where the file is compact."""
+    lines = [(0, f'<morphemes analysisStatus="{GUESS}">')]
+    for morph in analysis.morphs:
+        lines.append((1, f"<morph type={quoteattr(morph.kind)}>"))
+        lines.append((2, f'<item type="txt" lang={quoteattr(vernacular)}>{escape(morph.form)}</item>'))
+        if morph.gloss not in (None, UNKNOWN):
+            lines.append((2, f'<item type="gls" lang={quoteattr(language)}>{escape(morph.gloss)}</item>'))
+        lines.append((1, "</morph>"))
+    lines.append((0, "</morphemes>"))
+    if indent is None:
+        return "".join(text for _, text in lines)
+    return (newline + indent).join(unit * depth + text for depth, text in lines)
