@@ -6,12 +6,13 @@ import sys
 import click
 
 from .. import interleaved, tasks
-from ..cli import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options, toolbox_markers
+from ..cli import bad_records, check_encoding, entry_point, igt_command, inputs_argument, skip_bad_options, toolbox_markers
 from ..io import JsonlWriter, iter_jsonl, warn
 from ..record import validator
 
 PROG = "igt-format"
-WRITERS = ("aligned", "sigmorphon", "toolbox", "jsonl")
+WRITERS = ("aligned", "sigmorphon", "toolbox", "flextext", "cldf", "jsonl")
+MERGERS = ("flextext", "toolbox", "cldf")  # the writers that can merge records --into an original
 
 HELP = """Turn IGT records into model examples, or write them in another format.
 
@@ -20,6 +21,8 @@ HELP = """Turn IGT records into model examples, or write them in another format.
   igt-format --task multitask dev.jsonl > dev.examples.jsonl
   igt-format --task gloss-only --prompts glosslm < dev.jsonl
   igt-clean --from sigmorphon ddo-dev-track2-uncovered | igt-format --to aligned | less
+  igt-clean text.flextext | igt-gloss -m M | igt-format --to flextext --into text.flextext > glossed.flextext
+  igt-gloss -m M < texts.jsonl | igt-format --to cldf --metadata out/Generic-metadata.json > out/examples.csv
 
 Without --to, each record (JSONL, with a `transcription`) becomes one or more
 examples {"id", "glottocode", "task", "input", "label"}, one JSON object a
@@ -64,8 +67,28 @@ inside a morpheme or gloss) are written, and reported the same way.
 With --to, the records themselves are written: `aligned` is the human view
 (each word's morphemes over their glosses, in columns; translation below),
 `sigmorphon` the shared task's \\t \\m \\g \\l blocks, `toolbox` Toolbox
-interlinear records (--markers), blank lines between records; `jsonl` the
-records as they are, every field kept.
+interlinear records (--markers), blank lines between records; `cldf` a
+new CLDF example table (CSV: ID, Language_ID, Primary_Text, Analyzed_Word,
+Gloss, Translated_Text, Meta_Language_ID, then the records' other fields;
+--metadata FILE also writes the dataset's metadata, naming the table
+examples.csv beside it); `jsonl` the records as they are, every field kept.
+--tagmap FILE (a two-column TSV, model tag -> user tag) maps the glosses'
+tags into the user's conventions first; tags not in it pass through and
+are counted on stderr.
+
+With --into ORIGINAL (--to flextext, toolbox or cldf), ORIGINAL is written
+back on stdout with the records' segmentation and glosses merged in: each
+phrase, record or row takes the record with its id (as igt-clean gives it
+for that file; else the one with its transcription), and gets the analysis
+only where it has none (--overwrite: everywhere); every other element,
+marker, attribute, comment, order and line end is kept byte for byte, and
+records that say no more than ORIGINAL does change nothing. Predictions are
+marked: FLEx words get <morphemes analysisStatus="guess">; a Toolbox record
+a \\igt line (--guess-marker) naming the tiers predicted; a CLDF row
+`guess` in a Gloss_Source column (added where missing; --metadata FILE
+writes the metadata that declares it). --encoding names a Toolbox or CLDF
+file's encoding. What could not be placed (word counts that differ) is
+reported on stderr with its line, and a summary.
 
 Exit status: 0 done (even with records reported), 1 bad data (one line
 naming file and line; --skip-bad goes on), 2 usage.
@@ -104,18 +127,27 @@ naming file and line; --skip-bad goes on), 2 usage.
     help="With --to aligned: wrap the columns at this many screen columns (0: never).",
 )
 @click.option("--markers", default=None, callback=toolbox_markers, metavar="TX,MB,GE,FT", help="With --to toolbox: tier markers, e.g. tx,mb,ge,ft (the default).")
+@click.option("--into", "original", type=click.Path(exists=True, dir_okay=False), metavar="ORIGINAL", help="With --to flextext, toolbox or cldf: merge the records into this file, written to stdout.")
+@click.option("--overwrite", is_flag=True, help="With --into: replace the analyses ORIGINAL has, too.")
+@click.option("--tagmap", type=click.Path(exists=True, dir_okay=False), metavar="FILE", help="With --to: map the glosses' tags (TSV: model tag, user tag).")
+@click.option("--metadata", "metadata_out", type=click.Path(dir_okay=False, writable=True), metavar="FILE", help="With --to cldf: also write the dataset's metadata JSON here.")
+@click.option("--encoding", metavar="NAME", help="With --into a Toolbox or CLDF file: its encoding (default UTF-8).")
+@click.option("--guess-marker", metavar="MARKER", help="With --to toolbox --into: the marker of the line that marks predictions. [default: igt]")
 @click.option("-q", "--quiet", is_flag=True, help="No warning line per reported record; the summary stays.")
 @skip_bad_options
-def command(inputs, task, prompt_set, unit, distinct, split, writer, width, markers, quiet, skip_bad, bad_out):
+def command(inputs, task, prompt_set, unit, distinct, split, writer, width, markers, original, overwrite, tagmap, metadata_out, encoding, guess_marker, quiet, skip_bad, bad_out):
     ctx = click.get_current_context()
     if writer is not None and (task or prompt_set or split or unit or distinct):
         raise click.UsageError("--to writes records, not examples: drop --task, --prompts, --unit, --distinct and --split", ctx)
     if writer != "toolbox" and markers is not None:
         raise click.UsageError("--markers goes with --to toolbox", ctx)
+    _check_merge_options(ctx, writer, original, overwrite, tagmap, metadata_out, encoding, guess_marker)
     bad = bad_records(PROG, skip_bad, bad_out)
     try:
-        if writer is not None:
-            write_records(inputs, writer, bad, width=width, markers=markers)
+        if original is not None:
+            merge_records(inputs, writer, original, bad, tagmap, overwrite=overwrite, markers=markers, encoding=encoding, metadata_out=metadata_out, guess_marker=guess_marker)
+        elif writer is not None:
+            write_records(inputs, writer, bad, width=width, markers=markers, tagmap=tagmap, metadata_out=metadata_out)
         else:
             unit = unit or "sentence"
             task, split = task or "interleaved", split or "eval"
@@ -201,9 +233,62 @@ def _counts(counter):
     return ", ".join(f"{kind}: {n}" for kind, n in counter.most_common())
 
 
-def write_records(inputs, writer, bad, width=100, markers=None):
-    """Write each record as JSONL (all fields kept) or as text blocks separated by blank lines."""
-    records = iter_jsonl(inputs, bad=bad, validate=validator())
+def _check_merge_options(ctx, writer, original, overwrite, tagmap, metadata_out, encoding, guess_marker):
+    """Usage errors for the options of --to and --into that do not go together."""
+    if writer == "flextext" and original is None:
+        raise click.UsageError("--to flextext writes into a FLEx export: name it with --into", ctx)
+    if original is not None and writer not in MERGERS:
+        raise click.UsageError(f"--into goes with --to {', '.join(MERGERS)}", ctx)
+    misplaced = [
+        ("--overwrite", overwrite and original is None, "--into"),
+        ("--encoding", encoding and original is None, "--into"),
+        ("--guess-marker", guess_marker and (original is None or writer != "toolbox"), "--to toolbox --into"),
+        ("--tagmap", tagmap and writer is None, "--to"),
+        ("--metadata", metadata_out and writer != "cldf", "--to cldf"),
+    ]
+    for name, wrong, needs in misplaced:
+        if wrong:
+            raise click.UsageError(f"{name} goes with {needs}", ctx)
+    if encoding is not None:
+        check_encoding(encoding)
+
+
+def _tag_mapped(records, tagmap):
+    """The records with their tags mapped by the tag map at this path (None: as they are)."""
+    if tagmap is None:
+        yield from records
+        return
+    from ..tagmap import TagMap
+
+    mapping = TagMap.load(tagmap)
+    for location, record in records:
+        mapping.map_record(record)
+        yield location, record
+    warn(PROG, mapping.summary())
+
+
+def merge_records(inputs, writer, original, bad, tagmap=None, **options):
+    """Write ORIGINAL to stdout with the records' predictions merged in."""
+    from ..merge.into import merge_into
+
+    try:
+        merged = merge_into(writer, original, _tag_mapped(iter_jsonl(inputs, bad=bad, validate=validator()), tagmap), PROG, **options)
+    except ValueError as err:  # an option that cannot work with this file (a --guess-marker that is a tier)
+        raise click.UsageError(str(err)) from None
+    sys.stdout.flush()
+    sys.stdout.buffer.write(merged)
+
+
+def write_records(inputs, writer, bad, width=100, markers=None, tagmap=None, metadata_out=None):
+    """Write each record as JSONL (all fields kept), as a CLDF table, or as text blocks separated by blank lines."""
+    records = _tag_mapped(iter_jsonl(inputs, bad=bad, validate=validator()), tagmap)
+    if writer == "cldf":
+        from ..formats.cldf import write_metadata, write_table
+
+        columns = write_table([record for _, record in records], sys.stdout)
+        if metadata_out is not None:
+            write_metadata(metadata_out, columns)
+        return
     if writer == "jsonl":
         out = JsonlWriter()
         for _, record in records:
