@@ -141,7 +141,8 @@ def test_decoder_equals_generate_alone_batched_or_not(loaded, beams):
 def test_long_outputs_grow_the_cache_and_still_equal_generate(loaded, beams):
     """Past 64 tokens the self-attention cache buffers grow (and move, for beams): same outputs."""
     model, tokenizer = loaded
-    inputs = [tokenizer(t).input_ids for t in _texts(6, seed=17)]
+    # seed 3: sentences of which some run to the limit with either beam size (with seed 17 no beam search did)
+    inputs = [tokenizer(t).input_ids for t in _texts(6, seed=3)]
     hypotheses = Decoder(model, DecodeSettings(beams=beams, max_new_tokens=150)).decode(inputs)
     assert max(h.length for h in hypotheses) > 130
     for ids, hypothesis in zip(inputs, hypotheses):
