@@ -426,9 +426,9 @@ def test_identical_inputs_are_decoded_once(model_dir, monkeypatch):
     sizes = []
     original = generation.Decoder.decode
 
-    def counting(self, inputs, on_batch=None):
+    def counting(self, inputs, *args, **kwargs):
         sizes.append(len(inputs))
-        return original(self, inputs, on_batch)
+        return original(self, inputs, *args, **kwargs)
 
     monkeypatch.setattr(generation.Decoder, "decode", counting)
     record = _records(1)[0]
