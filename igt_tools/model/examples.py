@@ -78,7 +78,7 @@ def task_format(examples, default="interleaved"):
 
 def unit(examples):
     """"word" when the examples are igt-format --unit word's, else "sentence"."""
-    units = Counter(e["unit"] for e in examples)
+    units = Counter(e.get("unit") or "sentence" for e in examples)  # examples as igt-format writes them, too
     return units.most_common(1)[0][0] if units else "sentence"
 
 
