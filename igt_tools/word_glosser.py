@@ -5,19 +5,19 @@ trained on igt-format --unit word examples. Each distinct model input of a
 chunk (glottocode + word) is decoded once.
 """
 
-from . import interleaved, tasks
+from . import interleaved, tasks, words
 from . import word_analyses as wa
 
-# Longest output of a word model, in tokens per input byte plus a floor: an
-# interleaved word label is at most 11 times its word's length in the
+# Longest output of a word model, in tokens per byte of the word plus a floor:
+# an interleaved word label is at most 11 times its word's length in the
 # SIGMORPHON 2023 and ODIN data (99% within 7 times), 49 bytes at most for a
-# one-letter word. A weak model then fails fast instead of writing 1024 bytes.
-WORD_OUTPUT_RATIO = 16
-WORD_OUTPUT_FLOOR = 64
+# one-letter word. A weak model that loops then stops early.
+WORD_OUTPUT_RATIO = 12
+WORD_OUTPUT_FLOOR = 40
 
 
-def word_output_limit(word_input_bytes):
-    return WORD_OUTPUT_RATIO * word_input_bytes + WORD_OUTPUT_FLOOR
+def word_output_limit(word):
+    return WORD_OUTPUT_RATIO * len(words.exact_key(word).encode("utf-8")) + WORD_OUTPUT_FLOOR
 
 
 def new_counts():
@@ -66,6 +66,7 @@ class WordGlosser:
         """[(Location, record)] -> the output records, in the same order."""
         plans = []
         unique = {}  # model input text -> its position among the decoded inputs
+        limits = []  # the output cap of each
         for location, record in chunk:
             problem = wa.cannot_gloss(record)
             if problem:
@@ -76,9 +77,11 @@ class WordGlosser:
                 for item in analyses:
                     if item.provenance is None:
                         item.model_input = tasks.word_input(item.word, record)
-                        unique.setdefault(item.model_input, len(unique))
+                        if item.model_input not in unique:
+                            unique[item.model_input] = len(unique)
+                            limits.append(word_output_limit(item.word))
             plans.append(analyses)
-        outputs = self._decode(list(unique), on_inputs)
+        outputs = self._decode(list(unique), limits, on_inputs)
         out = []
         for (location, record), plan in zip(chunk, plans):
             self.counts["records"] += 1
@@ -89,12 +92,11 @@ class WordGlosser:
             out.append(self._glossed(record, plan, unique, outputs))
         return out
 
-    def _decode(self, texts, on_inputs):
+    def _decode(self, texts, limits, on_inputs):
         """[(segmentation, glosses, malformed, hypothesis)] for model inputs (none without a model)."""
         if not texts:
             return []
         ids = [self.tokenizer(text).input_ids[: self.max_input_tokens] for text in texts]
-        limits = [word_output_limit(len(text.encode("utf-8"))) for text in texts]
         hypotheses = self.decoder.decode(ids, on_batch=on_inputs, limits=limits)
         results = []
         for hypothesis in hypotheses:

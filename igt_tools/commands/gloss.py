@@ -93,7 +93,7 @@ Decoding is beam search (--beams, 2 as published; 1 is greedy) up to
 --max-new-tokens, and each output is also capped by its input's length: 8
 tokens per byte of the transcription plus 128 for a sentence (labels are 2.6
 times their transcription's length at the median of real data, 11 at most),
-16 per byte of the word plus 64 for a word, so a weak model fails fast. Within
+12 per byte of the word plus 40 for a word, so a weak model fails fast. Within
 those caps the results are the same as transformers' `generate` on each input
 alone (in float32; in bfloat16 or float16 the rounding depends on the batch,
 so a few outputs may differ, as between any two batchings). For speed,
