@@ -22,6 +22,7 @@ from igt_tools.commands.gloss import command  # noqa: E402
 from igt_tools.model.generation import DecodeSettings, Decoder  # noqa: E402
 from igt_tools.model.loading import load_model, save_model, untie_lm_head  # noqa: E402
 from igt_tools.model.metadata import ModelMetadata  # noqa: E402
+from igt_tools.word_glosser import parse_word, word_output_limit  # noqa: E402
 
 PINNED = ["--device", "cpu", "--dtype", "float32"]
 LETTERS = "abcdef"
@@ -82,14 +83,15 @@ def test_each_word_is_glossed_alone_and_sentences_reassembled(word_model):
     out, stderr = _gloss(["-m", str(word_model)], records)
     assert [r["id"] for r in out] == [1, 2] and out[0]["extra"] is True
     first = out[0]
-    assert first["provenance"] == ["model", "model", "model"]
-    outputs = [_alone(model, tokenizer, w) for w in ("abc", "de", "f")]
-    from igt_tools.word_glosser import parse_word
-
+    # each word decoded alone, under its own output cap
+    outputs = [_alone(model, tokenizer, w, max_new_tokens=word_output_limit(w)) for w in ("abc", "de", "f")]
     parsed = [parse_word(o) for o in outputs]
-    assert first["segmentation"] == " ".join(p[0] for p in parsed)
-    assert first["glosses"] == " ".join(p[1] for p in parsed)
-    assert "0 lexicon, 4 model, 0 none" in stderr
+    made = [bool(seg and gloss) for seg, gloss, _ in parsed]
+    assert sum(made) >= 2  # the test means something only if the model writes analyses
+    assert first["provenance"] == ["model" if ok else "none" for ok in made]
+    assert first["segmentation"].split() == [seg if ok else w for (seg, _, _), ok, w in zip(parsed, made, ("abc", "de", "f"))]
+    assert first["glosses"].split() == [gloss if ok else "???" for (_, gloss, _), ok in zip(parsed, made)]
+    assert f"0 lexicon, {sum(made) + 1} model, {3 - sum(made)} none" in stderr
 
 
 def test_the_lexicon_goes_first_and_the_model_fills_the_rest(word_model, tmp_path):
