@@ -91,22 +91,23 @@ class _RecordMerger:
 
     def _bundle_edits(self, bundle, words, number, tx, mb, ge, written):
         has_glosses = all(m.gloss is not None for w in words for m in w.morphs)
-        write_mb = mb is not None and (self.overwrite or mb not in bundle)
-        write_ge = ge is not None and has_glosses and (self.overwrite or ge not in bundle)
-        morphs = [m for w in words for m in w.morphs]
-        if write_mb and write_ge or (write_mb and ge not in bundle) or (write_ge and mb not in bundle):
-            columns = self._word_columns(bundle[tx], words)
-            new = {}
-            if write_mb:
-                new[mb] = _layout(mb, [(c, m.form) for c, m in zip(columns, morphs)])
-            if write_ge:
-                new[ge] = _layout(ge, [(c, _gloss_token(m)) for c, m in zip(columns, morphs)])
-        elif write_ge:  # under the morpheme tokens the line set has
-            new = {ge: self._under(bundle[mb], ge, morphs, [m.form for m in morphs], _gloss_token)}
-        elif write_mb:  # over the gloss tokens it has
-            new = {mb: self._under(bundle[ge], mb, morphs, [_gloss_token(m) for m in morphs], lambda m: m.form)}
-        else:
+        writing = [
+            marker
+            for marker, possible in ((mb, True), (ge, has_glosses))
+            if marker is not None and possible and (self.overwrite or marker not in bundle)
+        ]
+        if not writing:
             return []
+        morphs = [m for w in words for m in w.morphs]
+        kept = next((marker for marker in (mb, ge) if marker in bundle and marker not in writing), None)
+        if kept is None:  # laid out under the transcription's words
+            columns = self._word_columns(bundle[tx], words)
+            tokens = {mb: [m.form for m in morphs], ge: [_gloss_token(m) for m in morphs]}
+            new = {marker: _layout(marker, list(zip(columns, tokens[marker]))) for marker in writing}
+        elif kept == mb:  # under the morpheme tokens the line set has
+            new = {ge: self._under(bundle[mb], ge, morphs, [m.form for m in morphs], _gloss_token)}
+        else:  # over the gloss tokens it has
+            new = {mb: self._under(bundle[ge], mb, morphs, [_gloss_token(m) for m in morphs], lambda m: m.form)}
         edits, anchor = [], bundle[tx]
         for marker in (mb, ge):
             if marker not in new:
