@@ -83,16 +83,20 @@ class Lexicon:
     def languages(self):
         return sorted(scope for scope in self._exact if scope is not None)
 
-    def _scopes(self, glottocode):
+    def scopes(self, glottocode):
         """The scopes a record's words are looked up in, in order."""
         if glottocode is None:
             known = self.languages()
             return [None] + (known if len(known) == 1 else [])
         return [glottocode, None]
 
+    def folded_entries(self, scope):
+        """{folded key: {analysis: count}} of one scope (empty when it has none)."""
+        return self._folded.get(scope, {})
+
     def entry(self, glottocode, word):
         """(scope, _Entry) of a word, or (None, None) when it is not attested."""
-        for scope in self._scopes(glottocode):
+        for scope in self.scopes(glottocode):
             for table, key in ((self._exact, words.exact_key(word)), (self._folded, words.folded_key(word))):
                 found = table.get(scope, {}).get(key)
                 if found is not None:

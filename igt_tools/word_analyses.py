@@ -1,7 +1,8 @@
 """A sentence glossed word by word: from the lexicon where it attests the word,
 from a model (or nothing) elsewhere, each word marked with where it came from.
 
-`provenance` has one entry per word of the glosses: "lexicon", "model" or
+`provenance` has one entry per word of the glosses: "lexicon" (attested),
+"analogy" (guessed from attested words like it, see analogy.py), "model" or
 "none" (no analysis: the word is written unsegmented, glossed UNKNOWN_GLOSS).
 Punctuation-only words are written only where the lexicon attests them as
 words of their own (datasets differ: some keep `,` in every tier, most drop it).
@@ -15,7 +16,7 @@ from .record import text
 
 # "???", not "?": the metrics drop punctuation-only words, so "?" would score as no word at all.
 UNKNOWN_GLOSS = "???"
-PROVENANCES = ("lexicon", "model", "none")
+PROVENANCES = ("lexicon", "analogy", "model", "none")
 
 
 @dataclass
@@ -56,6 +57,16 @@ def from_lexicon(record, lexicon, chooser="frequent"):
             item.set(*analysis, "lexicon")
         out.append(item)
     return out
+
+
+def guess_unseen(analyses, analogy, glottocode):
+    """Pending words that analogy can guess get its guess."""
+    for item in analyses:
+        if item.provenance is None and not tokens.is_punctuation(item.word):
+            guess = analogy.guess(glottocode, item.word)
+            if guess is not None:
+                item.set(*guess, "analogy")
+    return analyses
 
 
 def fill_unknown(analyses):

@@ -1,4 +1,5 @@
-"""Glossing word by word: the lexicon's analyses, a word-level model for the rest.
+"""Glossing word by word: the lexicon's analyses, then guesses by analogy,
+then a word-level model for the words neither can analyse.
 
 Used by igt-gloss with --lexicon alone (no model, no torch) and with a model
 trained on igt-format --unit word examples. Each distinct model input of a
@@ -51,8 +52,9 @@ class WordGlosser:
     """
 
     def __init__(self, lexicon, chooser, output_record, error_record, decoder=None, tokenizer=None,
-                 max_input_tokens=1024, confidence=False):
+                 max_input_tokens=1024, confidence=False, analogy=None):
         self.lexicon = lexicon
+        self.analogy = analogy
         self.chooser = chooser
         self.output_record = output_record
         self.error_record = error_record
@@ -73,6 +75,8 @@ class WordGlosser:
                 plans.append(problem)
                 continue
             analyses = wa.from_lexicon(record, self.lexicon, self.chooser)
+            if self.analogy is not None:
+                wa.guess_unseen(analyses, self.analogy, record.get("glottocode"))
             if self.decoder is not None:
                 for item in analyses:
                     if item.provenance is None:

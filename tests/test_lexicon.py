@@ -142,3 +142,12 @@ def test_the_empty_analysis_counts_as_a_word_for_the_metrics():
     from igt_tools.word_analyses import UNKNOWN_GLOSS
 
     assert tokens.words(f"{UNKNOWN_GLOSS} {UNKNOWN_GLOSS}") == [UNKNOWN_GLOSS, UNKNOWN_GLOSS]
+
+
+def test_unseen_words_are_guessed_by_analogy_unless_no_guess(tmp_path):
+    records = [{"transcription": "the bats sleep", "glottocode": "aaaa1234"}]
+    (guessed,) = _gloss([], records, tmp_path)
+    assert guessed["provenance"] == ["lexicon", "analogy", "lexicon"]
+    assert guessed["segmentation"] == "the bat-s sleep" and guessed["glosses"] == "DET ???-PL sleep"
+    (plain,) = _gloss(["--no-guess"], records, tmp_path)
+    assert plain["provenance"] == ["lexicon", "none", "lexicon"] and plain["glosses"] == "DET ??? sleep"

@@ -91,7 +91,7 @@ def test_each_word_is_glossed_alone_and_sentences_reassembled(word_model):
     assert first["provenance"] == ["model" if ok else "none" for ok in made]
     assert first["segmentation"].split() == [seg if ok else w for (seg, _, _), ok, w in zip(parsed, made, ("abc", "de", "f"))]
     assert first["glosses"].split() == [gloss if ok else "???" for (_, gloss, _), ok in zip(parsed, made)]
-    assert f"0 lexicon, {sum(made) + 1} model, {3 - sum(made)} none" in stderr
+    assert f"0 lexicon, 0 analogy, {sum(made) + 1} model, {3 - sum(made)} none" in stderr
 
 
 def test_the_lexicon_goes_first_and_the_model_fills_the_rest(word_model, tmp_path):

@@ -13,6 +13,7 @@ from .. import word_analyses as wa
 from ..cli import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options
 from ..errors import DataError
 from ..io import JsonlWriter, iter_jsonl, stderr_is_terminal, warn
+from ..analogy import Analogy
 from ..lexicon import CHOOSERS, Lexicon
 from ..record import check_types
 from ..word_glosser import WordGlosser, new_counts
@@ -59,9 +60,14 @@ glottocode (words of records without one serve every language; an input
 without one is looked up in those, or in the one language of the lexicon).
 A word is found ignoring Unicode normalisation (NFC or NFD), punctuation at
 either end and then case, and its segmentation is written in the input's
-normalisation form. Words the lexicon attests take its analysis; the rest go
-to the model, or, without --model, get the empty analysis: the word itself,
-unsegmented, glossed "???". A word attested with several analyses is chosen by
+normalisation form. Words the lexicon attests take its analysis. The rest
+are guessed by analogy (--guess, the default): the attested words of the
+language that share the unseen word's longest ending (or beginning, at
+least 2 letters) vote for the affixes in it, and the remaining letters
+become the stem, glossed from the lexicon's morphemes when one matches
+(`indowribin` after `q'ˤuri-bi-n chair-PL-TOP`: `indowri-bi-n ???-PL-TOP`).
+Words analogy cannot guess go to the model, or, without --model, get the
+empty analysis: the word itself, unsegmented, glossed "???". A word attested with several analyses is chosen by
 --choose: `frequent` takes the most frequent; `context` (the default) the
 one most often seen after the same previous word or before the same next
 word, then the most frequent; ties go to the analysis attested first. Files
@@ -79,8 +85,9 @@ Output: every input record, in input order, with all its fields, plus
 `segmentation` and `glosses` (parsed as igt-parse does; gloss-only leaves
 the segmentation null, segment-only the glosses), `malformed`, the number
 of output pieces that did not follow the format (0 when clean), and
-`provenance`, one entry per word of the glosses: "lexicon", "model" or
-"none" (the empty analysis), so that you know which words to check first.
+`provenance`, one entry per word of the glosses: "lexicon", "analogy",
+"model" or "none" (the empty analysis), so that you know which words to
+check first.
 With --keep-raw the raw model output of a sentence model goes in
 `prediction` (an object {"t2g", "t2s"} for multitask; `igt-parse` reads it
 back). With --confidence, `confidence` is the mean log-probability of the
@@ -143,6 +150,7 @@ def check_device(ctx, param, value):
 @click.option("--model", "-m", "model_name", default=None, metavar="DIR", help="Model folder (igt-train output or a published checkpoint) or hub id.")
 @click.option("--lexicon", "-l", "lexicon_paths", multiple=True, type=click.Path(dir_okay=False, allow_dash=False), metavar="FILE", help="IGT records (JSONL) whose analyses gloss the words they attest; repeatable.")
 @click.option("--choose", type=click.Choice(CHOOSERS), default="context", show_default=True, help="How the lexicon picks among a word's attested analyses (see above).")
+@click.option("--guess/--no-guess", default=True, show_default=True, help="Guess the words the lexicon does not attest by analogy with words it does (see above).")
 @click.option("--task", type=click.Choice(tasks.TASKS), default=None, help="Task format of the model.  [default: from the model folder, else interleaved]")
 @click.option("--prompts", type=click.Choice(tasks.PROMPT_SETS), default=None, help="Prompt set of the model.  [default: from the model folder, else polygloss]")
 @click.option("--beams", type=click.IntRange(min=1), default=2, show_default=True, help="Beam size; 1 decodes greedily.")
@@ -158,17 +166,18 @@ def check_device(ctx, param, value):
 @click.option("--strict", is_flag=True, help="Exit with status 1 if any record could not be glossed.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr (warnings still).")
 @skip_bad_options
-def command(inputs, model_name, lexicon_paths, choose, task, prompts, beams, max_new_tokens, max_input_tokens,
+def command(inputs, model_name, lexicon_paths, choose, guess, task, prompts, beams, max_new_tokens, max_input_tokens,
             batch_tokens, chunk_size, shard, device, dtype, keep_raw, confidence, strict, quiet, skip_bad, bad_out):
     if model_name is None and not lexicon_paths:
         raise click.UsageError("nothing to gloss with: give --model DIR, --lexicon FILE, or both")
     bad = bad_records(PROG, skip_bad, bad_out)
     lexicon = Lexicon.read(lexicon_paths, bad=bad) if lexicon_paths else None
+    analogy = Analogy(lexicon) if lexicon is not None and guess else None
     decoder = None
     if model_name is None:
-        glosser = WordGlosser(lexicon, choose, output_record, error_record, confidence=confidence)
+        glosser = WordGlosser(lexicon, choose, output_record, error_record, confidence=confidence, analogy=analogy)
     else:
-        glosser, decoder = _model_glosser(model_name, lexicon, choose, task, prompts, beams, max_new_tokens,
+        glosser, decoder = _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, max_new_tokens,
                                           max_input_tokens, batch_tokens, device, dtype, keep_raw, confidence)
     progress = Progress(quiet)
     out = JsonlWriter()
@@ -186,7 +195,7 @@ def command(inputs, model_name, lexicon_paths, choose, task, prompts, beams, max
         raise DataError(f"{glosser.counts['errors']} record(s) could not be glossed (--strict)")
 
 
-def _model_glosser(model_name, lexicon, choose, task, prompts, beams, max_new_tokens, max_input_tokens,
+def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, max_new_tokens, max_input_tokens,
                    batch_tokens, device, dtype, keep_raw, confidence):
     """(glosser, decoder) for a model folder: word by word for a word-unit model, else by sentence."""
     # The model package imports torch: only now that the options are known to be good.
@@ -214,10 +223,10 @@ def _model_glosser(model_name, lexicon, choose, task, prompts, beams, max_new_to
     max_input_tokens = max_input_tokens or metadata.max_input_tokens or 1024
     if metadata.unit == "word":
         glosser = WordGlosser(lexicon, choose, output_record, error_record, decoder=decoder, tokenizer=tokenizer,
-                              max_input_tokens=max_input_tokens, confidence=confidence)
+                              max_input_tokens=max_input_tokens, confidence=confidence, analogy=analogy)
     else:
         glosser = Glosser(decoder, tokenizer, task, prompts, max_input_tokens=max_input_tokens,
-                          keep_raw=keep_raw, confidence=confidence, lexicon=lexicon, chooser=choose)
+                          keep_raw=keep_raw, confidence=confidence, lexicon=lexicon, chooser=choose, analogy=analogy)
     return glosser, decoder
 
 
@@ -277,7 +286,7 @@ class Glosser:
     """
 
     def __init__(self, decoder, tokenizer, task, prompts, max_input_tokens, keep_raw=False, confidence=False,
-                 lexicon=None, chooser="frequent"):
+                 lexicon=None, chooser="frequent", analogy=None):
         self.decoder = decoder
         self.tokenizer = tokenizer
         self.task = task
@@ -287,6 +296,7 @@ class Glosser:
         self.confidence = confidence
         self.lexicon = lexicon
         self.chooser = chooser
+        self.analogy = analogy
         self.subtasks = tasks.MAIN_SUBTASKS[task]
         self.counts = new_counts()
 
@@ -364,6 +374,8 @@ class Glosser:
             for item, seg_word, gloss_word in zip(slots, seg_words, gloss_words):
                 if item.provenance is None:
                     item.set(seg_word, gloss_word, "model")
+        elif self.analogy is not None:
+            wa.guess_unseen(analyses, self.analogy, record.get("glottocode"))
         return wa.assemble(wa.fill_unknown(analyses))
 
 

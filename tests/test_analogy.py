@@ -1,0 +1,51 @@
+"""Guesses by analogy for words the lexicon does not attest."""
+
+from igt_tools.analogy import Analogy
+from igt_tools.lexicon import Lexicon
+
+# Suffixing: -bi PL, -n TOP; the stem "q'ˤuri" is attested as a morpheme.
+RECORDS = [
+    {"glottocode": "tsez1234", "transcription": "q'ˤuribin", "segmentation": "q'ˤuri-bi-n", "glosses": "chair-PL-TOP"},
+    {"glottocode": "tsez1234", "transcription": "žekbin", "segmentation": "žek-bi-n", "glosses": "man-PL-TOP"},
+    {"glottocode": "tsez1234", "transcription": "žekbi", "segmentation": "žek-bi", "glosses": "man-PL"},
+    {"glottocode": "tsez1234", "transcription": "baħri", "segmentation": "baħri", "glosses": "hound"},
+    # prefixing: x- COM, r- E3S
+    {"glottocode": "uspa1245", "transcription": "xtokik", "segmentation": "x-tok-ik", "glosses": "COM-buscar-PL"},
+    {"glottocode": "uspa1245", "transcription": "xtinb'ij", "segmentation": "x-tinb'ij", "glosses": "COM-ir"},
+]
+
+
+def analogy():
+    lexicon = Lexicon()
+    for record in RECORDS:
+        lexicon.add(record)
+    return Analogy(lexicon)
+
+
+def test_an_unseen_word_takes_the_affixes_of_words_with_its_ending():
+    assert analogy().guess("tsez1234", "indowribin,") == ("indowri-bi-n", "???-PL-TOP")
+
+
+def test_the_stem_is_glossed_from_the_morphemes_when_known_even_in_canonical_form():
+    guess = analogy()
+    assert guess.guess("tsez1234", "Žekbin") == ("Žek-bi-n", "man-PL-TOP")
+    # surface baħr for canonical baħri
+    assert guess.guess("tsez1234", "baħrbi") == ("baħr-bi", "hound-PL")
+
+
+def test_beginnings_count_too():
+    assert analogy().guess("uspa1245", "xtiyaj") == ("x-tiyaj", "COM-???")
+
+
+def test_the_longest_match_wins_and_votes_are_weighted_by_frequency():
+    lexicon = Lexicon()
+    for record in RECORDS[:3] + [RECORDS[1]] * 3:
+        lexicon.add(record)
+    # "-bin" ends q'ˤuribin once and žekbin four times: both vote for -bi-n
+    assert Analogy(lexicon).guess("tsez1234", "ħonbin")[1].endswith("-PL-TOP")
+
+
+def test_words_of_other_languages_are_not_used_and_nothing_alike_gives_none():
+    guess = analogy()
+    assert guess.guess("othr1234", "indowribin") is None
+    assert guess.guess("tsez1234", "qq") is None
