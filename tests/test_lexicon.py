@@ -151,3 +151,10 @@ def test_unseen_words_are_guessed_by_analogy_unless_no_guess(tmp_path):
     assert guessed["segmentation"] == "the bat-s sleep" and guessed["glosses"] == "DET ???-PL sleep"
     (plain,) = _gloss(["--no-guess"], records, tmp_path)
     assert plain["provenance"] == ["lexicon", "none", "lexicon"] and plain["glosses"] == "DET ??? sleep"
+
+
+def test_tagmap_writes_the_glosses_in_the_users_conventions(tmp_path):
+    tagmap = tmp_path / "tags.tsv"
+    tagmap.write_text("PL\tPLUR\n", encoding="utf-8")
+    (out,) = _gloss(["--tagmap", str(tagmap)], [{"transcription": "the cats", "glottocode": "aaaa1234"}], tmp_path)
+    assert out["glosses"] == "DET cat-PLUR"

@@ -16,6 +16,7 @@ from ..io import JsonlWriter, iter_jsonl, stderr_is_terminal, warn
 from ..analogy import Analogy
 from ..lexicon import CHOOSERS, Lexicon
 from ..record import check_types
+from ..tagmap import TagMap
 from ..word_glosser import WordGlosser, new_counts
 
 PROG = "igt-gloss"
@@ -94,7 +95,9 @@ back). With --confidence, `confidence` is the mean log-probability of the
 output's tokens (end token included; 0 is certain, more negative is less
 sure); for multitask, over the tokens of both outputs; for a word model,
 over its words only (0 when the lexicon gave every word). These fields are
-replaced if the input had them.
+replaced if the input had them. --tagmap FILE (a two-column TSV, model tag ->
+your tag) writes the glosses in your own conventions; tags not in it pass
+through, and a summary line counts both.
 
 Decoding is beam search (--beams, 2 as published; 1 is greedy) up to
 --max-new-tokens, and each output is also capped by its input's length: 8
@@ -163,14 +166,16 @@ def check_device(ctx, param, value):
 @click.option("--dtype", type=click.Choice(["auto", "float32", "bfloat16", "float16"]), default="auto", show_default=True, help="Model precision; auto: bfloat16 on a GPU that has it, else float32.")
 @click.option("--keep-raw", is_flag=True, help="Add the raw model output as `prediction` (sentence models).")
 @click.option("--confidence", is_flag=True, help="Add `confidence`: the output's mean token log-probability.")
+@click.option("--tagmap", type=click.Path(exists=True, dir_okay=False), metavar="FILE", help="Map the output glosses' tags into your conventions (TSV: model tag, user tag).")
 @click.option("--strict", is_flag=True, help="Exit with status 1 if any record could not be glossed.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr (warnings still).")
 @skip_bad_options
 def command(inputs, model_name, lexicon_paths, choose, guess, task, prompts, beams, max_new_tokens, max_input_tokens,
-            batch_tokens, chunk_size, shard, device, dtype, keep_raw, confidence, strict, quiet, skip_bad, bad_out):
+            batch_tokens, chunk_size, shard, device, dtype, keep_raw, confidence, tagmap, strict, quiet, skip_bad, bad_out):
     if model_name is None and not lexicon_paths:
         raise click.UsageError("nothing to gloss with: give --model DIR, --lexicon FILE, or both")
     bad = bad_records(PROG, skip_bad, bad_out)
+    tags = TagMap.load(tagmap) if tagmap else None
     lexicon = Lexicon.read(lexicon_paths, bad=bad) if lexicon_paths else None
     analogy = Analogy(lexicon) if lexicon is not None and guess else None
     decoder = None
@@ -184,6 +189,8 @@ def command(inputs, model_name, lexicon_paths, choose, guess, task, prompts, bea
     try:
         for chunk in chunks(select_shard(iter_jsonl(inputs, bad=bad, validate=check_types), shard), chunk_size):
             for record in glosser.gloss(chunk, on_inputs=progress.advance):
+                if tags is not None:
+                    tags.map_record(record)
                 out.write(record)
             out.flush()
             progress.chunk_done(glosser.counts)
@@ -191,6 +198,8 @@ def command(inputs, model_name, lexicon_paths, choose, guess, task, prompts, bea
         progress.close()
         bad.close()
     progress.summary(glosser.counts, decoder.stats if decoder is not None else None)
+    if tags is not None and not quiet:
+        warn(PROG, tags.summary())
     if strict and glosser.counts["errors"]:
         raise DataError(f"{glosser.counts['errors']} record(s) could not be glossed (--strict)")
 
