@@ -1,0 +1,180 @@
+"""Write training/RESULTS.md from the score files that training/Makefile makes.
+
+    python results.py --work ../runs/real --model ../models/sigmorphon > RESULTS.md
+
+Reads WORK/scores/LANGUAGE.SYSTEM.json (igt-score output), the igt-gloss
+summaries beside the glossed files (WORK/gloss/*.log: time and words/s),
+WORK/scores/*.corrections.jsonl, WORK/scores/word-stats.json and the model's
+igt_tools.json. Every figure in the page comes from those files.
+"""
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+LANGUAGES = ("Gitksan", "Lezgi", "Natugu", "Nyangbo", "Tsez", "Uspanteko")
+CODES = {"Gitksan": "gitx1241", "Lezgi": "lezg1247", "Natugu": "natu1246", "Nyangbo": "nyan1302",
+         "Tsez": "dido1241", "Uspanteko": "uspa1245", "Arapaho": "arap1274"}
+# Published test-set figures (docs/REFERENCE.md 5.5): PolyGloss interleaved MER, its segmentation F1,
+# GlossLM v1 MER.
+PUBLISHED = {"Arapaho": (0.152, 0.910, 0.161), "Tsez": (0.072, 0.972, 0.095), "Gitksan": (0.597, 0.595, 0.870),
+             "Lezgi": (0.357, 0.782, 0.940), "Natugu": (0.142, 0.935, 0.893), "Nyangbo": (0.222, 0.959, 0.990),
+             "Uspanteko": (0.160, 0.855, 0.163)}
+SYSTEMS = {
+    "lexicon-frequent": "(a) lexicon, most frequent analysis",
+    "lexicon": "(a) lexicon, analysis by its neighbours",
+    "analogy": "lexicon + analogy (no model)",
+    "model": "(b) word model alone",
+    "lexicon-model": "(c) lexicon + word model",
+    "hybrid": "(c) lexicon + analogy + word model",
+    "sentence": "(d) sentence model, same budget",
+}
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def headline(scores):
+    """(MER, morpheme accuracy (micro), segmentation F1, alignment) of a score file's "all"."""
+    a = scores["all"]
+    return (a["glossing"]["morphemes"]["error_rate"], a["glossing"]["morphemes"]["accuracy"]["micro"],
+            a["segmentation"]["f1"] if "segmentation" in a else None, a.get("alignment"))
+
+
+def words_per_second(log):
+    """Words/s from an igt-gloss summary line, or None."""
+    if not log.is_file():
+        return None
+    found = re.findall(r"\(([0-9.]+) words/s", log.read_text(encoding="utf-8"))
+    return float(found[-1]) if found else None
+
+
+def number(value, digits=3):
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def language_table(work, language):
+    rows = ["| system | MER | morpheme acc. | seg. F1 | alignment | words/s |", "|---|---|---|---|---|---|"]
+    for system, name in SYSTEMS.items():
+        scores = load(work / "scores" / f"{language}.{system}.json")
+        if scores is None:
+            continue
+        mer, acc, f1, alignment = headline(scores)
+        wps = words_per_second(work / "gloss" / f"{language}.{system}.log")
+        rows.append(f"| {name} | {number(mer)} | {number(acc)} | {number(f1)} | {number(alignment)} | "
+                    f"{number(wps, 0)} |")
+    return rows
+
+
+def summary_table(work):
+    systems = [s for s in SYSTEMS if (work / "scores" / f"six.{s}.json").is_file()]
+    head = "| language | " + " | ".join(SYSTEMS[s] for s in systems) + " | PolyGloss (test) | GlossLM (test) |"
+    rows = [head, "|" + "---|" * (len(systems) + 3)]
+    for language in LANGUAGES + ("Arapaho", "six"):
+        cells = []
+        for system in systems:
+            scores = load(work / "scores" / f"{language}.{system}.json")
+            cells.append(number(headline(scores)[0]) if scores else "")
+        published = PUBLISHED.get(language)
+        label = "six together" if language == "six" else language
+        rows.append(f"| {label} | " + " | ".join(cells) + " | "
+                    + (f"{published[0]:.3f} | {published[2]:.3f}" if published else " | ") + " |")
+    return rows
+
+
+def ratio_lines(work):
+    base, best = "lexicon-frequent", None
+    for system in ("hybrid", "analogy"):
+        if (work / "scores" / f"six.{system}.json").is_file():
+            best = system
+            break
+    if best is None or not (work / "scores" / f"six.{base}.json").is_file():
+        return []
+    lines = []
+    for language in LANGUAGES + ("six",):
+        plain, ours = (load(work / "scores" / f"{language}.{s}.json") for s in (base, best))
+        if plain and ours:
+            lines.append(f"- {language}: {headline(ours)[0]:.3f} / {headline(plain)[0]:.3f} = "
+                         f"{headline(ours)[0] / headline(plain)[0]:.2f}x")
+    return [f"MER of `{best}` against the plain lexicon (`{base}`), the quality bar's ratio:", ""] + lines
+
+
+def corrections_table(work):
+    rows = ["| language | block MER without corrections | with the earlier blocks' corrections |", "|---|---|---|"]
+    for language in LANGUAGES:
+        path = work / "scores" / f"{language}.corrections.jsonl"
+        if not path.is_file():
+            continue
+        lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+        mers = {w: [x["scores"]["all"]["glossing"]["morphemes"]["error_rate"] for x in lines
+                    if x["with_corrections"] == w] for w in ("no", "yes")}
+        rows.append(f"| {language} | " + " ".join(number(m) for m in mers["no"]) + " | "
+                    + " ".join(number(m) for m in mers["yes"]) + " |")
+    return rows
+
+
+def stats_table(work):
+    stats = load(work / "scores" / "word-stats.json")
+    if not stats:
+        return []
+    rows = ["| language | dev word tokens | unseen in train | attested, most frequent analysis wrong | "
+            "segmentation tier not the surface form | punctuation words in the tiers | raw transcriptions in NFD |",
+            "|---|---|---|---|---|---|---|"]
+    for language, s in stats.items():
+        decomposed = "" if s["decomposed"] is None else f"{s['decomposed']:.0%}"
+        rows.append(f"| {language} | {s['word_tokens']} | {s['unseen']:.1%} | {s['ambiguous_wrong']:.1%} | "
+                    f"{s['canonical']:.1%} | {s['punctuation_words']} | {decomposed} |")
+    return rows
+
+
+def model_lines(model):
+    meta = load(model / "igt_tools.json") if model else None
+    if not meta:
+        return ["(no word model)"]
+    training = meta.get("training", {})
+    return [f"`{model.name}`: unit {meta.get('unit')}, init {meta.get('init')}, "
+            f"{training.get('steps')} steps ({training.get('examples_seen')} examples seen) in "
+            f"{training.get('seconds', 0) / 60:.0f} minutes of training, best dev loss "
+            f"{meta.get('dev_loss', 0):.3f} at step {training.get('best_step')}."]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--model", type=Path, default=None)
+    args = parser.parse_args()
+    work = args.work
+    out = [
+        "# Results on real languages (SIGMORPHON 2023 dev sets)",
+        "",
+        "Generated by `make -C training results` (training/results.py) from the score files; do not edit by",
+        "hand. Dev figures, on this 2-core CPU. The published PolyGloss and GlossLM figures are on the",
+        "*test* sets (docs/REFERENCE.md 5.5), so they compare only roughly. Arapaho has no training",
+        "data: the lexicon knows none of its words.",
+        "",
+        "## Morpheme error rate (MER, lower is better)",
+        "",
+        *summary_table(work),
+        "",
+        *ratio_lines(work),
+        "",
+        "## The word model",
+        "",
+        *model_lines(args.model),
+        "",
+        "## Per language",
+    ]
+    for language in LANGUAGES + ("Arapaho",):
+        out += ["", f"### {language} ({CODES[language]})", "", *language_table(work, language)]
+    out += ["", "## Corrections count at once", "",
+            "Each dev set glossed in order, in blocks of 50 sentences; before each block the gold analyses",
+            "of the blocks before it are added to the lexicon, as a linguist's corrections would be. MER per block:",
+            "", *corrections_table(work),
+            "", "## The words of the dev sets", "", *stats_table(work)]
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
