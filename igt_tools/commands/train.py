@@ -24,8 +24,11 @@ ByT5-base's shape) or continue training a model folder or Hugging Face hub
 id (--model, e.g. a PolyGloss checkpoint). Batches are grouped by length
 under a token budget, so little compute goes to padding. The best
 checkpoint by dev loss (the last one without --dev) becomes DIR, a normal
-Hugging Face model folder with igt_tools.json (task, prompts, languages,
-dev loss and perplexity per language, data digest), ready for igt-gloss.
+Hugging Face model folder with igt_tools.json (task, prompts, unit,
+languages, dev loss and perplexity per language, data digest), ready for
+igt-gloss. The unit is `word` when the examples came from igt-format --unit
+word (one example per word: igt-gloss then glosses word by word), else
+`sentence`.
 
 Checkpoints are written atomically into DIR; --resume continues a run that
 was killed, from its last checkpoint, exactly as if it had not stopped (a

@@ -1,0 +1,131 @@
+#!/usr/bin/env python
+"""Words per second of igt-gloss's word-level paths against a sentence model, on real dev data,
+and how long a lexicon of every SIGMORPHON and ODIN word takes to load.
+
+    python benchmarks/word_gloss_speed.py --word-model models/sigmorphon \\
+        [--sentence-model runs/real/sentence-model] [--threads 1] [--repeat 3]
+
+Inputs: the six SIGMORPHON 2023 dev sets with training data (1,108 sentences),
+cleaned by igt-clean from ../shared/data; the lexicon is their training sets.
+Each configuration runs igt-gloss as a user would (a subprocess, CPU, float32,
+--threads torch threads); the figures are the words glossed per second that
+igt-gloss reports (model loading excluded) and the process's wall time
+(loading included), the best of --repeat runs, and CPU seconds:
+
+    lexicon              --lexicon, analogy off (no torch at all)
+    lexicon + analogy    --lexicon (igt-gloss's default)
+    lexicon + word model --lexicon --no-guess --word-model: the model glosses the unseen words
+    word model           every word through the word model
+    sentence model       every sentence through the sentence model (if --sentence-model)
+
+Lexicon load: the records of the six training sets and of all ODIN files
+(igt-clean --drop-misaligned) read into igt_tools.lexicon.Lexicon, in-process,
+best of --repeat.
+"""
+
+import argparse
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATA = ROOT.parent / "shared" / "data"
+BIN = Path(sys.executable).parent
+LANGUAGES = {"Gitksan": ("git", "gitx1241"), "Lezgi": ("lez", "lezg1247"), "Natugu": ("ntu", "natu1246"),
+             "Nyangbo": ("nyb", "nyan1302"), "Tsez": ("ddo", "dido1241"), "Uspanteko": ("usp", "uspa1245")}
+
+
+def clean(paths, out, *options):
+    with open(out, "w", encoding="utf-8") as stream:
+        subprocess.run([BIN / "igt-clean", "--quiet", *options, *map(str, paths)], stdout=stream, check=True)
+
+
+def prepare(work):
+    """(dev records, training records, ODIN records) files, cleaned."""
+    dev, train = work / "dev.jsonl", work / "train.jsonl"
+    for split, target in (("dev", dev), ("train", train)):
+        with open(target, "w", encoding="utf-8") as out:
+            for language, (iso, code) in LANGUAGES.items():
+                path = DATA / "sigmorphon2023" / language / f"{iso}-{split}-track2-uncovered"
+                metalanguage = "Spanish" if language == "Uspanteko" else "English"
+                result = subprocess.run([BIN / "igt-clean", "--quiet", "--from", "sigmorphon", "--language", language,
+                                         "--glottocode", code, "--metalanguage", metalanguage, str(path)],
+                                        capture_output=True, text=True, check=True)
+                out.write(result.stdout)
+    odin = work / "odin.jsonl"
+    clean(sorted((DATA / "odin").glob("*.txt")), odin, "--drop-misaligned")
+    return dev, train, odin
+
+
+def gloss(args, dev, threads):
+    """(words/s as igt-gloss reports it, wall seconds, CPU seconds) of one run."""
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run([BIN / "igt-gloss", *args, str(dev)], capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        sys.exit(f"igt-gloss {' '.join(args)} failed: {result.stderr.strip()}")
+    found = re.findall(r"\(([0-9.]+) words/s", result.stderr)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return float(found[-1]), wall, cpu
+
+
+def lexicon_load(paths, repeat):
+    from igt_tools.lexicon import Lexicon
+
+    best, lexicon = None, None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        lexicon = Lexicon.read(paths)
+        elapsed = time.perf_counter() - start
+        best = elapsed if best is None else min(best, elapsed)
+    return best, lexicon
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--word-model", type=Path, required=True)
+    parser.add_argument("--sentence-model", type=Path, default=None)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    if not DATA.is_dir():
+        sys.exit(f"no data at {DATA}: this benchmark needs ../shared/data")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        dev, train, odin = prepare(work)
+        model = ["--device", "cpu", "--dtype", "float32"]
+        configurations = [
+            ("lexicon", ["--lexicon", str(train), "--no-guess"]),
+            ("lexicon + analogy", ["--lexicon", str(train)]),
+            ("lexicon + word model", ["--lexicon", str(train), "--no-guess", "--model", str(args.word_model), *model]),
+            ("word model", ["--model", str(args.word_model), *model]),
+        ]
+        if args.sentence_model:
+            configurations.append(("sentence model", ["--model", str(args.sentence_model), *model]))
+        print(f"{'configuration':22} {'words/s':>10} {'wall s':>8} {'CPU s':>8}   (best of {args.repeat}, "
+              f"{args.threads} thread(s), 1,108 dev sentences)")
+        rates = {}
+        for name, options in configurations:
+            runs = [gloss(options, dev, args.threads) for _ in range(args.repeat)]
+            rate = max(r[0] for r in runs)
+            rates[name] = rate
+            print(f"{name:22} {rate:10.1f} {min(r[1] for r in runs):8.2f} {min(r[2] for r in runs):8.2f}")
+        if "sentence model" in rates:
+            for name in ("lexicon + word model", "word model"):
+                print(f"{name} / sentence model: {rates[name] / rates['sentence model']:.1f}x words/s")
+        seconds, lexicon = lexicon_load([train, odin], args.repeat)
+        print(f"lexicon load (six training sets + ODIN: {lexicon.records} records, {lexicon.words} words): "
+              f"{seconds:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
