@@ -12,7 +12,9 @@ A word attested with several analyses is resolved by a chooser:
             before the same next word, then the most frequent;
 ties in either go to the analysis attested first (file order).
 
-No torch here: the lexicon baseline runs without a model.
+Loading only pairs each record's words; a language's tables are built on its
+first lookup, so a lexicon of every ODIN language loads fast and costs only
+the languages glossed. No torch here: the lexicon baseline runs without a model.
 """
 
 from collections import Counter
@@ -33,13 +35,39 @@ class _Entry(dict):
         return sorted(self, key=lambda a: (-bonus.get(a, 0), -self[a], order[a]))
 
 
+class _Scope:
+    """One language's tables, built from its records' paired words on first use."""
+
+    def __init__(self, sentences):
+        self.exact = {}  # exact key -> _Entry
+        self.folded = {}  # folded key -> _Entry
+        # (folded key, neighbour side "<" or ">", neighbour's folded key, analysis) -> count
+        self.context = {}
+        exact, folded, context = self.exact, self.folded, self.context
+        for paired in sentences:
+            exact_keys = [words.exact_key(w) for w, _, _ in paired]
+            keys = [k.casefold() for k in exact_keys]
+            last = len(paired) - 1
+            for n, (_, seg_word, gloss_word) in enumerate(paired):
+                analysis = (seg_word, gloss_word)
+                for table, key in ((exact, exact_keys[n]), (folded, keys[n])):
+                    entry = table.get(key)
+                    if entry is None:
+                        entry = table[key] = _Entry()
+                    entry[analysis] = entry.get(analysis, 0) + 1
+                if n:
+                    item = (keys[n], "<", keys[n - 1], analysis)
+                    context[item] = context.get(item, 0) + 1
+                if n < last:
+                    item = (keys[n], ">", keys[n + 1], analysis)
+                    context[item] = context.get(item, 0) + 1
+
+
 class Lexicon:
     def __init__(self):
-        # scope (glottocode or None) -> {key: _Entry}, for the exact and the folded keys
-        self._exact = {}
-        self._folded = {}
-        # (scope, folded key, neighbour side "<" or ">", neighbour's folded key, analysis) -> count
-        self._context = {}
+        # scope (glottocode or None) -> the paired words of its records, until its tables are built
+        self._sentences = {}
+        self._scopes = {}  # scope -> _Scope, built on first lookup
         self.records = 0
         self.words = 0
         self.unpaired = 0  # records with tiers that could not be paired word by word
@@ -59,29 +87,21 @@ class Lexicon:
             if record.get("segmentation") and record.get("glosses"):
                 self.unpaired += 1
             return
-        self.records += 1
         scope = record.get("glottocode")
-        exact, folded, context = self._exact.setdefault(scope, {}), self._folded.setdefault(scope, {}), self._context
-        exact_keys = [words.exact_key(w) for w, _, _ in paired]
-        keys = [k.casefold() for k in exact_keys]
-        last = len(paired) - 1
-        for n, (_, seg_word, gloss_word) in enumerate(paired):
-            analysis = (seg_word, gloss_word)
-            for table, key in ((exact, exact_keys[n]), (folded, keys[n])):
-                entry = table.get(key)
-                if entry is None:
-                    entry = table[key] = _Entry()
-                entry[analysis] = entry.get(analysis, 0) + 1
-            if n:
-                item = (scope, keys[n], "<", keys[n - 1], analysis)
-                context[item] = context.get(item, 0) + 1
-            if n < last:
-                item = (scope, keys[n], ">", keys[n + 1], analysis)
-                context[item] = context.get(item, 0) + 1
+        self._sentences.setdefault(scope, []).append(paired)
+        self._scopes.pop(scope, None)  # rebuilt with this record at the next lookup
+        self.records += 1
         self.words += len(paired)
 
+    def _scope(self, scope):
+        """The scope's tables (None when it has no records)."""
+        tables = self._scopes.get(scope)
+        if tables is None and scope in self._sentences:
+            tables = self._scopes[scope] = _Scope(self._sentences[scope])
+        return tables
+
     def languages(self):
-        return sorted(scope for scope in self._exact if scope is not None)
+        return sorted(scope for scope in self._sentences if scope is not None)
 
     def scopes(self, glottocode):
         """The scopes a record's words are looked up in, in order."""
@@ -92,15 +112,19 @@ class Lexicon:
 
     def folded_entries(self, scope):
         """{folded key: {analysis: count}} of one scope (empty when it has none)."""
-        return self._folded.get(scope, {})
+        tables = self._scope(scope)
+        return tables.folded if tables else {}
 
     def entry(self, glottocode, word):
-        """(scope, _Entry) of a word, or (None, None) when it is not attested."""
+        """(scope's tables, _Entry) of a word, or (None, None) when it is not attested."""
         for scope in self.scopes(glottocode):
-            for table, key in ((self._exact, words.exact_key(word)), (self._folded, words.folded_key(word))):
-                found = table.get(scope, {}).get(key)
+            tables = self._scope(scope)
+            if tables is None:
+                continue
+            for table, key in ((tables.exact, words.exact_key(word)), (tables.folded, words.folded_key(word))):
+                found = table.get(key)
                 if found is not None:
-                    return scope, found
+                    return tables, found
         return None, None
 
     def analyses(self, glottocode, word):
@@ -110,7 +134,7 @@ class Lexicon:
 
     def choose(self, glottocode, sentence, n, chooser="frequent"):
         """The analysis of word n of `sentence` (a list of words), or None when unseen."""
-        scope, entry = self.entry(glottocode, sentence[n])
+        tables, entry = self.entry(glottocode, sentence[n])
         if entry is None:
             return None
         if chooser == "frequent" or len(entry) == 1:
@@ -121,5 +145,5 @@ class Lexicon:
             if 0 <= m < len(sentence):
                 neighbour = words.folded_key(sentence[m])
                 for analysis in entry:
-                    bonus[analysis] += self._context.get((scope, key, side, neighbour, analysis), 0)
+                    bonus[analysis] += tables.context.get((key, side, neighbour, analysis), 0)
         return entry.ranked(bonus)[0]

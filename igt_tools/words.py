@@ -60,12 +60,14 @@ def analysed_words(record):
     None when the record lacks a tier or its tiers cannot be paired word by
     word (see the module's doc).
     """
-    texts = [record.get(name) for name in ("transcription", "segmentation", "glosses")]
-    if not all(isinstance(t, str) and t.strip() for t in texts):
+    texts = (record.get("transcription"), record.get("segmentation"), record.get("glosses"))
+    if not all(isinstance(t, str) for t in texts):
         return None
     split = [t.split() for t in texts]
-    if len({len(s) for s in split}) != 1:
+    if not all(split):
+        return None
+    if not len(split[0]) == len(split[1]) == len(split[2]):
         split = [[w for w in s if not tokens.is_punctuation(w)] for s in split]
-        if len({len(s) for s in split}) != 1:
+        if not len(split[0]) == len(split[1]) == len(split[2]):
             return None
     return list(zip(*split))
