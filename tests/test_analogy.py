@@ -49,3 +49,11 @@ def test_words_of_other_languages_are_not_used_and_nothing_alike_gives_none():
     guess = analogy()
     assert guess.guess("othr1234", "indowribin") is None
     assert guess.guess("tsez1234", "qq") is None
+
+
+def test_affixes_at_both_ends_when_the_word_has_room_for_a_stem():
+    lexicon = Lexicon()
+    for record in RECORDS + [{"glottocode": "uspa1245", "transcription": "inwarik", "segmentation": "in-war-ik",
+                              "glosses": "1SG-dormir-PL"}]:
+        lexicon.add(record)
+    assert Analogy(lexicon).guess("uspa1245", "xtalik") == ("x-tal-ik", "COM-???-PL")
