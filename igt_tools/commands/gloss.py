@@ -63,9 +63,10 @@ A word is found ignoring Unicode normalisation (NFC or NFD), punctuation at
 either end and then case, and its segmentation is written in the input's
 normalisation form. Words the lexicon attests take its analysis. The rest
 are guessed by analogy (--guess, the default): the attested words of the
-language that share the unseen word's longest ending (or beginning, at
-least 2 letters) vote for the affixes in it, and the remaining letters
-become the stem, glossed from the lexicon's morphemes when one matches
+language that share the unseen word's longest ending vote for the suffixes
+in it, those sharing its longest beginning for the prefixes (at least 2
+letters each), and the letters left become the stem, glossed from the
+lexicon's morphemes when one matches
 (`indowribin` after `q'ˤuri-bi-n chair-PL-TOP`: `indowri-bi-n ???-PL-TOP`).
 Words analogy cannot guess go to the model, or, without --model, get the
 empty analysis: the word itself, unsegmented, glossed "???". A word attested with several analyses is chosen by
