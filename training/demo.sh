@@ -6,10 +6,13 @@
 # Steps, each a plain igt-* command you can rerun by hand (files in $WORK):
 #   python -m igt_tools.demo     a deterministic synthetic language -> raw \t \m \g \l text
 #   igt-clean                    raw text -> canonical records (train, dev, test)
-#   igt-format                   records -> model examples (compact prompt: a tiny model
-#                                trained from scratch pays for every prompt byte)
+#   igt-format                   records -> model examples: one per word (UNIT=word, the
+#                                default) or per sentence (UNIT=sentence, compact prompt:
+#                                a tiny model trained from scratch pays for every byte)
 #   igt-train --init tiny        a tiny ByT5 from scratch, live, under a time budget
-#   igt-gloss | igt-score        gloss the held-out test sentences and score them
+#   igt-gloss | igt-score        gloss the held-out test sentences and score them: with
+#                                the word unit, lexicon (the training sentences) + analogy
+#                                + the live model, and the live model alone
 #   igt-format --to aligned      show a few glossed sentences
 # A short live run on this CPU does not reach the quality bar, so the held-out
 # sentences are also glossed with models/demo, which training/demo-model.sh
@@ -19,7 +22,7 @@
 # Settings (environment): WORK (runs/demo), SEED (1: which language), MINUTES
 # (live training budget, 9), TRAIN (20000 sentences: more than the live run can
 # see, as fresh sentences teach more than repeated ones), TEST (200), LR (5e-4), WARMUP (0.1),
-# BATCH_TOKENS (2048), TRAIN_ARGS (more igt-train options, e.g. "--threads 1"),
+# BATCH_TOKENS (2048), UNIT (word or sentence), TRAIN_ARGS (more igt-train options, e.g. "--threads 1"),
 # DEMO_MODEL (models/demo; empty: live model only).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,6 +45,7 @@ TEST=${TEST:-200}
 LR=${LR:-5e-4}
 WARMUP=${WARMUP:-0.1}
 BATCH_TOKENS=${BATCH_TOKENS:-2048}
+UNIT=${UNIT:-word}
 DEMO_MODEL=${DEMO_MODEL-models/demo}
 start=$(date +%s)
 rm -rf "$WORK" && mkdir -p "$WORK"
@@ -56,10 +60,16 @@ for split in train dev test; do
     igt-clean --quiet --language "$1" --glottocode "$2" --metalanguage English \
         --id-prefix "$split" "$WORK/raw/$split.txt" > "$WORK/$split.jsonl"
 done
-# Main examples only (no --split train): the auxiliary glosses-only examples would
-# triple the CPU cost of each epoch in a run measured in minutes.
-igt-format --quiet --prompts compact < "$WORK/train.jsonl" > "$WORK/train.examples.jsonl"
-igt-format --quiet --prompts compact < "$WORK/dev.jsonl" > "$WORK/dev.examples.jsonl"
+if [ "$UNIT" = word ]; then
+    # Each word type once (--distinct): the model is for the words the lexicon lacks.
+    igt-format --quiet --unit word --split train --distinct < "$WORK/train.jsonl" > "$WORK/train.examples.jsonl"
+    igt-format --quiet --unit word --distinct < "$WORK/dev.jsonl" > "$WORK/dev.examples.jsonl"
+else
+    # Main examples only (no --split train): the auxiliary glosses-only examples would
+    # triple the CPU cost of each epoch in a run measured in minutes.
+    igt-format --quiet --prompts compact < "$WORK/train.jsonl" > "$WORK/train.examples.jsonl"
+    igt-format --quiet --prompts compact < "$WORK/dev.jsonl" > "$WORK/dev.examples.jsonl"
+fi
 
 # The schedule follows the time budget (--schedule time), so the rate reaches its
 # floor when time runs out; a long warm-up (measured: lr 2e-3 or 3e-3 with 3% warm-up
@@ -78,23 +88,32 @@ for line in open(sys.argv[1], encoding="utf-8"):
     print(json.dumps(record, ensure_ascii=False))
 PY
 
-gloss_and_score() {  # MODEL NAME: predictions and scores of one model on the test sentences
-    echo "demo: glossing the $TEST test sentences with $1" >&2
-    igt-gloss --model "$1" --max-new-tokens 256 < "$WORK/test.input.jsonl" > "$WORK/$2.predictions.jsonl"
-    igt-score "$WORK/test.jsonl" < "$WORK/$2.predictions.jsonl" > "$WORK/$2.scores.json"
+gloss_and_score() {  # NAME IGT-GLOSS-OPTIONS...: predictions and scores on the test sentences
+    name=$1; shift
+    echo "demo: glossing the $TEST test sentences with $*" >&2
+    igt-gloss "$@" --max-new-tokens 256 < "$WORK/test.input.jsonl" > "$WORK/$name.predictions.jsonl"
+    igt-score "$WORK/test.jsonl" < "$WORK/$name.predictions.jsonl" > "$WORK/$name.scores.json"
 }
-gloss_and_score "$WORK/model" live
+if [ "$UNIT" = word ]; then
+    gloss_and_score live --model "$WORK/model" --lexicon "$WORK/train.jsonl"
+    gloss_and_score live-model-alone --model "$WORK/model"
+else
+    gloss_and_score live --model "$WORK/model"
+fi
 shown=live
 if [ -n "$DEMO_MODEL" ] && [ -d "$DEMO_MODEL" ]; then
-    gloss_and_score "$DEMO_MODEL" demo-model
-    shown=demo-model
+    gloss_and_score demo-model --model "$DEMO_MODEL"
+    [ "$UNIT" = word ] || shown=demo-model
 fi
 echo
 head -n 4 "$WORK/$shown.predictions.jsonl" | igt-format --to aligned
-python - "$WORK" "$start" "$MINUTES" "$DEMO_MODEL" <<'PY'
+python - "$WORK" "$start" "$MINUTES" "$DEMO_MODEL" "$UNIT" <<'PY'
 import json, os, sys, time
-work, start, minutes, demo_model = sys.argv[1:]
-for name, label in (("live", f"live tiny model ({minutes} min of training)"), ("demo-model", demo_model)):
+work, start, minutes, demo_model, unit = sys.argv[1:]
+live = f"live tiny {unit} model ({minutes} min of training)"
+names = (("live", ("lexicon + analogy + " if unit == "word" else "") + live),
+         ("live-model-alone", live + " alone"), ("demo-model", f"{demo_model} (sentence unit)"))
+for name, label in names:
     path = os.path.join(work, f"{name}.scores.json")
     if os.path.exists(path):
         s = json.load(open(path))["all"]
