@@ -195,3 +195,50 @@ def test_a_broken_quality_table_stops_only_what_reads_it(tmp_path, tiny):
     assert meta.lang_perplexities is None
     with pytest.raises(DataError, match="regressions.csv:2:"):
         meta.predict("morphemes_error_rate", 1.25)
+
+
+def _transformers_tied_folder(path, scale):
+    """A folder as transformers 5 writes a T5: `tie_word_embeddings: true`, no lm_head.weight."""
+    from transformers import T5Config, T5ForConditionalGeneration
+
+    torch.manual_seed(0)
+    config = T5Config(vocab_size=384, d_model=32, d_kv=8, d_ff=64, num_layers=2, num_decoder_layers=1, num_heads=2,
+                      feed_forward_proj="gated-gelu" if not scale else "relu", tie_word_embeddings=scale,
+                      decoder_start_token_id=0, dropout_rate=0.0)
+    T5ForConditionalGeneration(config).save_pretrained(str(path))
+    written = json.loads((path / "config.json").read_text())
+    from safetensors.torch import load_file
+
+    if "lm_head.weight" in load_file(str(path / "model.safetensors")) or written.get("tie_word_embeddings") is not True:
+        pytest.skip("this transformers writes a T5's output layer apart")
+    return path
+
+
+@pytest.mark.parametrize("scale", [False, True], ids=["v1.1-unscaled", "original-t5-scaled"])
+def test_a_tied_head_folder_of_current_transformers_loads_with_its_logits(tmp_path, scale):
+    from transformers import ByT5Tokenizer, T5ForConditionalGeneration
+
+    folder = _transformers_tied_folder(tmp_path / "m", scale)
+    tokenizer = ByT5Tokenizer()
+    reference = T5ForConditionalGeneration.from_pretrained(str(folder)).eval()
+
+    loaded, _, _ = loading.load_model(folder)
+    assert loaded.lm_head.weight is loaded.shared.weight
+    assert torch.equal(logits(loaded, tokenizer), logits(reference, tokenizer))
+
+    # and saved again, it stays what it was (tied, its decoder output scaled or not)
+    loading.save_model(loaded, tokenizer, tmp_path / "again")
+    again, _, _ = loading.load_model(tmp_path / "again")
+    assert torch.equal(logits(again, tokenizer), logits(reference, tokenizer))
+
+
+def test_weights_digest_names_the_weights_not_the_file_layout(tmp_path, tiny):
+    model, _ = tiny
+    one = published_folder(tmp_path / "one", model, weights="safetensors")
+    sharded = published_folder(tmp_path / "sharded", model, weights="sharded")
+    first = loading.weights_digest(loading.read_weights(one))
+    assert first == loading.weights_digest(loading.read_weights(sharded))
+    _, _, metadata = loading.load_model(one, digest=True)
+    assert metadata.weights_digest == first and first.startswith("sha256:")
+    other, _ = presets.new_model("tiny", seed=2)
+    assert loading.weights_digest(other.state_dict()) != first

@@ -32,21 +32,34 @@ class ModelError(DataError):
     """A model folder that cannot be used; reported as one line naming the folder."""
 
 
-def load_model(name_or_path, device="cpu", dtype=None):
+def load_model(name_or_path, device="cpu", dtype=None, adapter=None, digest=False):
     """(model, tokenizer, metadata) from a local folder or a Hugging Face hub id.
 
     `dtype`: a torch dtype or its name ("float32", "bfloat16", "float16");
     None keeps float32. The model is returned in eval mode on `device`.
+    `adapter`: an igt-lora adapter folder, checked against these weights and
+    applied; the metadata is then the adapter's, with the model's as `.base`.
+    `digest` (implied by `adapter`): set `metadata.weights_digest`.
     """
     folder = resolve(name_or_path)
-    config = read_config(folder)
-    model = build_model(config, read_weights(folder), _dtype(dtype), source=str(folder))
+    data = read_config_json(folder)
+    state = read_weights(folder)
+    metadata = ModelMetadata.read(folder)
+    if digest or adapter is not None:
+        metadata.weights_digest = weights_digest(state)
+    model = build_model(config_from(data, folder), state, _dtype(dtype), source=str(folder),
+                        tied_head=data.get("tie_word_embeddings"))
+    del state
     generation_config = read_generation_config(folder)
     if generation_config is not None:
         model.generation_config = generation_config
+    if adapter is not None:
+        from . import lora
+
+        model, metadata = lora.apply_adapter(model, metadata, adapter)
     model.to(device)
     model.eval()
-    return model, load_tokenizer(folder), ModelMetadata.read(folder)
+    return model, load_tokenizer(folder), metadata
 
 
 def resolve(name_or_path):
@@ -75,8 +88,11 @@ def download(repo_id):
 
 def read_config(folder):
     """config.json -> T5Config, without the keys that would name remote code."""
-    from transformers import T5Config
+    return config_from(read_config_json(folder), folder)
 
+
+def read_config_json(folder):
+    """config.json as a dict, checked to describe a T5 model."""
     path = Path(folder) / "config.json"
     if not path.is_file():
         raise ModelError("not a model folder: no config.json", str(folder))
@@ -86,6 +102,14 @@ def read_config(folder):
         raise ModelError(f"cannot read config.json: {err}", str(folder)) from None
     if not isinstance(data, dict) or not all(key in data for key in ("d_model", "num_layers", "vocab_size")):
         raise ModelError("config.json does not describe a T5 model (d_model, num_layers, vocab_size)", str(folder))
+    return data
+
+
+def config_from(data, folder):
+    """T5Config from config.json's dict, without the keys that would name remote code."""
+    from transformers import T5Config
+
+    data = dict(data)
     for key in REMOTE_CODE_KEYS:
         data.pop(key, None)
     data["model_type"] = "t5"
@@ -173,13 +197,15 @@ def _read_weight_file(path):
         raise ModelError(problem, str(path.parent)) from None
 
 
-def build_model(config, state, dtype=None, source="model"):
+def build_model(config, state, dtype=None, source="model", tied_head=None):
     """T5ForConditionalGeneration with exactly the weights in `state`.
 
     ByT5 checkpoints store `shared.weight` once (the encoder and decoder
     embeddings are the same tensor) and their own `lm_head.weight`; older
     files may store every copy. Anything missing or left over is an error:
     a half-loaded model would gloss nonsense without a word of warning.
+    `tied_head`: config.json's `tie_word_embeddings` as written (transformers
+    5 forces the config's to True), None when it says nothing.
     """
     import torch
     from transformers import T5ForConditionalGeneration
@@ -200,8 +226,11 @@ def build_model(config, state, dtype=None, source="model"):
     separate_head = lm_head is not None and not (
         "shared.weight" in state and torch.equal(lm_head, state["shared.weight"])
     )
-    if lm_head is None and not scales_decoder_outputs(config):
-        # T5 v1.1 / ByT5 configs (tie_word_embeddings false) need their own output layer.
+    # T5 v1.1 / ByT5 configs (tie_word_embeddings false) need their own output layer. transformers 5
+    # writes `tie_word_embeddings: true` for every T5 and leaves a tied head out, whether or not
+    # the decoder output is rescaled: such a head is the embedding, as transformers loads it.
+    declared_separate = tied_head is False or (tied_head is None and not scales_decoder_outputs(config))
+    if lm_head is None and declared_separate:
         raise ModelError("missing keys: lm_head.weight", source)
 
     # Built on the meta device (no time spent on a random initialisation), then given the real tensors.
@@ -253,6 +282,24 @@ def untie_lm_head(model, weight):
         tied.pop("lm_head.weight", None)
 
 
+def weights_digest(state):
+    """sha256 over a checkpoint's tensors as stored (names, dtypes, shapes, bytes), in name order.
+
+    The same weights give the same digest whether they come as safetensors,
+    shards or a .bin file; an adapter records its base model's.
+    """
+    import hashlib
+
+    import torch
+
+    h = hashlib.sha256()
+    for name in sorted(state):
+        tensor = state[name]
+        h.update(f"{name}\0{tensor.dtype}\0{tuple(tensor.shape)}\0".encode("utf-8"))
+        h.update(tensor.detach().contiguous().reshape(-1).view(torch.uint8).numpy().data)
+    return "sha256:" + h.hexdigest()
+
+
 def has_separate_head(model):
     return model.lm_head.weight is not model.shared.weight
 
@@ -288,7 +335,10 @@ def save_model(model, tokenizer, folder, metadata=None):
     config_path = folder / "config.json"
     config = json.loads(config_path.read_text(encoding="utf-8"))
     config["tie_word_embeddings"] = not has_separate_head(model)
-    config.pop("scale_decoder_outputs", None)
+    if scales_decoder_outputs(model.config) == config["tie_word_embeddings"]:
+        config.pop("scale_decoder_outputs", None)  # every transformers derives it from the tie
+    else:  # a tied head without rescaling (or the reverse): said, so that no version guesses it
+        config["scale_decoder_outputs"] = scales_decoder_outputs(model.config)
     tmp = config_path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, config_path)

@@ -25,6 +25,9 @@ PERPLEXITIES_CSV = "lang_perplexities.csv"
 REGRESSIONS_CSV = "regressions.csv"
 FORMAT_VERSION = 1
 
+# ModelMetadata fields that igt_tools.json does not hold
+NOT_STORED = ("from_file", "tables_folder", "extra", "weights_digest", "base")
+
 DEFAULT_TASK = "interleaved"
 DEFAULT_PROMPTS = "polygloss"
 
@@ -61,10 +64,18 @@ class ModelMetadata:
     max_label_tokens: int = 1024
     # free-form facts about the run: steps, epochs, seconds, options
     training: dict = field(default_factory=dict)
+    # An igt-lora adapter folder's: {base, base_digest, rank, alpha, dropout, target_modules, ...}
+    adapter: dict = None
+    # What igt-score --calibrate fitted: {"metrics": {metric: {slope, intercept, r2, languages,
+    # perplexity_range}}, "languages": {glottocode: {perplexity, tokens, metric values}}}
+    calibration: dict = None
     # Not stored in igt_tools.json: whether that file existed, and the folder of the published
     # tables, read only when asked for (a broken table must not stop a run that does not use it).
     from_file: bool = field(default=False, compare=False)
     tables_folder: Path = field(default=None, compare=False, repr=False)
+    # Set by loading when asked: the digest of the weights; and, for an adapter, its base's metadata.
+    weights_digest: str = field(default=None, compare=False, repr=False)
+    base: "ModelMetadata" = field(default=None, compare=False, repr=False)
     # keys of igt_tools.json this version does not know, kept on rewrite
     extra: dict = field(default_factory=dict, compare=False)
 
@@ -90,7 +101,7 @@ class ModelMetadata:
     def from_dict(cls, data, source=FILENAME):
         if not isinstance(data, dict):
             raise DataError("expected a JSON object", source)
-        known = {f.name for f in fields(cls)} - {"from_file", "tables_folder", "extra"}
+        known = {f.name for f in fields(cls)} - set(NOT_STORED)
         values = {k: v for k, v in data.items() if k in known}
         values["dev_languages"] = {
             code: LanguageScore(int(s["examples"]), int(s["tokens"]), float(s["loss"]))
@@ -102,8 +113,10 @@ class ModelMetadata:
     def to_dict(self):
         data = {"format_version": FORMAT_VERSION}
         for f in fields(self):
-            if f.name in ("from_file", "tables_folder", "extra", "dev_languages"):
+            if f.name in NOT_STORED + ("dev_languages",):
                 continue
+            if f.name in ("adapter", "calibration") and getattr(self, f.name) is None:
+                continue  # a model folder's file says nothing of what it is not
             data[f.name] = getattr(self, f.name)
         data["dev_perplexity"] = self.dev_perplexity
         data["dev_languages"] = {
