@@ -110,7 +110,8 @@ head -n 4 "$WORK/$shown.predictions.jsonl" | igt-format --to aligned
 python - "$WORK" "$start" "$MINUTES" "$DEMO_MODEL" "$UNIT" <<'PY'
 import json, os, sys, time
 work, start, minutes, demo_model, unit = sys.argv[1:]
-live = f"live tiny {unit} model ({minutes} min of training)"
+trained = json.load(open(os.path.join(work, "model", "igt_tools.json")))["training"]
+live = f"live tiny {unit} model ({trained['seconds'] / 60:.1f} min of training, budget {minutes})"
 names = (("live", ("lexicon + analogy + " if unit == "word" else "") + live),
          ("live-model-alone", live + " alone"), ("demo-model", f"{demo_model} (sentence unit)"))
 for name, label in names:
