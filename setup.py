@@ -1,6 +1,6 @@
 from setuptools import find_packages, setup
 
-COMMANDS = ["clean", "format", "parse", "score", "train", "gloss"]
+COMMANDS = ["clean", "format", "parse", "score", "train", "gloss", "lora"]
 
 setup(
     name="igt-tools",

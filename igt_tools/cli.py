@@ -9,12 +9,13 @@ import signal
 
 import click
 
-from .errors import EXIT_DATA, EXIT_INTERRUPTED, DataError
+from .errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_USAGE, DataError, MissingDependency
 from .io import BadRecords
 
 
 class IgtCommand(click.Command):
-    """A click command whose data errors become one line on stderr and exit status 1.
+    """A click command whose data errors become one line on stderr and exit status 1
+    (a missing package: one line, exit status 2).
 
     Set IGT_DEBUG=1 to see the traceback instead.
     """
@@ -27,6 +28,9 @@ class IgtCommand(click.Command):
                 raise
             click.echo(f"{ctx.command_path}: {err}", err=True)
             ctx.exit(EXIT_DATA)
+        except MissingDependency as err:
+            click.echo(f"{ctx.command_path}: {err}", err=True)
+            ctx.exit(EXIT_USAGE)
         except KeyboardInterrupt:
             ctx.exit(EXIT_INTERRUPTED)
 

@@ -2,6 +2,7 @@
 
 # Usage errors exit 2: click's own status.
 EXIT_DATA = 1
+EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
@@ -23,3 +24,7 @@ class DataError(Exception):
 
 class RecordError(DataError):
     """A single record is unusable; `--skip-bad` may set it aside instead of stopping."""
+
+
+class MissingDependency(Exception):
+    """A package the command needs is not installed; one line saying what to install, exit status 2."""

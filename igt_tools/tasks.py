@@ -124,6 +124,13 @@ def build_examples(record, task, split="eval", prompts="polygloss"):
     return examples
 
 
+def examples_of(record, task, split="eval", prompts="polygloss", unit="sentence"):
+    """The examples of one record for a model of this unit: word examples, or the task's."""
+    if unit == "word":
+        return build_word_examples(record, split)
+    return build_examples(record, task, split, prompts)
+
+
 # The tiers each sub-task's label (and, for s2g, input) is made of.
 NEEDED_TIERS = {
     "interleaved": ("segmentation", "glosses"),

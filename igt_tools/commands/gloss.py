@@ -15,6 +15,7 @@ from ..errors import DataError
 from ..io import JsonlWriter, iter_jsonl, stderr_is_terminal, warn
 from ..analogy import Analogy
 from ..lexicon import CHOOSERS, Lexicon
+from ..model_stack import require_model_stack
 from ..record import check_types
 from ..tagmap import TagMap
 from ..word_glosser import WordGlosser, new_counts
@@ -52,7 +53,9 @@ missing translation "None"). --model is a folder written by igt-train, a
 published PolyGloss/GlossLM checkpoint folder, or a hub id. The task format,
 prompt set and unit (sentence or word) come from the folder's igt_tools.json
 (a folder without one is read as a sentence model, interleaved, with the
-PolyGloss prompts); --task/--prompts override.
+PolyGloss prompts); --task/--prompts override. --adapter ADAPTER applies a
+LoRA adapter that igt-lora trained on that very model (checked by the digest
+of its weights).
 
 Lexicon: each --lexicon FILE holds IGT records (igt-clean output; several
 files and languages allowed). Every word of a record whose tiers pair up
@@ -152,6 +155,7 @@ def check_device(ctx, param, value):
 @igt_command(PROG, help=HELP, short_help="Gloss records with a lexicon, a trained model, or both.")
 @inputs_argument
 @click.option("--model", "-m", "model_name", default=None, metavar="DIR", help="Model folder (igt-train output or a published checkpoint) or hub id.")
+@click.option("--adapter", type=click.Path(file_okay=False, exists=True), default=None, metavar="ADAPTER", help="An igt-lora adapter of --model, applied to it (one made for another model is refused).")
 @click.option("--lexicon", "-l", "lexicon_paths", multiple=True, type=click.Path(dir_okay=False, allow_dash=False), metavar="FILE", help="IGT records (JSONL) whose analyses gloss the words they attest; repeatable.")
 @click.option("--choose", type=click.Choice(CHOOSERS), default="context", show_default=True, help="How the lexicon picks among a word's attested analyses (see above).")
 @click.option("--guess/--no-guess", default=True, show_default=True, help="Guess the words the lexicon does not attest by analogy with words it does (see above).")
@@ -171,10 +175,15 @@ def check_device(ctx, param, value):
 @click.option("--strict", is_flag=True, help="Exit with status 1 if any record could not be glossed.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr (warnings still).")
 @skip_bad_options
-def command(inputs, model_name, lexicon_paths, choose, guess, task, prompts, beams, max_new_tokens, max_input_tokens,
-            batch_tokens, chunk_size, shard, device, dtype, keep_raw, confidence, tagmap, strict, quiet, skip_bad, bad_out):
+def command(inputs, model_name, adapter, lexicon_paths, choose, guess, task, prompts, beams, max_new_tokens,
+            max_input_tokens, batch_tokens, chunk_size, shard, device, dtype, keep_raw, confidence, tagmap, strict, quiet,
+            skip_bad, bad_out):
     if model_name is None and not lexicon_paths:
         raise click.UsageError("nothing to gloss with: give --model DIR, --lexicon FILE, or both")
+    if adapter is not None and model_name is None:
+        raise click.UsageError("--adapter needs --model, the model it was trained on")
+    if model_name is not None:
+        require_model_stack("--model")
     bad = bad_records(PROG, skip_bad, bad_out)
     tags = TagMap.load(tagmap) if tagmap else None
     lexicon = Lexicon.read(lexicon_paths, bad=bad) if lexicon_paths else None
@@ -184,7 +193,8 @@ def command(inputs, model_name, lexicon_paths, choose, guess, task, prompts, bea
         glosser = WordGlosser(lexicon, choose, output_record, error_record, confidence=confidence, analogy=analogy)
     else:
         glosser, decoder = _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, max_new_tokens,
-                                          max_input_tokens, batch_tokens, device, dtype, keep_raw, confidence)
+                                          max_input_tokens, batch_tokens, device, dtype, keep_raw, confidence,
+                                          adapter=adapter)
     progress = Progress(quiet)
     out = JsonlWriter()
     try:
@@ -206,14 +216,14 @@ def command(inputs, model_name, lexicon_paths, choose, guess, task, prompts, bea
 
 
 def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, max_new_tokens, max_input_tokens,
-                   batch_tokens, device, dtype, keep_raw, confidence):
-    """(glosser, decoder) for a model folder: word by word for a word-unit model, else by sentence."""
+                   batch_tokens, device, dtype, keep_raw, confidence, adapter=None):
+    """(glosser, decoder) for a model folder (and adapter): word by word for a word-unit model, else by sentence."""
     # The model package imports torch: only now that the options are known to be good.
     from ..model.generation import DecodeSettings, Decoder
     from ..model.loading import load_model
 
     device, dtype = resolve_device(device, dtype)
-    model, tokenizer, metadata = load_model(model_name, device=device, dtype=dtype)
+    model, tokenizer, metadata = load_model(model_name, device=device, dtype=dtype, adapter=adapter)
     task = task or metadata.task
     prompts = prompts or metadata.prompts
     try:

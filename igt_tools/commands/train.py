@@ -9,7 +9,9 @@ import os
 import click
 
 from ..cli import entry_point, igt_command, inputs_argument, skip_bad_options
+from ..model_stack import require_model_stack
 from ..tasks import PROMPT_SETS, TASKS
+from .training_options import BATCHES, CHECKPOINTS, HARDWARE, LENGTH, OPTIMISATION, group, training_options
 
 HELP = """Train a ByT5 glossing model on examples that igt-format wrote (JSONL with
 input and label), from FILEs or standard input.
@@ -39,7 +41,9 @@ every process reads them).
 
 Defaults depend on the start: from a pretrained --model the paper's (lr
 5e-5, clip 20, 32768 tokens a batch, 15 epochs); from --init tiny lr 5e-4,
-clip 1, 8192 tokens; from small or base lr 5e-4, clip 1, 32768 tokens.
+clip 1, 8192 tokens; from small or base lr 5e-4, clip 1, 32768 tokens; 15
+epochs from a preset too. To adapt a model to a new language from a few
+hundred examples, see igt-lora.
 
 Exit status: 0 done; 1 bad data (one line naming file and line); 2 usage
 (conflicting options, DIR holding another run); 130 interrupted (rerun with
@@ -47,78 +51,29 @@ Exit status: 0 done; 1 bad data (one line naming file and line); 2 usage
 """
 
 
-def _group(title):
-    """A heading in --help for the options that follow it (click has no option groups)."""
-    return f"[{title}] "
-
-
 @igt_command("igt-train", help=HELP, short_help="Train a glossing model.")
 @inputs_argument
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False), metavar="DIR",
-              help=_group("output") + "Folder for the model, its checkpoints and log.jsonl.")
+              help=group("output") + "Folder for the model, its checkpoints and log.jsonl.")
 @click.option("--dev", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
-              help=_group("data") + "Dev examples (igt-format output): dev loss per language, best checkpoint.")
+              help=group("data") + "Dev examples (igt-format output): dev loss per language, best checkpoint.")
 @click.option("--init", type=click.Choice(["micro", "tiny", "small", "base"]),
-              help=_group("model") + "Train from scratch with this preset shape (micro: for smoke tests only).")
+              help=group("model") + "Train from scratch with this preset shape (micro: for smoke tests only).")
 @click.option("--model", "model_name", metavar="NAME_OR_PATH",
-              help=_group("model") + "Continue training this model folder or hub id (its code is never run).")
+              help=group("model") + "Continue training this model folder or hub id (its code is never run).")
 @click.option("--dropout", type=click.FloatRange(0, 1),
-              help=_group("model") + "Dropout rate (default: the model's, 0.1).")
-@click.option("--optimizer", type=click.Choice(["adamw", "adafactor"]), default="adamw", show_default=True,
-              help=_group("optimisation") + "Optimiser.")
-@click.option("--lr", type=float, help=_group("optimisation") + "Peak learning rate (default: see above).")
-@click.option("--min-lr-ratio", type=float, default=0.2, show_default=True,
-              help=_group("optimisation") + "Cosine decay ends at this share of the peak (the paper: 1e-5/5e-5).")
-@click.option("--warmup", type=float, default=0.03, show_default=True,
-              help=_group("optimisation") + "Share of the steps spent on linear warm-up.")
-@click.option("--schedule", type=click.Choice(["steps", "time"]), default="steps", show_default=True,
-              help=_group("optimisation") + "What warm-up and decay are spread over: the steps, or (time, with "
-              "--max-minutes) the time budget too, whichever ends first, so the rate reaches its floor when time "
-              "runs out; such runs are not bitwise reproducible.")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help=_group("optimisation") + "Seed: the same seed, data and machine give the same weights.")
-@click.option("--weight-decay", type=float, default=0.01, show_default=True,
-              help=_group("optimisation") + "Weight decay.")
-@click.option("--clip", type=float,
-              help=_group("optimisation") + "Gradient norm clip; 0 for none (default: see above).")
-@click.option("--batch-tokens", type=int, metavar="N",
-              help=_group("batches") + "Padded tokens (inputs + labels) per batch and process (default: see above).")
-@click.option("--accumulate", type=int, default=1, show_default=True, metavar="N",
-              help=_group("batches") + "Batches per optimiser step (gradient accumulation).")
-@click.option("--max-input-tokens", type=int, default=1024, show_default=True, metavar="N",
-              help=_group("batches") + "Inputs are truncated to this many tokens (bytes).")
-@click.option("--max-label-tokens", type=int, default=1024, show_default=True, metavar="N",
-              help=_group("batches") + "Labels are truncated to this many tokens.")
-@click.option("--epochs", type=int, metavar="N", help=_group("length") + "Passes over the data (default 15).")
-@click.option("--max-steps", type=int, metavar="N",
-              help=_group("length") + "Stop after N optimiser steps (overrides --epochs; sets the schedule's length).")
-@click.option("--max-minutes", type=float, metavar="M",
-              help=_group("length") + "Stop cleanly after M minutes of training, the best checkpoint saved.")
-@click.option("--early-stopping", type=int, metavar="N",
-              help=_group("length") + "Stop after N evaluations without a better dev loss (needs --dev).")
-@click.option("--eval-every", type=int, metavar="STEPS",
-              help=_group("length") + "Evaluate and checkpoint every STEPS steps (default: each epoch).")
-@click.option("--resume", is_flag=True,
-              help=_group("checkpoints") + "Continue the run in DIR from its last checkpoint.")
-@click.option("--keep-checkpoints", is_flag=True,
-              help=_group("checkpoints") + "Keep the last and best checkpoints in DIR when training ends.")
-@click.option("--device", default="auto", show_default=True, metavar="auto|cpu|cuda",
-              help=_group("hardware") + "Where to train.")
-@click.option("--threads", type=click.IntRange(1), metavar="N",
-              help=_group("hardware") + "CPU threads (default: torch's; on a busy machine fewer can be faster).")
-@click.option("--bf16/--no-bf16", default=None,
-              help=_group("hardware") + "bf16 autocast (default: on a GPU that has it).")
+              help=group("model") + "Dropout rate (default: the model's, 0.1).")
+@training_options(*OPTIMISATION, *BATCHES, *LENGTH, *CHECKPOINTS, *HARDWARE)
 @click.option("--task", type=click.Choice(TASKS),
-              help=_group("metadata") + "Task format igt-format used, recorded for igt-gloss (default: read from "
+              help=group("metadata") + "Task format igt-format used, recorded for igt-gloss (default: read from "
               "the examples' task fields; say segment-only, which makes the same examples as multitask).")
 @click.option("--prompts", type=click.Choice(PROMPT_SETS),
-              help=_group("metadata") + "Prompt set igt-format used, recorded for igt-gloss (default: recognised "
+              help=group("metadata") + "Prompt set igt-format used, recorded for igt-gloss (default: recognised "
               "from the inputs).")
-@click.option("--progress/--no-progress", default=None,
-              help=_group("output") + "Progress bar on stderr (default: when stderr is a terminal); without it, "
-              "a plain line (step, examples, loss, examples/s, ETA) every minute.")
+@training_options("progress")
 @skip_bad_options
 def command(inputs, out, dev, init, model_name, skip_bad, bad_out, **settings):
+    require_model_stack()
     from ..cli import bad_records
     from ..model import examples
     from ..model.training import TrainOptions, UsageError, resolve, train

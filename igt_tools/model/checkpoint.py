@@ -28,7 +28,10 @@ PREFIX = "checkpoint-"
 TMP_PREFIX = ".tmp-"
 NAME = re.compile(r"^checkpoint-(\d+)$")
 MODEL_FILES = ("config.json", "generation_config.json", "model.safetensors", "tokenizer_config.json",
-               "special_tokens_map.json", "added_tokens.json")
+               "special_tokens_map.json", "added_tokens.json",
+               "adapter_config.json", "adapter_model.safetensors")  # igt-lora's: peft's adapter files
+# A folder holding one of these has a published model (or adapter)
+WEIGHT_FILES = ("model.safetensors", "adapter_model.safetensors")
 
 
 @dataclass
@@ -55,6 +58,7 @@ class TrainingState:
     loss_sum: float = 0.0  # training loss summed over label tokens since the last evaluation
     loss_tokens: int = 0
     data_digest: str = None
+    base_digest: str = None  # an adapter's: the weights of the model it is trained on
     options: dict = field(default_factory=dict)
 
     def to_json(self):
@@ -86,6 +90,11 @@ def latest(out_dir):
     """The folder of the last complete checkpoint, or None."""
     found = checkpoints(out_dir)
     return found[max(found)] if found else None
+
+
+def is_published(out_dir):
+    """Whether out_dir holds a finished run's model or adapter."""
+    return any((Path(out_dir) / name).exists() for name in WEIGHT_FILES)
 
 
 def read_state(folder):

@@ -2,16 +2,19 @@
 
 Read in full (batches are planned over the whole set), checked record by
 record with file and line, and summarised by a digest that identifies the
-data a model was trained on. No torch here.
+data a model was trained on. For a given model (igt-lora, igt-score
+--model), IGT records are made into its examples here as igt-format would.
+No torch here.
 """
 
 import hashlib
 import json
 from collections import Counter
 
-from .. import prompts
+from .. import interleaved, prompts, tasks
 from ..errors import RecordError
 from ..io import iter_jsonl
+from ..record import check_types, require
 
 
 def validate(record, location):
@@ -38,11 +41,56 @@ def validate(record, location):
 
 def read(paths, bad=None):
     """[{input, label, glottocode, task}] from JSONL inputs, in order."""
-    return [
-        {"input": r["input"], "label": r["label"], "glottocode": r.get("glottocode"), "task": r.get("task"),
-         "unit": r.get("unit") or "sentence"}
-        for _, r in iter_jsonl(paths, bad=bad, validate=validate)
-    ]
+    return [_example(r) for _, r in iter_jsonl(paths, bad=bad, validate=validate)]
+
+
+def _example(record):
+    return {"input": record["input"], "label": record["label"], "glottocode": record.get("glottocode"),
+            "task": record.get("task"), "unit": record.get("unit") or "sentence"}
+
+
+def is_example(record):
+    """An igt-format example (input and label) rather than an IGT record."""
+    return "input" in record or "label" in record
+
+
+def _validate_example_or_record(record, location):
+    if is_example(record):
+        validate(record, location)
+    else:
+        check_types(record, location)
+        require(record, location, "transcription")
+
+
+def read_for_model(paths, metadata, split="train", bad=None):
+    """(examples, Counter of records left out by why) for a model from JSONL inputs, in order.
+
+    igt-format's examples are taken as they are; IGT records become the
+    model's examples (its task, prompt set and unit, as igt-format --split
+    SPLIT would make them). A record that gives no labelled example is left
+    out: misaligned tiers, or a tier its label needs missing.
+    """
+    records = (record for _, record in iter_jsonl(paths, bad=bad, validate=_validate_example_or_record))
+    return for_model(records, metadata, split)
+
+
+def for_model(records, metadata, split="train"):
+    """read_for_model on records already read."""
+    out, left_out = [], Counter()
+    for record in records:
+        if is_example(record):
+            out.append(_example(record))
+            continue
+        try:
+            made = tasks.examples_of(record, metadata.task, split, metadata.prompts, metadata.unit)
+        except tasks.UNLABELLED as err:
+            left_out["misaligned" if isinstance(err, interleaved.Misaligned) else "missing tier"] += 1
+            continue
+        labelled = [e for e in made if e["label"] is not None]
+        if not labelled:
+            left_out["missing tier"] += 1
+        out.extend(_example(e) for e in labelled)
+    return out, left_out
 
 
 def digest(examples):

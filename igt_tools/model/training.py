@@ -9,6 +9,7 @@ checkpoint by dev loss (or the last, without dev data) becomes the model.
 """
 
 import contextlib
+import json
 import math
 import sys
 import time
@@ -64,12 +65,17 @@ class TrainOptions:
     task: str = None
     prompts: str = None  # None: recognised from the inputs, else polygloss
     progress: bool = None  # the rich bar; None: when stderr is a terminal
+    lora: object = None  # lora.LoraSettings: train an adapter on `model` instead of the model itself
+    prog: str = PROG  # the command, for its messages
 
 
 # Defaults that suit each case: the paper's for a pretrained model; from scratch, a
 # learning rate that a randomly initialised model needs and batches sized to the model.
 DEFAULTS = {
     "pretrained": dict(lr=5e-5, clip=20.0, batch_tokens=32768, epochs=15),
+    # LoRA on 50-400 examples: the adapter starts at zero and has few weights, so a higher
+    # rate; batches of a few dozen sentences, so that an epoch is several steps.
+    "lora": dict(lr=1e-3, clip=1.0, batch_tokens=4096, epochs=30),
     "micro": dict(lr=1e-3, clip=1.0, batch_tokens=4096, epochs=15),
     # tiny: 5e-4 measured better than 1e-3 (and 2e-3, 3e-3) on the demo language
     "tiny": dict(lr=5e-4, clip=1.0, batch_tokens=8192, epochs=15),
@@ -79,14 +85,16 @@ DEFAULTS = {
 
 # Options that change what a resumed run computes; a difference is reported.
 SHAPING = ("init", "model", "optimizer", "lr", "min_lr_ratio", "warmup", "schedule", "weight_decay", "clip", "dropout",
-           "batch_tokens", "accumulate", "epochs", "max_steps", "seed", "max_input_tokens", "max_label_tokens")
+           "batch_tokens", "accumulate", "epochs", "max_steps", "seed", "max_input_tokens", "max_label_tokens", "lora")
 
 
 def resolve(options):
     """Fill the defaults of the case (pretrained or preset) and check the options up front."""
     if (options.init is None) == (options.model is None):
         raise UsageError("give exactly one of --init PRESET (from scratch) or --model NAME_OR_PATH")
-    case = "pretrained" if options.model else options.init
+    if options.lora is not None and options.init:
+        raise UsageError("a LoRA adapter is trained on a model: --model, not --init")
+    case = "lora" if options.lora is not None else "pretrained" if options.model else options.init
     if case not in DEFAULTS:
         raise UsageError(f"unknown preset {options.init!r} (choose from {', '.join(DEFAULTS)})")
     filled = {k: v for k, v in DEFAULTS[case].items() if getattr(options, k) is None}
@@ -110,6 +118,11 @@ def resolve(options):
     for ok, message in checks:
         if not ok:
             raise UsageError(message)
+    if options.lora is not None:
+        try:
+            options.lora.check()
+        except ValueError as err:
+            raise UsageError(str(err)) from None
     return options
 
 
@@ -133,6 +146,11 @@ def train(options, train_examples, dev_examples=None):
         dist.close()
 
 
+def _what(options):
+    """What a run makes, for its messages."""
+    return "adapter" if options.lora is not None else "model"
+
+
 def _train(options, train_examples, dev_examples, device, dist):
     import torch
 
@@ -142,7 +160,7 @@ def _train(options, train_examples, dev_examples, device, dist):
         resume_from = _prepare_out_dir(out, options, dist)
     except _RunFinished as done:
         if dist.is_main:
-            print(f"{PROG}: {done}", file=sys.stderr, flush=True)
+            print(f"{options.prog}: {done}", file=sys.stderr, flush=True)
         return ModelMetadata.read(out)
     state = checkpoint.read_state(resume_from) if resume_from else TrainingState(data_digest=digest)
     if resume_from and state.data_digest != digest:
@@ -151,7 +169,7 @@ def _train(options, train_examples, dev_examples, device, dist):
     if finished:
         # Training on would take steps past the end (or a whole epoch at the floor rate).
         return _complete_finished_run(out, state, options, train_examples, finished, dist)
-    reporter = Reporter(PROG, out / "log.jsonl", 0, state.step, enabled=dist.is_main, bar=options.progress)
+    reporter = Reporter(options.prog, out / "log.jsonl", 0, state.step, enabled=dist.is_main, bar=options.progress)
     if resume_from:
         _warn_changed_options(reporter, state.options, options)
         if dist.is_main:
@@ -159,7 +177,18 @@ def _train(options, train_examples, dev_examples, device, dist):
     state.options = _recorded_options(options)
 
     # Model
-    model, tokenizer, init_name = _initial_model(options, resume_from)
+    model, tokenizer, init_name, base_digest = _initial_model(options, resume_from)
+    if resume_from and state.base_digest != base_digest:
+        raise DataError(f"{options.model}: the model differs from the one the run being resumed started from "
+                        "(weights digest mismatch)", str(out))
+    state.base_digest = base_digest
+    if options.lora is not None:
+        from . import lora
+
+        trainable, total = lora.parameter_counts(model)
+        reporter.say(f"LoRA rank {options.lora.rank}, alpha {options.lora.alpha:g}, dropout {options.lora.dropout:g} "
+                     f"on {', '.join(options.lora.target_modules)}: {trainable:,} trainable parameters "
+                     f"({trainable / total:.2%} of {total:,})")
     if options.dropout is not None:
         set_dropout(model, options.dropout)
     model.to(device)
@@ -250,7 +279,7 @@ def _train(options, train_examples, dev_examples, device, dist):
                 evaluate_and_save(state.epoch)
                 stop_reason = stop_reason or _stop_reason(state, options, elapsed)
 
-    # Finish: the best checkpoint becomes the model folder
+    # Finish: the best checkpoint becomes the model (or adapter) folder
     metadata = _metadata(options, state, train_examples, init_name, clock)
     if dist.is_main:
         reporter.say(f"stopped: {stop_reason}; " + _publish(out, state, options, metadata))
@@ -264,7 +293,7 @@ def _publish(out, state, options, metadata):
     checkpoint.publish(checkpoint.folder_for(out, state.best_step), out, metadata)
     if not options.keep_checkpoints:
         checkpoint.prune(out, keep_steps=())
-    written = f"model written to {out}"
+    written = f"{_what(options)} written to {out}"
     if state.best_loss is not None:
         written += f" (best dev loss {state.best_loss:.4f} at step {state.best_step})"
     return written
@@ -293,7 +322,7 @@ def _complete_finished_run(out, state, options, train_examples, reason, dist):
             message = f"{out}: the run has finished ({reason}); nothing to resume"
         else:  # killed between its last checkpoint and publishing
             message = f"{out}: the run had finished ({reason}); " + _publish(out, state, options, metadata)
-        print(f"{PROG}: {message}", file=sys.stderr, flush=True)
+        print(f"{options.prog}: {message}", file=sys.stderr, flush=True)
     dist.barrier()
     return metadata
 
@@ -314,12 +343,12 @@ def _device(name):
 def _prepare_out_dir(out, options, dist):
     """The checkpoint to resume from, or None for a fresh run; refuses to mix two runs."""
     latest = checkpoint.latest(out)
-    finished = (out / "model.safetensors").exists()
+    finished = checkpoint.is_published(out)
     if options.resume:
         if latest is None and finished:
             raise _RunFinished(f"{out}: the run has finished; nothing to resume")
         if latest is None and dist.is_main:
-            print(f"{PROG}: nothing to resume in {out}: starting a fresh run", flush=True, file=sys.stderr)
+            print(f"{options.prog}: nothing to resume in {out}: starting a fresh run", flush=True, file=sys.stderr)
     elif latest is not None or finished or (out / "log.jsonl").exists():
         raise UsageError(f"{out} already holds a training run: use --resume to continue it, or another --out")
     if dist.is_main:
@@ -330,17 +359,34 @@ def _prepare_out_dir(out, options, dist):
 
 
 def _initial_model(options, resume_from):
-    """(model, tokenizer, what it was initialised from)."""
+    """(model, tokenizer, what it was initialised from, the digest of the base of an adapter or None)."""
     from . import loading, presets
 
     init_name = options.init or options.model
+    if options.lora is not None:
+        return _initial_adapter(options, resume_from)
     if resume_from is not None:
         model, tokenizer, _ = loading.load_model(resume_from)
     elif options.init:
         model, tokenizer = presets.new_model(options.init, seed=options.seed)
     else:
         model, tokenizer, _ = loading.load_model(options.model)
-    return model, tokenizer, init_name
+    return model, tokenizer, init_name, None
+
+
+def _initial_adapter(options, resume_from):
+    """(the base model with a trainable adapter, tokenizer, base name, base digest): fresh, or resumed."""
+    from . import loading, lora
+
+    base, tokenizer, base_metadata = loading.load_model(options.model, digest=True)
+    if resume_from is not None:
+        model, _ = lora.load_adapter(base, base_metadata, resume_from, trainable=True)
+    else:
+        try:
+            model = lora.new_adapter(base, options.lora, options.seed, options.model)
+        except ValueError as err:
+            raise UsageError(str(err)) from None
+    return model, tokenizer, options.model, base_metadata.weights_digest
 
 
 def set_dropout(model, rate):
@@ -391,9 +437,9 @@ def _warn_changed_options(reporter, stored, options):
 
 def _recorded_options(options):
     data = asdict(options)
-    for key in ("resume", "progress", "out", "threads"):
+    for key in ("resume", "progress", "out", "threads", "prog"):
         data.pop(key, None)
-    return data
+    return json.loads(json.dumps(data))  # as read back from state.json (tuples become lists), to compare
 
 
 # -- one step, one evaluation --------------------------------------------------
@@ -500,13 +546,15 @@ def _save_checkpoint(out, model, tokenizer, optimizer, state, dist, clock, optio
     import torch
 
     from .loading import save_model
+    from .lora import save_adapter
 
     state.elapsed = clock.elapsed()
     if dist.is_main:
         metadata = _metadata(options, state, train_examples, init_name, clock)
+        save = save_adapter if options.lora is not None else save_model
 
         def save_files(folder):
-            save_model(model, tokenizer, folder, metadata)
+            save(model, tokenizer, folder, metadata)
             torch.save(optimizer.state_dict(), folder / checkpoint.OPTIMIZER_FILE)
 
         checkpoint.write(out, state, save_files)
@@ -515,6 +563,10 @@ def _save_checkpoint(out, model, tokenizer, optimizer, state, dist, clock, optio
 
 
 def _metadata(options, state, train_examples, init_name, clock):
+    adapter = None
+    if options.lora is not None:
+        adapter = {"base": str(options.model), "base_digest": state.base_digest,
+                   **_recorded_options(options)["lora"]}
     return ModelMetadata(
         task=options.task or examples_mod.task_format(train_examples),
         prompts=options.prompts or examples_mod.prompt_set(train_examples) or "polygloss",
@@ -532,6 +584,7 @@ def _metadata(options, state, train_examples, init_name, clock):
         max_label_tokens=options.max_label_tokens,
         training={"steps": state.step, "best_step": state.best_step, "examples_seen": state.examples,
                   "seconds": round(clock.elapsed(), 1), "options": _recorded_options(options)},
+        adapter=adapter,
     )
 
 
