@@ -120,3 +120,20 @@ def test_decoder_output_caps_equal_generate_with_that_limit(word_model):
             assert got == expected and hypothesis.length <= limit
         # the caps bite: some output is cut short
         assert any(h.length == 3 for h in capped[:1])
+
+
+def test_a_sentence_models_words_fill_the_words_the_lexicon_lacks_position_by_position():
+    from igt_tools.commands.gloss import Glosser
+    from igt_tools.interleaved import Parse
+    from igt_tools.lexicon import Lexicon
+
+    lexicon = Lexicon()
+    lexicon.add({"transcription": "abc , x", "segmentation": "a-bc , x", "glosses": "X-Y , Z"})
+    glosser = Glosser(None, None, "interleaved", "compact", 1024, lexicon=lexicon)
+    record = {"transcription": "abc , de"}
+    # one model word per input word (punctuation aside): the lexicon's "abc" and ",", the model's "de"
+    merged = glosser._with_lexicon(record, Parse("ab-c d-e", "P-Q D-E"))
+    assert merged == ("a-bc , d-e", "X-Y , D-E", ["lexicon", "lexicon", "model"])
+    # a word count the input's words do not match: the model's words cannot be placed
+    assert glosser._with_lexicon(record, Parse("d-e", "D-E")) == ("a-bc , de", "X-Y , ???",
+                                                                   ["lexicon", "lexicon", "none"])
