@@ -52,16 +52,16 @@ def run(args, stdin_path):
     return result
 
 
-def weights(folder):
+def weights(folder, name="model.safetensors"):
     from safetensors.torch import load_file
 
-    return load_file(str(Path(folder) / "model.safetensors"))
+    return load_file(str(Path(folder) / name))
 
 
-def same_weights(a, b):
+def same_weights(a, b, name="model.safetensors"):
     import torch
 
-    wa, wb = weights(a), weights(b)
+    wa, wb = weights(a, name), weights(b, name)
     return wa.keys() == wb.keys() and all(torch.equal(wa[k], wb[k]) for k in wa)
 
 
@@ -200,11 +200,11 @@ def test_early_stopping_counts_evaluations_without_improvement(tmp_path, data):
 # igt-train in a subprocess that signals itself at a fixed point: once checkpoint STEP is
 # complete, before the older one is removed. No polling, so no race with a fast machine.
 SIGNAL_AFTER_CHECKPOINT = """
-import os, signal, sys
+import importlib, os, signal, sys
 from igt_tools.model import checkpoint
-from igt_tools.commands.train import main
 
-step, name = int(sys.argv.pop(1)), sys.argv.pop(1)
+step, name, command = int(sys.argv.pop(1)), sys.argv.pop(1), sys.argv.pop(1)
+main = importlib.import_module("igt_tools.commands." + command).main
 real_prune = checkpoint.prune
 
 def prune(out_dir, keep_steps):
@@ -217,9 +217,9 @@ main()
 """
 
 
-def train_until_signal(args, stdin_path, step, name):
-    """igt-train ARGS, sent signal NAME once checkpoint STEP is written; the finished process."""
-    cmd = [sys.executable, "-c", SIGNAL_AFTER_CHECKPOINT, str(step), name, *args]
+def train_until_signal(args, stdin_path, step, name, command="train"):
+    """igt-train (or igt-COMMAND) ARGS, sent signal NAME once checkpoint STEP is written; the finished process."""
+    cmd = [sys.executable, "-c", SIGNAL_AFTER_CHECKPOINT, str(step), name, command, *args]
     with open(stdin_path, "rb") as stdin:
         return subprocess.run(cmd, stdin=stdin, capture_output=True, timeout=300)
 
