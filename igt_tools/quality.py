@@ -21,6 +21,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .metrics import ALL
 from .model.metadata import PERPLEXITIES_CSV, REGRESSIONS_CSV, ModelMetadata
 
 # metric name in regressions.csv -> where igt-score's figures of a group hold it
@@ -177,3 +178,98 @@ def _write_text(path, text):
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+# -- igt-score --model ---------------------------------------------------------
+
+TABLE_COLUMNS = ("ppl", "pred MER")
+PERPLEXITY_BATCH_TOKENS = {"cpu": 16384, "cuda": 131072}
+
+
+def add_model_figures(figures, records, model_name, adapter=None, calibrate_folder=None):
+    """Put the model's figures into igt-score's, per group: {"model": {perplexity, ..., "estimates"}}.
+
+    `records`: the gold [(group or None, record)]. With `calibrate_folder`
+    (the model's own folder), first fit and store a calibration from these
+    groups. Returns notes for stderr.
+    """
+    import torch
+
+    from .model.loading import load_model
+    from .model.perplexity import gold_perplexities
+
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    model, tokenizer, metadata = load_model(model_name, device=device, adapter=adapter)
+    per_group = gold_perplexities(model, tokenizer, metadata, records, PERPLEXITY_BATCH_TOKENS[device], device)
+    for name, group in figures.items():
+        group["model"] = per_group[name]
+    notes = []
+    calibrated = metadata.base or metadata  # an adapter's estimates come from its model's calibration
+    if calibrate_folder is not None:
+        notes += _calibrate(figures, records, calibrated, calibrate_folder)
+        calibrated = ModelMetadata.read(calibrate_folder)
+    for group in figures.values():
+        group["model"]["estimates"] = estimates(calibrated, group["model"]["perplexity"])
+    return notes + _estimate_notes(figures, model_name)
+
+
+def _calibrate(figures, records, metadata, folder):
+    if has_published_tables(metadata):
+        raise CalibrationRefused(f"{folder} carries published quality tables ({REGRESSIONS_CSV}): --calibrate "
+                                 "would replace them; calibrate a copy of the folder")
+    names = {}
+    for group, record in records:
+        if group is not None and record.get("language"):
+            names.setdefault(group, record["language"])
+    languages = {}
+    for name, group in figures.items():
+        model = group["model"]
+        if name == ALL or model["perplexity"] is None:
+            continue
+        languages[name] = {"language": names.get(name), "perplexity": model["perplexity"], "tokens": model["tokens"],
+                           "morphemes": model["morphemes"], "words": model["words"],
+                           **{metric: metric_value(group, metric) for metric in METRICS}}
+    fits = calibrate(languages)
+    if not fits:
+        raise CalibrationRefused("--calibrate needs the figures of at least 2 languages (groups --by glottocode)")
+    write_calibration(folder, languages, fits)
+    notes = []
+    for metric, fit in fits.items():
+        r2 = "r^2 undefined" if fit.r2 is None else f"r^2 {fit.r2:.3f}"
+        sign = "-" if fit.slope < 0 else "+"
+        notes.append(f"calibration: {metric} = {fit.intercept:.4f} {sign} {abs(fit.slope):.4f} x perplexity ({r2}, "
+                     f"{fit.languages} languages) written to {Path(folder) / REGRESSIONS_CSV}")
+    return notes
+
+
+class CalibrationRefused(ValueError):
+    """A calibration that cannot be made or stored; the command says it as a usage error."""
+
+
+def _estimate_notes(figures, model_name):
+    overall = figures[ALL]["model"]["estimates"]
+    if MER not in overall:
+        if figures[ALL]["model"]["perplexity"] is None:
+            return ["no perplexity: no gold record gave the model a label"]
+        return [f"no predicted MER: {model_name} has no calibration (igt-score --model {model_name} --calibrate, on "
+                "dev data of several languages, makes one)"]
+    estimate = overall[MER]
+    if not estimate["reliable"]:
+        return [f"predicted MER unreliable: {estimate['problem']}"]
+    r2 = "r^2 not recorded" if estimate["r2"] is None else f"r^2 {estimate['r2']:.2f}"
+    notes = [f"pred MER: predicted from perplexity by a fit on {estimate['languages']} languages ({r2})"]
+    if any(g["model"]["estimates"].get(MER, {}).get("extrapolated") for g in figures.values()):
+        notes.append("pred MER *: extrapolated beyond the perplexities the fit was made on")
+    return notes
+
+
+def table_cells(group):
+    """The model's cells of igt-score's table for one group: perplexity and predicted MER."""
+    model = group.get("model") or {}
+    perplexity = "-" if model.get("perplexity") is None else f"{model['perplexity']:.3f}"
+    estimate = (model.get("estimates") or {}).get(MER)
+    if estimate is None:
+        return perplexity, "-"
+    if not estimate["reliable"]:
+        return perplexity, "unreliable"
+    return perplexity, f"{estimate['predicted']:.3f}" + ("*" if estimate["extrapolated"] else "")

@@ -4,6 +4,7 @@ import gc
 import json
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
@@ -50,9 +51,25 @@ record have a `segmentation`; alignment (1.0 when every gloss has exactly one
 morpheme) on the predictions that have one. A group without any has null for
 those figures.
 
+With --model DIR (and --adapter ADAPTER, an igt-lora adapter of it), each
+group also gets "model": the model's perplexity on the gold records (the
+loss of the labels of its main task, per label token, as igt-train measures
+dev loss) with the numbers of label tokens, gold morphemes and words that
+the published lang_perplexities.csv gives, and "estimates": the MER and
+segmentation F1 that the model's calibration predicts from that perplexity,
+each with its r^2, number of languages, whether it is reliable (4 languages
+or more and r^2 at least 0.5; else the table says "unreliable") and whether
+it is extrapolated beyond the perplexities fitted on. --calibrate first
+makes that calibration from these groups (languages: --by glottocode; run
+it on dev data the model was not trained on): the line of best fit of each
+figure against perplexity, written into DIR as regressions.csv and
+lang_perplexities.csv (the published layout) and igt_tools.json (with r^2
+and the number of languages). Published folders use their own tables.
+
 A table of the headline figures (MER, micro morpheme accuracy, segmentation
-F1, alignment) goes to stderr. Exit status: 0 scored, 1 bad data (one line
-naming the file and line), 2 usage error.
+F1, alignment; with --model, perplexity and predicted MER) goes to stderr.
+Exit status: 0 scored, 1 bad data (one line naming the file and line), 2
+usage error (torch missing for --model).
 """
 
 
@@ -216,6 +233,16 @@ def _notes(gold, scorer, by):
 COLUMNS = ("group", "sentences", "MER", "morph acc", "seg F1", "alignment")
 
 
+def headline(figures):
+    """(columns, rows) of the table: the headline figures, and the model's with --model."""
+    from .. import quality
+
+    rows = headline_rows(figures)
+    if not all("model" in group for group in figures.values()):
+        return COLUMNS, rows
+    return COLUMNS + quality.TABLE_COLUMNS, [row + quality.table_cells(figures[row[0]]) for row in rows]
+
+
 def headline_rows(figures):
     """One row of strings per group: the paper's headline figures."""
     rows = []
@@ -238,28 +265,28 @@ def _number(value):
     return "-" if value is None else f"{value:.3f}"
 
 
-def plain_table(rows):
-    widths = [max(len(row[i]) for row in [COLUMNS] + rows) for i in range(len(COLUMNS))]
+def plain_table(rows, columns=COLUMNS):
+    widths = [max(len(row[i]) for row in [columns] + rows) for i in range(len(columns))]
     lines = []
-    for row in [COLUMNS] + rows:
+    for row in [columns] + rows:
         cells = [row[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in zip(row[1:], widths[1:])]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
 
 
-def print_table(rows):
+def print_table(rows, columns=COLUMNS):
     if stderr_is_terminal():
         from rich.console import Console
         from rich.table import Table
 
         table = Table(title="igt-score (MER: morpheme error rate, lower is better; morph acc: micro)")
-        for index, name in enumerate(COLUMNS):
+        for index, name in enumerate(columns):
             table.add_column(name, justify="left" if index == 0 else "right")
         for row in rows:
             table.add_row(*row)
         Console(stderr=True).print(table)
     else:
-        print(plain_table(rows), file=sys.stderr)
+        print(plain_table(rows, columns), file=sys.stderr)
 
 
 @igt_command(PROG, help=HELP)
@@ -287,17 +314,56 @@ def print_table(rows):
     'signatures, as "sacrebleu": {"bleu", "chrf", "signature"} in each group. Slower: it takes '
     "several times as long as all the other figures together.",
 )
+@click.option("--model", "model_name", metavar="DIR",
+              help="Add the model's perplexity on GOLD, and the MER predicted from it, to each group (see above).")
+@click.option("--adapter", type=click.Path(file_okay=False, exists=True), metavar="ADAPTER",
+              help="With --model: the model with this igt-lora adapter.")
+@click.option("--calibrate", is_flag=True,
+              help="With --model: fit MER and segmentation F1 against perplexity over the groups and store the fit "
+              "in DIR (see above).")
 @click.option("--indent", type=click.IntRange(min=0), default=None, help="Indent the JSON (default: one line).")
 @click.option("-q", "--quiet", is_flag=True, help="No table and no notes on stderr.")
-def command(gold, predictions, by, missing, sacrebleu, indent, quiet):
+def command(gold, predictions, by, missing, sacrebleu, model_name, adapter, calibrate, indent, quiet):
     if gold in STDIN_NAMES and predictions in STDIN_NAMES:
         raise click.UsageError("GOLD and PREDICTIONS cannot both be stdin; name one of them as a file.")
+    if model_name is None and (adapter or calibrate):
+        raise click.UsageError(f"{'--adapter' if adapter else '--calibrate'} goes with --model DIR")
+    if model_name is not None:
+        _check_model_options(gold, model_name, adapter, calibrate, by)
     figures, notes = score(gold, predictions, by=by, missing=missing, sacrebleu=sacrebleu)
+    if model_name is not None:
+        from .. import quality
+
+        try:
+            notes += quality.add_model_figures(figures, gold_records(gold, by), model_name, adapter,
+                                               calibrate_folder=model_name if calibrate else None)
+        except quality.CalibrationRefused as err:
+            raise click.UsageError(str(err)) from None
     click.echo(json.dumps(figures, ensure_ascii=False, indent=indent))
     if not quiet:
         for note in notes:
             warn(PROG, note)
-        print_table(headline_rows(figures))
+        columns, rows = headline(figures)
+        print_table(rows, columns)
+
+
+def _check_model_options(gold, model_name, adapter, calibrate, by):
+    from ..model_stack import require_model_stack
+
+    require_model_stack("--model")
+    if gold in STDIN_NAMES:
+        raise click.UsageError("--model reads GOLD a second time: name it as a file, not stdin")
+    if calibrate and adapter:
+        raise click.UsageError("--calibrate calibrates the model itself: leave out --adapter")
+    if calibrate and by != "glottocode":
+        raise click.UsageError("--calibrate fits over languages: group --by glottocode")
+    if calibrate and not Path(model_name).is_dir():
+        raise click.UsageError("--calibrate writes into the model folder: give a local folder, not a hub id")
+
+
+def gold_records(path, by):
+    """[(group or None, record)] of the gold file, for the model's figures."""
+    return [(_group_of(record, by, location), record) for location, record in iter_jsonl([path], validate=_validate)]
 
 
 main = entry_point(command)
