@@ -25,6 +25,7 @@ for languages that are never glossed. No torch here.
 from collections import Counter
 
 from . import interleaved, words
+from . import word_analyses as wa
 from .word_analyses import UNKNOWN_GLOSS
 
 MIN_AFFIX = 2  # shortest shared ending (or beginning) that counts, in letters
@@ -115,9 +116,13 @@ class _Tables:
         stem = surface[_letters(prefixes): len(surface) - _letters(suffixes)] or surface
         segmentation = ("".join(morpheme + sep for morpheme, _, sep in prefixes) + stem
                         + "".join(sep + morpheme for morpheme, _, sep in suffixes))
-        glosses = ("".join(gloss + sep for _, gloss, sep in prefixes) + self.stem_gloss(stem)
+        glosses = ("".join(gloss + sep for _, gloss, sep in prefixes) + self._stem_glosses(stem)
                    + "".join(sep + gloss for _, gloss, sep in suffixes))
         return segmentation, glosses
+
+    def _stem_glosses(self, stem):
+        """A gloss for each piece of a stem that holds boundary symbols itself (`Mamali-Maħama`)."""
+        return wa.gloss_pieces(stem, self.stem_gloss)
 
     def stem_gloss(self, stem):
         key = stem.casefold()

@@ -11,7 +11,7 @@ words of their own (datasets differ: some keep `,` in every tier, most drop it).
 from dataclasses import dataclass
 from typing import Optional
 
-from . import tokens, words
+from . import interleaved, tokens, words
 from .record import text
 
 # "???", not "?": the metrics drop punctuation-only words, so "?" would score as no word at all.
@@ -70,11 +70,19 @@ def guess_unseen(analyses, analogy, glottocode):
 
 
 def fill_unknown(analyses):
-    """Pending words get the empty analysis: the word unsegmented, glossed UNKNOWN_GLOSS."""
+    """Pending words get the empty analysis: the word unsegmented, glossed UNKNOWN_GLOSS
+    (once per piece of a word that holds boundary symbols itself, so the tiers stay aligned)."""
     for item in analyses:
         if item.provenance is None:
-            item.set(words.strip_punctuation(item.word), UNKNOWN_GLOSS, "none")
+            word = words.strip_punctuation(item.word)
+            item.set(word, gloss_pieces(word, lambda piece: UNKNOWN_GLOSS), "none")
     return analyses
+
+
+def gloss_pieces(text, gloss):
+    """`gloss(piece)` for each piece of `text` between `-`/`=`, joined by the same symbols."""
+    pieces, separators = interleaved.split_keep(text)
+    return gloss(pieces[0]) + "".join(sep + gloss(piece) for sep, piece in zip(separators, pieces[1:]))
 
 
 def assemble(analyses):

@@ -57,3 +57,11 @@ def test_affixes_at_both_ends_when_the_word_has_room_for_a_stem():
                               "glosses": "1SG-dormir-PL"}]:
         lexicon.add(record)
     assert Analogy(lexicon).guess("uspa1245", "xtalik") == ("x-tal-ik", "COM-???-PL")
+
+
+def test_a_word_with_its_own_hyphens_keeps_its_tiers_aligned():
+    from igt_tools import interleaved
+
+    segmentation, glosses = analogy().guess("tsez1234", "Mamali-Žekbin")
+    assert (segmentation, glosses) == ("Mamali-Žek-bi-n", "???-man-PL-TOP")
+    interleaved.aligned_words(segmentation, glosses)  # raises if misaligned

@@ -158,3 +158,8 @@ def test_tagmap_writes_the_glosses_in_the_users_conventions(tmp_path):
     tagmap.write_text("PL\tPLUR\n", encoding="utf-8")
     (out,) = _gloss(["--tagmap", str(tagmap)], [{"transcription": "the cats", "glottocode": "aaaa1234"}], tmp_path)
     assert out["glosses"] == "DET cat-PLUR"
+
+
+def test_an_unknown_word_with_hyphens_gets_a_gloss_per_piece(tmp_path):
+    (out,) = _gloss(["--no-guess"], [{"transcription": "zz-yy", "glottocode": "aaaa1234"}], tmp_path)
+    assert (out["segmentation"], out["glosses"]) == ("zz-yy", "???-???")
