@@ -110,13 +110,17 @@ class WordGlosser:
 
     def _glossed(self, record, analyses, unique, outputs):
         malformed, logprob, length = 0, 0.0, 0
+        word_confidence = []  # per analysis: its model output's confidence, None where the model did not gloss it
         for item in analyses:
+            score = None
             if item.provenance is None and item.model_input is not None:
                 segmentation, glosses, pieces, hypothesis = outputs[unique[item.model_input]]
                 malformed += pieces
                 logprob, length = logprob + hypothesis.logprob, length + hypothesis.length
                 if segmentation and glosses:
                     item.set(segmentation, glosses, "model")
+                    score = hypothesis.confidence
+            word_confidence.append(score)
         wa.fill_unknown(analyses)
         segmentation, glosses, provenance = wa.assemble(analyses)
         for name in provenance:
@@ -128,4 +132,5 @@ class WordGlosser:
         if self.confidence:
             # Over the model's words only: the lexicon's are attested, not predicted.
             fields["confidence"] = logprob / length if length else 0.0
+            fields["word_confidence"] = word_confidence
         return self.output_record(record, fields)

@@ -262,7 +262,7 @@ def _run(args, records=None, text=None):
 
 
 def _without_confidence(records):
-    return [{k: v for k, v in r.items() if k != "confidence"} for r in records]
+    return [{k: v for k, v in r.items() if k not in ("confidence", "word_confidence")} for r in records]
 
 
 def _out(result):

@@ -133,7 +133,7 @@ def test_a_sentence_models_words_fill_the_words_the_lexicon_lacks_position_by_po
     record = {"transcription": "abc , de"}
     # one model word per input word (punctuation aside): the lexicon's "abc" and ",", the model's "de"
     merged = glosser._with_lexicon(record, Parse("ab-c d-e", "P-Q D-E"))
-    assert merged == ("a-bc , d-e", "X-Y , D-E", ["lexicon", "lexicon", "model"])
+    assert merged == ("a-bc , d-e", "X-Y , D-E", ["lexicon", "lexicon", "model"], [None, None, None])  # no scores
     # a word count the input's words do not match: the model's words cannot be placed
     assert glosser._with_lexicon(record, Parse("d-e", "D-E")) == ("a-bc , de", "X-Y , ???",
-                                                                   ["lexicon", "lexicon", "none"])
+                                                                   ["lexicon", "lexicon", "none"], [None] * 3)

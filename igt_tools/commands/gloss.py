@@ -24,7 +24,8 @@ PROG = "igt-gloss"
 
 # Fields this command writes: replaced on every record it outputs, so that a
 # stale value from an earlier run never passes for a new one.
-OUTPUT_FIELDS = ("segmentation", "glosses", "malformed", "provenance", "prediction", "confidence", "error")
+OUTPUT_FIELDS = ("segmentation", "glosses", "malformed", "provenance", "prediction", "confidence", "word_confidence",
+                 "error")
 
 BATCH_TOKENS = {"cpu": 16384, "cuda": 131072}
 
@@ -98,8 +99,14 @@ With --keep-raw the raw model output of a sentence model goes in
 back). With --confidence, `confidence` is the mean log-probability of the
 output's tokens (end token included; 0 is certain, more negative is less
 sure); for multitask, over the tokens of both outputs; for a word model,
-over its words only (0 when the lexicon gave every word). These fields are
-replaced if the input had them. --tagmap FILE (a two-column TSV, model tag ->
+over its words only (0 when the lexicon gave every word); and
+`word_confidence`, one entry per word beside `provenance`: the mean
+log-probability of the tokens the model wrote for that word (a word model:
+the word's output; a sentence model: the output word's tokens, with the
+space after it, and the end token with the last word; multitask: the mean
+of its glosses' and segmentation's), null where the model did not gloss the
+word, and for every word of a concatenated model (whose output holds each
+word twice). These fields are replaced if the input had them. --tagmap FILE (a two-column TSV, model tag ->
 your tag) writes the glosses in your own conventions; tags not in it pass
 through, and a summary line counts both.
 
@@ -235,6 +242,7 @@ def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, m
         beams=beams,
         max_new_tokens=max_new_tokens,
         batch_tokens=batch_tokens or BATCH_TOKENS["cuda" if device.startswith("cuda") else "cpu"],
+        token_scores=confidence and metadata.unit != "word",  # a word model's words are outputs of their own
     )
     try:
         decoder = Decoder(model, settings, eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
@@ -319,6 +327,8 @@ class Glosser:
         self.analogy = analogy
         self.subtasks = tasks.MAIN_SUBTASKS[task]
         self.counts = new_counts()
+        # Token ids that end an output word (whitespace bytes), for per-word confidence
+        self.separators = frozenset(tokenizer(" \t\n\r", add_special_tokens=False).input_ids) if confidence else None
 
     def gloss(self, chunk, on_inputs=None):
         """[(Location, record)] -> the output records, in the same order."""
@@ -368,11 +378,15 @@ class Glosser:
     def _glossed(self, record, outputs, hypotheses):
         parsed = tasks.combine_predictions(self.task, outputs)
         fields = {"segmentation": parsed.segmentation, "glosses": parsed.glosses, "malformed": parsed.malformed}
+        scores = self._word_scores(hypotheses) if self.confidence else None
         if self.lexicon is not None and parsed.segmentation is not None and parsed.glosses is not None:
-            fields["segmentation"], fields["glosses"], fields["provenance"] = self._with_lexicon(record, parsed)
+            fields["segmentation"], fields["glosses"], fields["provenance"], word_confidence = self._with_lexicon(
+                record, parsed, scores)
         else:
             tier = parsed.glosses if parsed.glosses is not None else parsed.segmentation
             fields["provenance"] = ["model"] * len((tier or "").split())
+            fitting = scores is not None and len(scores) == len(fields["provenance"])
+            word_confidence = scores if fitting else [None] * len(fields["provenance"])
         for name in fields["provenance"]:
             self.counts["words"][name] += 1
         if self.keep_raw:
@@ -380,23 +394,38 @@ class Glosser:
         if self.confidence:
             # One figure per record: over every token of every output (multitask has two).
             fields["confidence"] = sum(h.logprob for h in hypotheses) / max(1, sum(h.length for h in hypotheses))
+            fields["word_confidence"] = word_confidence
         self.counts["glossed"] += 1
         self.counts["malformed_records"] += parsed.malformed > 0
         self.counts["malformed_pieces"] += parsed.malformed
         return output_record(record, fields)
 
-    def _with_lexicon(self, record, parsed):
+    def _word_scores(self, hypotheses):
+        """Per output word, the mean log-probability of its tokens (see --help), or None."""
+        if self.task == "concatenated":
+            return None
+        per_output = [h.word_confidences(self.separators) for h in hypotheses]
+        if any(scores is None for scores in per_output) or len({len(scores) for scores in per_output}) != 1:
+            return None
+        return [sum(scores) / len(scores) for scores in zip(*per_output)]
+
+    def _with_lexicon(self, record, parsed, scores=None):
+        """(segmentation, glosses, provenance, word confidence) with the lexicon's words in place of the model's."""
         analyses = wa.from_lexicon(record, self.lexicon, self.chooser)
         # The model writes no punctuation-only words: pair its words with the others.
         slots = [a for a in analyses if not tokens.is_punctuation(a.word)]
         seg_words, gloss_words = parsed.segmentation.split(), parsed.glosses.split()
+        confidence = {}  # id(analysis) -> the model word's score
         if len(seg_words) == len(gloss_words) == len(slots):
-            for item, seg_word, gloss_word in zip(slots, seg_words, gloss_words):
+            fitting = scores is not None and len(scores) == len(slots)
+            for n, (item, seg_word, gloss_word) in enumerate(zip(slots, seg_words, gloss_words)):
                 if item.provenance is None:
                     item.set(seg_word, gloss_word, "model")
+                    confidence[id(item)] = scores[n] if fitting else None
         elif self.analogy is not None:
             wa.guess_unseen(analyses, self.analogy, record.get("glottocode"))
-        return wa.assemble(wa.fill_unknown(analyses))
+        segmentation, glosses, provenance = wa.assemble(wa.fill_unknown(analyses))
+        return segmentation, glosses, provenance, [confidence.get(id(item)) for item in analyses]
 
 
 def sentence_output_limit(record):

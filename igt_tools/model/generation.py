@@ -60,6 +60,8 @@ class DecodeSettings:
     beams: int = 2
     max_new_tokens: int = 1024
     batch_tokens: int = 16384
+    # keep each output token's log-probability (Hypothesis.token_logprobs), for per-word confidence
+    token_scores: bool = False
 
 
 @dataclass
@@ -69,11 +71,40 @@ class Hypothesis:
     tokens: list
     logprob: float  # sum of the log-probabilities of every generated token, the end token included
     length: int  # number of generated tokens, the end token included
+    token_logprobs: list = None  # each generated token's, the end token included (DecodeSettings.token_scores)
 
     @property
     def confidence(self):
         """Mean token log-probability: the length-normalised score of the output."""
         return self.logprob / self.length if self.length else 0.0
+
+    def word_confidences(self, separators):
+        """Mean token log-probability of each word of the output: [float], or None without token scores.
+
+        Words are split at the `separators` token ids (whitespace); a
+        separator counts with the word before it (it says the word is done),
+        the end token with the last word.
+        """
+        if self.token_logprobs is None:
+            return None
+        sums, counts = [], []
+        at_start = True
+        for token, logprob in zip(self.tokens, self.token_logprobs):
+            if token in separators:
+                at_start = True
+                if not sums:
+                    continue  # leading whitespace belongs to no word
+            elif at_start:
+                sums.append(0.0)
+                counts.append(0)
+                at_start = False
+            sums[-1] += logprob
+            counts[-1] += 1
+        if sums:
+            for logprob in self.token_logprobs[len(self.tokens):]:  # the end token
+                sums[-1] += logprob
+                counts[-1] += 1
+        return [total / count for total, count in zip(sums, counts)]
 
 
 @dataclass
@@ -230,6 +261,7 @@ class Decoder:
         alive = list(range(size))  # original row of each current row
         outputs = [[] for _ in range(size)]
         logprobs = [0.0] * size
+        token_logprobs = [[] for _ in range(size)] if self.settings.token_scores else None
         tokens = torch.full((size,), self.start, dtype=torch.long, device=hidden.device)
         for step in range(1, max(limits) + 1):
             logits = self._step(tokens, hidden, mask, cache)
@@ -241,6 +273,8 @@ class Decoder:
                 original = alive[row]
                 outputs[original].append(token)
                 logprobs[original] += logprob
+                if token_logprobs is not None:
+                    token_logprobs[original].append(logprob)
                 if token != self.eos and step < limits[original]:
                     keep.append(row)
             if not keep:
@@ -250,13 +284,14 @@ class Decoder:
                 cache.batch_select_indices(index)
                 hidden, mask, tokens = hidden[index], mask[index], tokens[index]
                 alive = [alive[row] for row in keep]
-        return [self._hypothesis(tokens_, logprob) for tokens_, logprob in zip(outputs, logprobs)]
+        return [self._hypothesis(tokens_, logprob, token_logprobs[row] if token_logprobs else None)
+                for row, (tokens_, logprob) in enumerate(zip(outputs, logprobs))]
 
-    def _hypothesis(self, tokens, logprob):
+    def _hypothesis(self, tokens, logprob, token_logprobs=None):
         length = len(tokens)
         if tokens and tokens[-1] == self.eos:
             tokens = tokens[:-1]
-        return Hypothesis(tokens=tokens, logprob=logprob, length=length)
+        return Hypothesis(tokens=tokens, logprob=logprob, length=length, token_logprobs=token_logprobs)
 
     def _beam_search(self, hidden, mask, limits):
         """Hugging Face's beam search (transformers 4.50+ rules), a sentence leaving the batch when it is done.
@@ -287,6 +322,9 @@ class Decoder:
         finished_sums = torch.zeros((sentences, beams), dtype=torch.float32, device=device)
         finished_lengths = torch.zeros((sentences, beams), dtype=torch.long, device=device)
         finished_seqs = torch.empty((sentences, beams, 0), dtype=torch.long, device=device)
+        # Each token's log-probability, carried like the sequences (only when asked: it costs a little).
+        track = self.settings.token_scores
+        running_lps = finished_lps = torch.empty((sentences, beams, 0), dtype=torch.float32, device=device)
         tokens = torch.full((sentences * beams,), self.start, dtype=torch.long, device=device)
         keep_rank = torch.arange(2 * beams, device=device) < beams
 
@@ -302,6 +340,9 @@ class Decoder:
             candidates = torch.cat(
                 [_gather_beams(running_seqs, source_beam), top_tokens[:, :, None]], dim=2
             )  # (count, 2 beams, step)
+            if track:
+                top_lps = log_probs.view(count, beams * vocab).gather(1, top_index)
+                candidate_lps = torch.cat([_gather_beams(running_lps, source_beam), top_lps[:, :, None]], dim=2)
             at_limit = limit <= step
             ends = (top_tokens == self.eos) | at_limit[:, None]
 
@@ -310,6 +351,8 @@ class Decoder:
             next_index = torch.topk(still_running, k=beams).indices
             running_scores = still_running.gather(1, next_index)
             running_seqs = _gather_beams(candidates, next_index)
+            if track:
+                running_lps = _gather_beams(candidate_lps, next_index)
             row_source = source_beam.gather(1, next_index)
 
             # Those that ended among the best `beams` may join the finished hypotheses.
@@ -331,13 +374,18 @@ class Decoder:
             finished_sums = merged_sums.gather(1, best)
             finished_lengths = merged_lengths.gather(1, best)
             finished_seqs = _gather_beams(merged_seqs, best)
+            if track:
+                zero_column = torch.zeros((count, beams, 1), dtype=torch.float32, device=device)
+                merged_lps = torch.cat([torch.cat([finished_lps, zero_column], dim=2), candidate_lps], dim=1)
+                finished_lps = _gather_beams(merged_lps, best)
 
             over = self._sentences_done(running_scores, finished_scores, step, limit) | at_limit
             over_list = over.tolist()
             for position, is_over in enumerate(over_list):
                 if is_over:
                     done[alive[position]] = self._best(
-                        finished_seqs[position], finished_sums[position], finished_lengths[position]
+                        finished_seqs[position], finished_sums[position], finished_lengths[position],
+                        finished_lps[position] if track else None,
                     )
             keep = [position for position, is_over in enumerate(over_list) if not is_over]
             if not keep:
@@ -357,6 +405,8 @@ class Decoder:
                 running_scores, running_seqs, limit = running_scores[kept], running_seqs[kept], limit[kept]
                 finished_scores, finished_sums = finished_scores[kept], finished_sums[kept]
                 finished_lengths, finished_seqs = finished_lengths[kept], finished_seqs[kept]
+                if track:
+                    running_lps, finished_lps = running_lps[kept], finished_lps[kept]
                 alive = [alive[position] for position in keep]
             elif not torch.equal(rows, torch.arange(rows.shape[0], device=device)):
                 # A sentence's beams share their cross-attention cache: only the self-attention one moves.
@@ -376,9 +426,10 @@ class Decoder:
         worst_finished = finished_scores.min(dim=1).values
         return full & ~(best_possible > worst_finished)
 
-    def _best(self, seqs, sums, lengths):
+    def _best(self, seqs, sums, lengths, lps=None):
         length = int(lengths[0])
-        return self._hypothesis(seqs[0, :length].tolist(), float(sums[0]))
+        return self._hypothesis(seqs[0, :length].tolist(), float(sums[0]),
+                                lps[0, :length].tolist() if lps is not None else None)
 
 
 _GROWING = []

@@ -1,0 +1,78 @@
+"""Per-token and per-word confidence: the decoder's token scores, igt-gloss's `word_confidence`."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import import_installed
+
+torch = import_installed("torch")
+import_installed("transformers")
+
+from igt_tools.commands.gloss import command  # noqa: E402
+from igt_tools.model.generation import DecodeSettings, Decoder, Hypothesis  # noqa: E402
+from igt_tools.model.loading import load_model  # noqa: E402
+from test_gloss import MAX_NEW, PINNED, _texts, loaded, model_dir, one_thread  # noqa: E402,F401 (fixtures)
+from test_word_model import word_model  # noqa: E402,F401 (a fixture)
+
+SPACE = 32 + 3  # ByT5: byte + 3
+
+
+def test_word_confidences_split_the_token_scores_at_spaces():
+    # tokens of " ab cd": leading space, a, b, space, c, d; then the end token
+    hypothesis = Hypothesis(tokens=[SPACE, 100, 101, SPACE, 102, 103], logprob=-2.1, length=7,
+                            token_logprobs=[-0.5, -0.1, -0.2, -0.3, -0.4, -0.5, -0.6])
+    first, second = hypothesis.word_confidences({SPACE})
+    assert first == pytest.approx((-0.1 - 0.2 - 0.3) / 3)  # the space after a word counts with it
+    assert second == pytest.approx((-0.4 - 0.5 - 0.6) / 3)  # the end token with the last word
+    assert Hypothesis(tokens=[], logprob=-1.0, length=1, token_logprobs=[-1.0]).word_confidences({SPACE}) == []
+    assert Hypothesis(tokens=[100], logprob=-1.0, length=1).word_confidences({SPACE}) is None
+
+
+@pytest.mark.parametrize("beams", [1, 2])
+def test_token_scores_change_no_output_and_add_up_to_the_hypothesis_score(loaded, beams):
+    model, tokenizer = loaded
+    inputs = [tokenizer(t).input_ids for t in _texts(10, seed=5)]
+    plain = Decoder(model, DecodeSettings(beams=beams, max_new_tokens=MAX_NEW, batch_tokens=600)).decode(inputs)
+    scored = Decoder(model, DecodeSettings(beams=beams, max_new_tokens=MAX_NEW, batch_tokens=600,
+                                           token_scores=True)).decode(inputs)
+    for a, b in zip(plain, scored):
+        assert (a.tokens, a.length, a.logprob) == (b.tokens, b.length, b.logprob)
+        assert a.token_logprobs is None and len(b.token_logprobs) == b.length
+        assert sum(b.token_logprobs) == pytest.approx(b.logprob, abs=1e-4)
+        assert all(lp <= 0 for lp in b.token_logprobs)
+
+
+def _gloss(args, records):
+    stdin = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    result = CliRunner().invoke(command, [*PINNED, "--quiet", "--max-new-tokens", str(MAX_NEW), *args], input=stdin)
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_a_sentence_model_gives_a_confidence_per_word_it_wrote(model_dir, tmp_path):
+    records = [{"id": i, "transcription": t} for i, t in enumerate(["ab cd", "abc de f", "a b c d"])]
+    out = _gloss(["-m", str(model_dir), "--confidence"], records)
+    for record in out:
+        assert len(record["word_confidence"]) == len(record["provenance"])
+        if len(record["glosses"].split()) == len(record["provenance"]):
+            assert all(score is not None and score <= 0 for score in record["word_confidence"])
+
+    lexicon = tmp_path / "lex.jsonl"
+    lexicon.write_text(json.dumps({"transcription": "abc", "segmentation": "abc", "glosses": "ABC"}) + "\n")
+    # the model writes three words for "abc de f": the lexicon takes the first, the model the others
+    with_lexicon = _gloss(["-m", str(model_dir), "--confidence", "-l", str(lexicon), "--no-guess"], records[1:2])[0]
+    assert with_lexicon["provenance"] == ["lexicon", "model", "model"]
+    assert with_lexicon["word_confidence"][0] is None
+    assert with_lexicon["word_confidence"][1:] == [pytest.approx(s) for s in out[1]["word_confidence"][1:]]
+    assert "word_confidence" not in _gloss(["-m", str(model_dir)], records[:1])[0]
+
+
+def test_a_word_model_gives_each_word_its_output_confidence(word_model, tmp_path):
+    lexicon = tmp_path / "lex.jsonl"
+    lexicon.write_text(json.dumps({"transcription": "abc", "segmentation": "a-bc", "glosses": "X-Y"}) + "\n")
+    (record,) = _gloss(["-m", str(word_model), "--confidence", "-l", str(lexicon)], [{"transcription": "abc de"}])
+    assert record["provenance"] == ["lexicon", "model"]
+    (alone,) = _gloss(["-m", str(word_model), "--confidence"], [{"transcription": "de"}])
+    assert record["word_confidence"] == [None, pytest.approx(alone["confidence"])]
