@@ -25,7 +25,7 @@ RECORD = {
 }
 LINE = json.dumps(RECORD, ensure_ascii=False) + "\n"
 FILTERS = ["igt-clean", "igt-format", "igt-parse", "igt-score"]
-ALL_COMMANDS = FILTERS + ["igt-train", "igt-gloss"]
+ALL_COMMANDS = FILTERS + ["igt-train", "igt-gloss", "igt-lora"]
 
 
 def argv(command, tmp_path):
