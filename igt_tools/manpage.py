@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 
-COMMANDS = ("clean", "format", "parse", "score", "train", "gloss")
+COMMANDS = ("clean", "format", "parse", "score", "train", "gloss", "lora")
 SEE_ALSO_SECTION = 1
 
 
