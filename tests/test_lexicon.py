@@ -127,12 +127,14 @@ def test_lexicon_only_glossing_never_imports_torch(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
-def test_aligned_view_marks_model_made_words():
+def test_aligned_view_marks_guessed_words():
     from igt_tools.formats.aligned import write_aligned
 
     record = {"transcription": "ab cd", "segmentation": "a-b cd", "glosses": "X-Y cat", "provenance": ["lexicon", "model"]}
     lines = write_aligned(record).splitlines()
-    assert lines[2].split() == ["X-Y", "*cat"] and "made by the model" in lines[-1]
+    assert lines[2].split() == ["X-Y", "*cat"] and lines[-1] == "[* made by the model: check these first]"
+    lines = write_aligned(dict(record, provenance=["analogy", "model"])).splitlines()
+    assert lines[2].split() == ["~X-Y", "*cat"] and "~ guessed by analogy" in lines[-1]
     unmarked = write_aligned(dict(record, provenance=["lexicon", "lexicon"]))
     assert "*" not in unmarked
 

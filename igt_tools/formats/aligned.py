@@ -9,8 +9,9 @@ Each segmentation word stands over its gloss word in a column as wide as the
 wider of the two on screen: wide (East Asian) characters take two columns,
 combining marks none. Punctuation-only words get a column of their own with
 nothing under (or over) them, as the metrics leave them out. Long sentences
-wrap. Words that igt-gloss's model made (`provenance` "model") have their
-gloss marked `*`, with a line saying so, as the ones to check first. Missing tiers are left out (without a segmentation, the glosses stand
+wrap. Words that igt-gloss guessed have their gloss marked, `*` for the model's
+and `~` for analogy's (`provenance` "model", "analogy"), with a line saying
+so: the ones to check first. Missing tiers are left out (without a segmentation, the glosses stand
 under the transcription); a misaligned record is shown as it is, followed by
 a line saying where its counts differ.
 """
@@ -22,7 +23,8 @@ from ..prompts import collapse
 from ..record import text as record_text
 
 GAP = "  "
-MODEL_MARK = "*"
+# Marks of guessed words in the gloss line, by igt-gloss's `provenance`.
+MARKS = {"model": ("*", "made by the model"), "analogy": ("~", "guessed by analogy")}
 # Zero-width: combining marks, enclosing marks, format characters (joiners, bidi marks).
 _ZERO_WIDTH_CATEGORIES = ("Mn", "Me", "Cf")
 
@@ -104,7 +106,7 @@ def write_aligned(record, width=0):
     top = segmentation or (transcription if glosses else None)
     head = [_label(record.get("id"))] + ([transcription] if top is not transcription else [])
     lines = [" ".join(part for part in head if part)]
-    marked = _mark_model_words(glosses, record.get("provenance"))
+    marked = _mark_guesses(glosses, record.get("provenance"))
     lines += interlinear_lines(columns(top, marked), width)
     translation = _field(record, "translation")
     if translation:
@@ -115,16 +117,18 @@ def write_aligned(record, width=0):
         except interleaved.Misaligned as err:
             lines.append(f"[misaligned: {err}]")
     if marked != glosses:
-        lines.append(f"[{MODEL_MARK} made by the model: check these first]")
+        found = set(record["provenance"])
+        lines.append("[" + ", ".join(f"{mark} {what}" for source, (mark, what) in MARKS.items() if source in found)
+                     + ": check these first]")
     return "\n".join(line for line in lines if line)
 
 
-def _mark_model_words(glosses, provenance):
-    """The glosses with MODEL_MARK before each model-made word (igt-gloss's `provenance`, one per word)."""
+def _mark_guesses(glosses, provenance):
+    """The glosses with a mark (MARKS) before each guessed word (igt-gloss's `provenance`, one per word)."""
     words = (glosses or "").split()
-    if not isinstance(provenance, list) or len(provenance) != len(words) or "model" not in provenance:
+    if not isinstance(provenance, list) or len(provenance) != len(words) or not set(provenance) & set(MARKS):
         return glosses
-    return " ".join(MODEL_MARK + w if p == "model" else w for w, p in zip(words, provenance))
+    return " ".join(MARKS[p][0] + w if p in MARKS else w for w, p in zip(words, provenance))
 
 
 def _label(value):
