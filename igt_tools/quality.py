@@ -57,7 +57,7 @@ class Fit:
         if self.r2 is None and self.source == OURS:
             return "the languages' figures do not vary: no fit"
         if self.r2 is not None and self.r2 < MIN_R2:
-            return f"a weak fit (r^2 {self.r2:.2f} < {MIN_R2})"
+            return f"a weak fit, r^2 {self.r2:.2f} < {MIN_R2}"
         return None
 
     def estimate(self, perplexity):

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Recipe for models/family and the adaptation experiment of issue 9: a base model
+# trained on four related demo languages, then a fifth daughter it never saw,
+# adapted from 50-400 sentences with igt-lora, full fine-tuning or a model from scratch.
+#
+#   bash training/family.sh                      # about 2 h (base) + 1.5 h (adaptation), 1 CPU thread
+#   FAMILY_MINUTES=0.5 FAMILY_TRAIN=300 ADAPT_MINUTES=0.2 SIZES=50 TEST=20 DEV=20 \
+#       FAMILY_MODEL=runs/family-smoke/model WORK=runs/family-smoke bash training/family.sh   # smoke run
+#
+# Steps (files in $WORK, each a plain command you can rerun by hand):
+#   python -m igt_tools.demo --family-seed 7 --seed S   daughters 1-4 (training), 5 (held out),
+#                                                       6-8 (unseen, for calibration only)
+#   igt-format --prompts compact                        sentence examples, main task only
+#   igt-train --init tiny                               the base: FAMILY_MINUTES on the four
+#                                                       daughters, written to FAMILY_MODEL
+#   igt-gloss | igt-score --model --calibrate           MER and seg F1 against dev perplexity
+#                                                       over daughters 1-4 and 6-8
+#   for N in SIZES: igt-lora / igt-train --model / igt-train --init tiny on the first N
+#   sentences of daughter 5, ADAPT_MINUTES each; glossed test sentences scored with
+#   the perplexity and the predicted MER (igt-score --model [--adapter])
+#   igt-lora --merge                                    merged and unmerged glosses compared
+# Writes $WORK/results.tsv (condition, N, test MER, seg F1, test perplexity,
+# predicted MER) and $WORK/*.scores.json.
+#
+# Settings (environment): WORK (runs/family), FAMILY_MODEL (models/family), FAMILY_SEED
+# (7), FAMILY_TRAIN (30000 sentences a daughter), FAMILY_MINUTES (120), HELD_OUT (5),
+# CALIBRATION_SEEDS (6 7 8), SIZES (50 100 200 400), ADAPT_MINUTES (5), TEST (200),
+# DEV (100), FULL_LR (1e-4: full fine-tuning), THREADS (1), SKIP_BASE (1: keep FAMILY_MODEL).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+export PATH="$here/.venv/bin:$PATH"
+
+WORK=${WORK:-runs/family}
+FAMILY_MODEL=${FAMILY_MODEL:-models/family}
+FAMILY_SEED=${FAMILY_SEED:-7}
+FAMILY_TRAIN=${FAMILY_TRAIN:-30000}
+FAMILY_MINUTES=${FAMILY_MINUTES:-120}
+HELD_OUT=${HELD_OUT:-5}
+CALIBRATION_SEEDS=${CALIBRATION_SEEDS:-6 7 8}
+SIZES=${SIZES:-50 100 200 400}
+ADAPT_MINUTES=${ADAPT_MINUTES:-5}
+TEST=${TEST:-200}
+DEV=${DEV:-100}
+FULL_LR=${FULL_LR:-1e-4}
+THREADS=${THREADS:-1}
+SKIP_BASE=${SKIP_BASE:-}
+mkdir -p "$WORK"
+common=(--threads "$THREADS" --device cpu --no-bf16 --no-progress)
+gloss_options=(--device cpu --dtype float32 --quiet)
+max_pool=$(for n in $SIZES; do echo "$n"; done | sort -n | tail -n 1)
+
+daughter() {  # SEED SPLITS: the daughter's corpus, as records, in $WORK/d$SEED/
+    python -m igt_tools.demo --family-seed "$FAMILY_SEED" --seed "$1" --format jsonl --split "$2" \
+        --out "$WORK/d$1" 2> /dev/null
+}
+strip_tiers() {  # records in, the same records without segmentation and glosses out (to gloss)
+    python -c '
+import json, sys
+for line in sys.stdin:
+    r = json.loads(line); r["segmentation"] = r["glosses"] = None; print(json.dumps(r, ensure_ascii=False))'
+}
+
+# 1. The corpora: test and dev first, so that they stay the same whatever the training size.
+for seed in 1 2 3 4; do daughter "$seed" "test:$TEST,dev:$DEV,train:$FAMILY_TRAIN"; done
+for seed in $CALIBRATION_SEEDS; do daughter "$seed" "dev:$DEV"; done
+daughter "$HELD_OUT" "test:$TEST,dev:$DEV,train:$max_pool"
+
+# 2. The base model, on the four daughters' sentences shuffled together (main examples only:
+#    compact prompts, as models/demo; see demo.sh for why).
+if [ -z "$SKIP_BASE" ] || [ ! -d "$FAMILY_MODEL" ]; then
+    cat "$WORK"/d{1,2,3,4}/train.jsonl | python -c '
+import random, sys
+lines = sys.stdin.readlines(); random.Random(0).shuffle(lines); sys.stdout.writelines(lines)' \
+        | igt-format --quiet --prompts compact > "$WORK/family.train.examples.jsonl"
+    cat "$WORK"/d{1,2,3,4}/dev.jsonl | igt-format --quiet --prompts compact > "$WORK/family.dev.examples.jsonl"
+    rm -rf "$WORK/base"
+    igt-train --init tiny --out "$WORK/base" --dev "$WORK/family.dev.examples.jsonl" \
+        --max-minutes "$FAMILY_MINUTES" --schedule time --lr 5e-4 --warmup 0.1 --dropout 0 \
+        --batch-tokens 2048 --eval-every 800 "${common[@]}" \
+        < "$WORK/family.train.examples.jsonl" 2> >(tee "$WORK/base.train.log" >&2)
+    cp "$WORK/base.train.log" "$WORK/base/train.log"
+    rm -rf "$FAMILY_MODEL" && mkdir -p "$(dirname "$FAMILY_MODEL")" && cp -r "$WORK/base" "$FAMILY_MODEL"
+fi
+
+# 3. Calibration: MER and segmentation F1 against dev perplexity, over the training
+#    daughters and the unseen ones (never the held-out daughter).
+calibration=()
+for seed in 1 2 3 4 $CALIBRATION_SEEDS; do calibration+=("$WORK/d$seed/dev.jsonl"); done
+cat "${calibration[@]}" > "$WORK/calibration.gold.jsonl"
+strip_tiers < "$WORK/calibration.gold.jsonl" | igt-gloss --model "$FAMILY_MODEL" "${gloss_options[@]}" \
+    > "$WORK/calibration.predictions.jsonl"
+igt-score --quiet --model "$FAMILY_MODEL" --calibrate "$WORK/calibration.gold.jsonl" \
+    "$WORK/calibration.predictions.jsonl" > "$WORK/calibration.scores.json"
+igt-score --model "$FAMILY_MODEL" "$WORK/calibration.gold.jsonl" "$WORK/calibration.predictions.jsonl" \
+    > /dev/null 2> "$WORK/calibration.table"
+
+# 4. The held-out daughter: each way of adapting to N of its sentences, then its test sentences.
+held="$WORK/d$HELD_OUT"
+strip_tiers < "$held/test.jsonl" > "$held/test.input.jsonl"
+igt-format --quiet --prompts compact < "$held/dev.jsonl" > "$held/dev.examples.jsonl"
+test_and_score() {  # NAME IGT-GLOSS-MODEL-OPTIONS...: test predictions, then scores with perplexity
+    name=$1; shift
+    igt-gloss "$@" "${gloss_options[@]}" < "$held/test.input.jsonl" > "$WORK/$name.predictions.jsonl"
+    igt-score --quiet "$@" "$held/test.jsonl" "$WORK/$name.predictions.jsonl" > "$WORK/$name.scores.json"
+}
+test_and_score base --model "$FAMILY_MODEL"
+for n in $SIZES; do
+    head -n "$n" "$held/train.jsonl" | igt-format --quiet --prompts compact > "$held/train.$n.examples.jsonl"
+    budget=(--max-minutes "$ADAPT_MINUTES" --schedule time --dev "$held/dev.examples.jsonl" "${common[@]}")
+    rm -rf "$WORK/lora.$n" "$WORK/full.$n" "$WORK/scratch.$n" "$WORK/merged.$n"
+    igt-lora --model "$FAMILY_MODEL" --out "$WORK/lora.$n" "${budget[@]}" \
+        < "$held/train.$n.examples.jsonl" 2> "$WORK/lora.$n.log"
+    igt-train --model "$FAMILY_MODEL" --out "$WORK/full.$n" --lr "$FULL_LR" --batch-tokens 4096 --epochs 30 \
+        "${budget[@]}" < "$held/train.$n.examples.jsonl" 2> "$WORK/full.$n.log"
+    igt-train --init tiny --out "$WORK/scratch.$n" --batch-tokens 4096 --epochs 30 "${budget[@]}" \
+        < "$held/train.$n.examples.jsonl" 2> "$WORK/scratch.$n.log"
+    test_and_score "lora.$n" --model "$FAMILY_MODEL" --adapter "$WORK/lora.$n"
+    test_and_score "full.$n" --model "$WORK/full.$n"
+    test_and_score "scratch.$n" --model "$WORK/scratch.$n"
+    # The merged model must gloss exactly as the model with its adapter.
+    igt-lora --merge --model "$FAMILY_MODEL" --adapter "$WORK/lora.$n" --out "$WORK/merged.$n" 2> /dev/null
+    igt-gloss --model "$WORK/merged.$n" "${gloss_options[@]}" < "$held/test.input.jsonl" \
+        > "$WORK/merged.$n.predictions.jsonl"
+    if cmp -s "$WORK/merged.$n.predictions.jsonl" "$WORK/lora.$n.predictions.jsonl"; then same=yes; else same=NO; fi
+    echo "family: N=$n merged and unmerged glosses identical: $same" >&2
+done
+
+# 5. The table: test MER of each condition, with the perplexity and the MER predicted from it.
+python - "$WORK" $SIZES > "$WORK/results.tsv" <<'PY'
+import json, os, sys
+work, sizes = sys.argv[1], sys.argv[2:]
+print("condition\tN\ttest_MER\tseg_F1\ttest_perplexity\tpredicted_MER\treliable")
+for name, n in [("base", 0)] + [(f"{c}.{n}", n) for n in sizes for c in ("lora", "full", "scratch")]:
+    path = os.path.join(work, f"{name}.scores.json")
+    if not os.path.exists(path):
+        continue
+    group = json.load(open(path))["all"]
+    model = group.get("model", {})
+    estimate = model.get("estimates", {}).get("morphemes_error_rate", {})
+    cells = [name.split(".")[0], n, group["glossing"]["morphemes"]["error_rate"], group["segmentation"]["f1"],
+             model.get("perplexity"), estimate.get("predicted"), estimate.get("reliable")]
+    print("\t".join("-" if c is None else f"{c:.4f}" if isinstance(c, float) else str(c) for c in cells))
+PY
+column -t -s $'\t' "$WORK/results.tsv" >&2
