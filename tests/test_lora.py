@@ -169,6 +169,9 @@ def test_resume_after_kill_gives_the_uninterrupted_adapter(tmp_path, data):
     proc = train_until_signal([*FAST, *args, "--out", str(killed)], train, 4, "SIGKILL", command="lora")
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
     assert not (killed / "adapter_model.safetensors").exists()
+    other = new_base(tmp_path / "other", seed=3)
+    elsewhere = lora(["--model", str(other), *args[2:], "--out", str(killed), "--resume", str(train)])
+    assert elsewhere.exit_code == 1 and "trained on another model" in elsewhere.output
     result = lora([*args, "--out", str(killed), "--resume", str(train)])
     assert result.exit_code == 0, result.output
     assert "resuming from checkpoint-00000004" in result.output

@@ -177,11 +177,8 @@ def _train(options, train_examples, dev_examples, device, dist):
     state.options = _recorded_options(options)
 
     # Model
-    model, tokenizer, init_name, base_digest = _initial_model(options, resume_from)
-    if resume_from and state.base_digest != base_digest:
-        raise DataError(f"{options.model}: the model differs from the one the run being resumed started from "
-                        "(weights digest mismatch)", str(out))
-    state.base_digest = base_digest
+    # An adapter's checkpoint is refused on any other base model than its own (lora.check_base).
+    model, tokenizer, init_name, state.base_digest = _initial_model(options, resume_from)
     if options.lora is not None:
         from . import lora
 
