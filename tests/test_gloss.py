@@ -40,11 +40,11 @@ def _words(rng):
     return [("".join(rng.choice(LETTERS) for _ in range(rng.randint(1, 4)))) for _ in range(rng.randint(1, 3))]
 
 
-def _train_tiny(folder, steps=40, seed=0):
+def fresh_tiny(seed=0):
+    """(model, tokenizer): a very small untrained ByT5, the same for the same seed."""
     from transformers import ByT5Tokenizer, T5Config, T5ForConditionalGeneration
 
     torch.manual_seed(seed)
-    rng = random.Random(seed)
     config = T5Config(
         vocab_size=384, d_model=64, d_kv=16, d_ff=128, num_layers=2, num_decoder_layers=2, num_heads=4,
         feed_forward_proj="gated-gelu", tie_word_embeddings=False, decoder_start_token_id=0,
@@ -52,21 +52,33 @@ def _train_tiny(folder, steps=40, seed=0):
     )
     model = T5ForConditionalGeneration(config)
     untie_lm_head(model, torch.randn(384, 64) * 64**-0.5)
-    tokenizer = ByT5Tokenizer()
+    return model, ByT5Tokenizer()
+
+
+def fit(model, tokenizer, batches):
+    """AdamW at lr 1e-2 over (inputs, labels) batches of texts; the model left in eval mode."""
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
-    for _ in range(steps):
-        pairs = []
-        for _ in range(16):
-            words = _words(rng)
-            pairs.append((compact_prompt("interleaved", {"transcription": " ".join(words)}),
-                          " ".join(f"{w.upper()}({w})" for w in words)))
-        batch = tokenizer([a for a, _ in pairs], return_tensors="pt", padding=True)
-        labels = tokenizer([b for _, b in pairs], return_tensors="pt", padding=True).input_ids
+    for inputs, targets in batches:
+        batch = tokenizer(inputs, return_tensors="pt", padding=True)
+        labels = tokenizer(targets, return_tensors="pt", padding=True).input_ids
         labels[labels == 0] = -100
         model(**batch, labels=labels).loss.backward()
         optimizer.step()
         optimizer.zero_grad()
     model.eval()
+
+
+def _train_tiny(folder, steps=40, seed=0):
+    model, tokenizer = fresh_tiny(seed)
+    rng = random.Random(seed)
+
+    def batches():
+        for _ in range(steps):
+            sentences = [_words(rng) for _ in range(16)]
+            yield ([compact_prompt("interleaved", {"transcription": " ".join(words)}) for words in sentences],
+                   [" ".join(f"{w.upper()}({w})" for w in words) for words in sentences])
+
+    fit(model, tokenizer, batches())
     save_model(model, tokenizer, folder, ModelMetadata(task="interleaved", prompts="compact"))
     return folder
 

@@ -34,31 +34,16 @@ def _word(rng):
 
 @pytest.fixture(scope="module")
 def word_model(tmp_path_factory):
-    from transformers import ByT5Tokenizer, T5Config, T5ForConditionalGeneration
+    from test_gloss import fit, fresh_tiny
 
-    torch.manual_seed(0)
+    model, tokenizer = fresh_tiny(0)
     rng = random.Random(0)
-    config = T5Config(
-        vocab_size=384, d_model=64, d_kv=16, d_ff=128, num_layers=2, num_decoder_layers=2, num_heads=4,
-        feed_forward_proj="gated-gelu", tie_word_embeddings=False, decoder_start_token_id=0,
-        pad_token_id=0, eos_token_id=1, dropout_rate=0.0,
-    )
-    model = T5ForConditionalGeneration(config)
-    untie_lm_head(model, torch.randn(384, 64) * 64**-0.5)
-    tokenizer = ByT5Tokenizer()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
+    batches = ([[tasks.word_input(w, {}) for w in words], [f"{w.upper()}({w})" for w in words]]
+               for words in ([_word(rng) for _ in range(16)] for _ in range(60)))
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
-    for _ in range(60):
-        words = [_word(rng) for _ in range(16)]
-        batch = tokenizer([tasks.word_input(w, {}) for w in words], return_tensors="pt", padding=True)
-        labels = tokenizer([f"{w.upper()}({w})" for w in words], return_tensors="pt", padding=True).input_ids
-        labels[labels == 0] = -100
-        model(**batch, labels=labels).loss.backward()
-        optimizer.step()
-        optimizer.zero_grad()
+    fit(model, tokenizer, batches)
     torch.set_num_threads(threads)
-    model.eval()
     folder = tmp_path_factory.mktemp("word") / "model"
     save_model(model, tokenizer, folder, ModelMetadata(task="interleaved", prompts="compact", unit="word"))
     return folder
