@@ -20,7 +20,7 @@ from click.testing import CliRunner  # noqa: E402
 from igt_tools import tasks  # noqa: E402
 from igt_tools.commands.gloss import command  # noqa: E402
 from igt_tools.model.generation import DecodeSettings, Decoder  # noqa: E402
-from igt_tools.model.loading import load_model, save_model, untie_lm_head  # noqa: E402
+from igt_tools.model.loading import load_model, save_model  # noqa: E402
 from igt_tools.model.metadata import ModelMetadata  # noqa: E402
 from igt_tools.word_glosser import parse_word, word_output_limit  # noqa: E402
 
