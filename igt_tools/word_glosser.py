@@ -2,8 +2,9 @@
 then a word-level model for the words neither can analyse.
 
 Used by igt-gloss with --lexicon alone (no model, no torch) and with a model
-trained on igt-format --unit word examples. Each distinct model input of a
-chunk (glottocode + word) is decoded once.
+trained on igt-format --unit word examples. Each distinct model input
+(glottocode + word) is decoded once, and its output remembered for the
+chunks after (the latest REMEMBERED_OUTPUTS of them).
 """
 
 from . import interleaved, tasks, words
@@ -15,6 +16,10 @@ from . import word_analyses as wa
 # one-letter word. A weak model that loops then stops early.
 WORD_OUTPUT_RATIO = 12
 WORD_OUTPUT_FLOOR = 40
+
+
+# Model outputs kept for words seen again in later chunks (a dict entry each).
+REMEMBERED_OUTPUTS = 100_000
 
 
 def word_output_limit(word):
@@ -63,12 +68,13 @@ class WordGlosser:
         self.max_input_tokens = max_input_tokens
         self.confidence = confidence
         self.counts = new_counts()
+        # model input -> its parsed output, across chunks (words repeat all through a text)
+        self._outputs = {}
 
     def gloss(self, chunk, on_inputs=None):
         """[(Location, record)] -> the output records, in the same order."""
         plans = []
-        unique = {}  # model input text -> its position among the decoded inputs
-        limits = []  # the output cap of each
+        unique = {}  # model input text -> the output cap of each word to decode
         for location, record in chunk:
             problem = wa.cannot_gloss(record)
             if problem:
@@ -81,11 +87,10 @@ class WordGlosser:
                 for item in analyses:
                     if item.provenance is None:
                         item.model_input = tasks.word_input(item.word, record)
-                        if item.model_input not in unique:
-                            unique[item.model_input] = len(unique)
-                            limits.append(word_output_limit(item.word))
+                        if item.model_input not in self._outputs:
+                            unique.setdefault(item.model_input, word_output_limit(item.word))
             plans.append(analyses)
-        outputs = self._decode(list(unique), limits, on_inputs)
+        self._outputs.update(zip(unique, self._decode(list(unique), list(unique.values()), on_inputs)))
         out = []
         for (location, record), plan in zip(chunk, plans):
             self.counts["records"] += 1
@@ -93,7 +98,10 @@ class WordGlosser:
                 self.counts["errors"] += 1
                 out.append(self.error_record(location, record, plan))
                 continue
-            out.append(self._glossed(record, plan, unique, outputs))
+            out.append(self._glossed(record, plan))
+        # Keep the outputs of the latest words only, so memory stays bounded on any input.
+        for key in list(self._outputs)[: max(0, len(self._outputs) - REMEMBERED_OUTPUTS)]:
+            del self._outputs[key]
         return out
 
     def _decode(self, texts, limits, on_inputs):
@@ -108,13 +116,13 @@ class WordGlosser:
             results.append((*parse_word(text), hypothesis))
         return results
 
-    def _glossed(self, record, analyses, unique, outputs):
+    def _glossed(self, record, analyses):
         malformed, logprob, length = 0, 0.0, 0
         word_confidence = []  # per analysis: its model output's confidence, None where the model did not gloss it
         for item in analyses:
             score = None
             if item.provenance is None and item.model_input is not None:
-                segmentation, glosses, pieces, hypothesis = outputs[unique[item.model_input]]
+                segmentation, glosses, pieces, hypothesis = self._outputs[item.model_input]
                 malformed += pieces
                 logprob, length = logprob + hypothesis.logprob, length + hypothesis.length
                 if segmentation and glosses:

@@ -122,3 +122,21 @@ def test_a_sentence_models_words_fill_the_words_the_lexicon_lacks_position_by_po
     # a word count the input's words do not match: the model's words cannot be placed
     assert glosser._with_lexicon(record, Parse("d-e", "D-E")) == ("a-bc , de", "X-Y , ???",
                                                                    ["lexicon", "lexicon", "none"], [None] * 3)
+
+
+def test_a_word_is_decoded_once_across_chunks(word_model):
+    from igt_tools.commands.gloss import error_record, output_record
+    from igt_tools.io import Location
+    from igt_tools.word_glosser import WordGlosser
+
+    model, tokenizer, _ = load_model(word_model)
+    decoder = Decoder(model, DecodeSettings(beams=2, max_new_tokens=40))
+    decoded = []
+    decode = decoder.decode
+    decoder.decode = lambda inputs, **kw: decoded.append(len(inputs)) or decode(inputs, **kw)
+    glosser = WordGlosser(None, "frequent", output_record, error_record, decoder=decoder, tokenizer=tokenizer)
+    first = glosser.gloss([(Location("-", 1), {"transcription": "abc de abc"})])
+    second = glosser.gloss([(Location("-", 2), {"transcription": "de abc"})])
+    assert decoded == [2]  # abc and de, once, in the first chunk
+    (one,), (two,) = first, second
+    assert two["glosses"].split() == one["glosses"].split()[1:]

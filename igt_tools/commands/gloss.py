@@ -84,8 +84,9 @@ tier). With a sentence model the lexicon's words replace the model's, position
 by position, when the model wrote one word per input word.
 
 A word-unit model (igt-format --unit word) glosses one word at a time:
-sentences are split into words, each distinct word of a chunk not in the
-lexicon is decoded once, and the sentences are put back together.
+sentences are split into words, each distinct word that neither the lexicon
+nor analogy analyses is decoded once (its output is remembered for later
+chunks: the latest 100,000 words), and the sentences are put back together.
 
 Output: every input record, in input order, with all its fields, plus
 `segmentation` and `glosses` (parsed as igt-parse does; gloss-only leaves
