@@ -15,6 +15,7 @@ igt-gloss reports (model loading excluded) and the process's wall time
     lexicon              --lexicon, analogy off (no torch at all)
     lexicon + analogy    --lexicon (igt-gloss's default)
     lexicon + word model --lexicon --no-guess --word-model: the model glosses the unseen words
+    all three (default)  --lexicon --word-model: lexicon, analogy, then the model
     word model           every word through the word model
     sentence model       every sentence through the sentence model (if --sentence-model)
 
@@ -107,6 +108,7 @@ def main():
             ("lexicon", ["--lexicon", str(train), "--no-guess"]),
             ("lexicon + analogy", ["--lexicon", str(train)]),
             ("lexicon + word model", ["--lexicon", str(train), "--no-guess", "--model", str(args.word_model), *model]),
+            ("all three (default)", ["--lexicon", str(train), "--model", str(args.word_model), *model]),
             ("word model", ["--model", str(args.word_model), *model]),
         ]
         if args.sentence_model:
@@ -120,7 +122,7 @@ def main():
             rates[name] = rate
             print(f"{name:22} {rate:10.1f} {min(r[1] for r in runs):8.2f} {min(r[2] for r in runs):8.2f}")
         if "sentence model" in rates:
-            for name in ("lexicon + word model", "word model"):
+            for name in ("all three (default)", "lexicon + word model", "word model"):
                 print(f"{name} / sentence model: {rates[name] / rates['sentence model']:.1f}x words/s")
         seconds, lexicon = lexicon_load([train, odin], args.repeat)
         print(f"lexicon load (six training sets + ODIN: {lexicon.records} records, {lexicon.words} words): "
