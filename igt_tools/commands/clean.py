@@ -12,9 +12,9 @@ MOST_LANGUAGES = 25
 HELP = """Read messy interlinear glossed text and write clean canonical records.
 
 \b
-  igt-clean ../shared/data/sigmorphon2023/Tsez/ddo-dev-track2-uncovered > ddo-dev.jsonl
-  igt-clean --drop-misaligned ../shared/data/odin/*.txt > odin.jsonl
-  igt-clean --language-map ../shared/data/glottocode2iso.csv ../shared/data/sigmorphon2023/*/*-dev-*
+  igt-clean sigmorphon2023/Tsez/ddo-dev-track2-uncovered > ddo-dev.jsonl
+  igt-clean --drop-misaligned odin/*.txt > odin.jsonl
+  igt-clean --language-map glottocode2iso.csv sigmorphon2023/*/*-dev-*
   igt-clean --from toolbox --markers tx,mb,ge,ft --glottocode kaka1265 story.txt
   igt-clean --metalanguage English text.flextext | igt-gloss -m M | igt-format --to flextext --into text.flextext
   igt-clean --tags cldf/examples.csv        # the gloss inventory, to standardise before training
@@ -68,7 +68,7 @@ extension ("ddo-dev-track2-uncovered-17"). --language, --glottocode,
 --metalanguage and --source fill only fields the record leaves empty;
 source defaults to the input file's name. A glottocode still missing is
 looked up in a language map (--language-map; a language_map.json beside
-the input is used by itself, as in ../shared/data/odin) by the ISO 639-3
+the input is used by itself, as in the ODIN corpus's folder) by the ISO 639-3
 code that names the file: abk.txt, ddo-dev-track2-uncovered, or aer-are.txt
 when all its codes give the same glottocode.
 
