@@ -18,6 +18,7 @@ the languages glossed. No torch here: the lexicon baseline runs without a model.
 """
 
 from collections import Counter
+
 from . import words
 from .io import iter_jsonl
 from .record import check_types
@@ -68,6 +69,7 @@ class Lexicon:
         # scope (glottocode or None) -> the paired words of its records, until its tables are built
         self._sentences = {}
         self._scopes = {}  # scope -> _Scope, built on first lookup
+        self._languages = None  # sorted glottocodes, once asked for
         self.records = 0
         self.words = 0
         self.unpaired = 0  # records with tiers that could not be paired word by word
@@ -88,6 +90,8 @@ class Lexicon:
                 self.unpaired += 1
             return
         scope = record.get("glottocode")
+        if scope not in self._sentences:
+            self._languages = None
         self._sentences.setdefault(scope, []).append(paired)
         self._scopes.pop(scope, None)  # rebuilt with this record at the next lookup
         self.records += 1
@@ -101,7 +105,10 @@ class Lexicon:
         return tables
 
     def languages(self):
-        return sorted(scope for scope in self._sentences if scope is not None)
+        """The glottocodes the lexicon has words of, sorted."""
+        if self._languages is None:
+            self._languages = sorted(scope for scope in self._sentences if scope is not None)
+        return self._languages
 
     def scopes(self, glottocode):
         """The scopes a record's words are looked up in, in order."""
