@@ -1,5 +1,6 @@
 """A sentence glossed word by word: from the lexicon where it attests the word,
-from a model (or nothing) elsewhere, each word marked with where it came from.
+by analogy or a model (or nothing) elsewhere, each word marked with where it
+came from.
 
 `provenance` has one entry per word of the glosses: "lexicon" (attested),
 "analogy" (guessed from attested words like it, see analogy.py), "model" or
@@ -79,9 +80,9 @@ def fill_unknown(analyses):
     return analyses
 
 
-def gloss_pieces(text, gloss):
-    """`gloss(piece)` for each piece of `text` between `-`/`=`, joined by the same symbols."""
-    pieces, separators = interleaved.split_keep(text)
+def gloss_pieces(word, gloss):
+    """`gloss(piece)` for each piece of `word` between `-`/`=`, joined by the same symbols."""
+    pieces, separators = interleaved.split_keep(word)
     return gloss(pieces[0]) + "".join(sep + gloss(piece) for sep, piece in zip(separators, pieces[1:]))
 
 
