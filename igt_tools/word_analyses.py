@@ -27,6 +27,7 @@ class WordAnalysis:
     glosses: Optional[str] = None
     provenance: Optional[str] = None  # None: still to be glossed
     model_input: Optional[str] = None  # what a word-level model is asked, when it is
+    guess: Optional[tuple] = None  # analogy's (segmentation, glosses), held while a model competes
 
     def set(self, segmentation, glosses, provenance):
         # The segmentation in the input word's normalisation form, so that it compares equal with gold in that form.
@@ -60,12 +61,15 @@ def from_lexicon(record, lexicon, chooser="frequent"):
     return out
 
 
-def guess_unseen(analyses, analogy, glottocode):
-    """Pending words that analogy can guess get its guess."""
+def guess_unseen(analyses, analogy, glottocode, hold=False):
+    """Pending words that analogy can guess get its guess; with `hold`, the guess is kept
+    aside in `guess` (the word stays pending, for a model to compete)."""
     for item in analyses:
         if item.provenance is None and not tokens.is_punctuation(item.word):
             guess = analogy.guess(glottocode, item.word)
-            if guess is not None:
+            if guess is not None and hold:
+                item.guess = guess
+            elif guess is not None:
                 item.set(*guess, "analogy")
     return analyses
 

@@ -1,5 +1,6 @@
-"""Glossing word by word: the lexicon's analyses, then guesses by analogy,
-then a word-level model for the words neither can analyse.
+"""Glossing word by word: the lexicon's analyses, then, for the words it does
+not attest, a word-level model's analysis where the model is sure of it
+(TRUST_MODEL), else a guess by analogy, else the model's analysis anyway.
 
 Used by igt-gloss with --lexicon alone (no model, no torch) and with a model
 trained on igt-format --unit word examples. Each distinct model input
@@ -17,6 +18,12 @@ from . import word_analyses as wa
 WORD_OUTPUT_RATIO = 12
 WORD_OUTPUT_FLOOR = 40
 
+
+# With analogy and a word model, an unseen word takes the model's analysis when the
+# model's mean token log-probability for it is at least this, else analogy's guess.
+# Measured on the six SIGMORPHON 2023 dev sets: MER 0.190 with analogy alone, 0.183
+# with -0.05 or -0.1, 0.199 with -0.2, 0.216 with the model always.
+TRUST_MODEL = -0.1
 
 # Model outputs kept for words seen again in later chunks (a dict entry each).
 REMEMBERED_OUTPUTS = 100_000
@@ -57,9 +64,10 @@ class WordGlosser:
     """
 
     def __init__(self, lexicon, chooser, output_record, error_record, decoder=None, tokenizer=None,
-                 max_input_tokens=1024, confidence=False, analogy=None):
+                 max_input_tokens=1024, confidence=False, analogy=None, trust_model=TRUST_MODEL):
         self.lexicon = lexicon
         self.analogy = analogy
+        self.trust_model = trust_model
         self.chooser = chooser
         self.output_record = output_record
         self.error_record = error_record
@@ -82,7 +90,8 @@ class WordGlosser:
                 continue
             analyses = wa.from_lexicon(record, self.lexicon, self.chooser)
             if self.analogy is not None:
-                wa.guess_unseen(analyses, self.analogy, record.get("glottocode"))
+                # Without a model, the guesses stand; with one, they compete with its outputs.
+                wa.guess_unseen(analyses, self.analogy, record.get("glottocode"), hold=self.decoder is not None)
             if self.decoder is not None:
                 for item in analyses:
                     if item.provenance is None:
@@ -123,11 +132,16 @@ class WordGlosser:
             score = None
             if item.provenance is None and item.model_input is not None:
                 segmentation, glosses, pieces, hypothesis = self._outputs[item.model_input]
-                malformed += pieces
-                logprob, length = logprob + hypothesis.logprob, length + hypothesis.length
-                if segmentation and glosses:
+                trusted = item.guess is None or hypothesis.confidence >= self.trust_model
+                if segmentation and glosses and trusted:
                     item.set(segmentation, glosses, "model")
                     score = hypothesis.confidence
+                    malformed += pieces
+                    logprob, length = logprob + hypothesis.logprob, length + hypothesis.length
+                elif item.guess is None:
+                    malformed += pieces  # the model's output was all there was, and unusable
+            if item.provenance is None and item.guess is not None:
+                item.set(*item.guess, "analogy")
             word_confidence.append(score)
         wa.fill_unknown(analyses)
         segmentation, glosses, provenance = wa.assemble(analyses)

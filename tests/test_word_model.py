@@ -140,3 +140,16 @@ def test_a_word_is_decoded_once_across_chunks(word_model):
     assert decoded == [2]  # abc and de, once, in the first chunk
     (one,), (two,) = first, second
     assert two["glosses"].split() == one["glosses"].split()[1:]
+
+
+def test_the_model_wins_over_analogy_only_where_it_is_sure(word_model, tmp_path):
+    lexicon = tmp_path / "lex.jsonl"
+    lexicon.write_text(json.dumps({"transcription": "xxabc", "segmentation": "xx-abc", "glosses": "Q-R"}) + "\n")
+    records = [{"transcription": "yyabc"}]  # unseen; analogy: yy-abc ???-R
+    base = ["-m", str(word_model), "-l", str(lexicon)]
+    (never,), _ = _gloss([*base, "--trust-model", "1"], records)  # no log-probability reaches 1
+    assert never["provenance"] == ["analogy"] and never["glosses"] == "???-R"
+    (always,), _ = _gloss([*base, "--trust-model", "-1e9"], records)
+    (model_alone,), _ = _gloss(["-m", str(word_model)], records)
+    assert always["provenance"] == model_alone["provenance"] == ["model"]
+    assert always["glosses"] == model_alone["glosses"]

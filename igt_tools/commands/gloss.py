@@ -18,7 +18,7 @@ from ..lexicon import CHOOSERS, Lexicon
 from ..model_stack import require_model_stack
 from ..record import check_types
 from ..tagmap import TagMap
-from ..word_glosser import WordGlosser, new_counts
+from ..word_glosser import TRUST_MODEL, WordGlosser, new_counts
 
 PROG = "igt-gloss"
 
@@ -72,8 +72,11 @@ in it, those sharing its longest beginning for the prefixes (at least 2
 letters each), and the letters left become the stem, glossed from the
 lexicon's morphemes when one matches
 (`indowribin` after `q'ˤuri-bi-n chair-PL-TOP`: `indowri-bi-n ???-PL-TOP`).
-Words analogy cannot guess go to the model, or, without --model, get the
-empty analysis: the word itself, unsegmented, glossed "???". A word attested with several analyses is chosen by
+With a word model too, each unseen word takes the model's analysis when the
+model is sure of it (its mean token log-probability at least --trust-model),
+else analogy's guess, else the model's analysis anyway; without --model, a
+word analogy cannot guess gets the empty analysis: the word itself,
+unsegmented, glossed "???". A word attested with several analyses is chosen by
 --choose: `frequent` takes the most frequent; `context` (the default) the
 one most often seen after the same previous word or before the same next
 word, then the most frequent; ties go to the analysis attested first. Files
@@ -167,6 +170,7 @@ def check_device(ctx, param, value):
 @click.option("--lexicon", "-l", "lexicon_paths", multiple=True, type=click.Path(dir_okay=False, allow_dash=False), metavar="FILE", help="IGT records (JSONL) whose analyses gloss the words they attest; repeatable.")
 @click.option("--choose", type=click.Choice(CHOOSERS), default="context", show_default=True, help="How the lexicon picks among a word's attested analyses (see above).")
 @click.option("--guess/--no-guess", default=True, show_default=True, help="Guess the words the lexicon does not attest by analogy with words it does (see above).")
+@click.option("--trust-model", type=float, default=TRUST_MODEL, show_default=True, metavar="LOGPROB", help="With --guess and a word model: take the model's analysis of an unseen word over analogy's when its mean token log-probability is at least this.")
 @click.option("--task", type=click.Choice(tasks.TASKS), default=None, help="Task format of the model.  [default: from the model folder, else interleaved]")
 @click.option("--prompts", type=click.Choice(tasks.PROMPT_SETS), default=None, help="Prompt set of the model.  [default: from the model folder, else polygloss]")
 @click.option("--beams", type=click.IntRange(min=1), default=2, show_default=True, help="Beam size; 1 decodes greedily.")
@@ -183,7 +187,7 @@ def check_device(ctx, param, value):
 @click.option("--strict", is_flag=True, help="Exit with status 1 if any record could not be glossed.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr (warnings still).")
 @skip_bad_options
-def command(inputs, model_name, adapter, lexicon_paths, choose, guess, task, prompts, beams, max_new_tokens,
+def command(inputs, model_name, adapter, lexicon_paths, choose, guess, trust_model, task, prompts, beams, max_new_tokens,
             max_input_tokens, batch_tokens, chunk_size, shard, device, dtype, keep_raw, confidence, tagmap, strict, quiet,
             skip_bad, bad_out):
     if model_name is None and not lexicon_paths:
@@ -202,7 +206,7 @@ def command(inputs, model_name, adapter, lexicon_paths, choose, guess, task, pro
     else:
         glosser, decoder = _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, max_new_tokens,
                                           max_input_tokens, batch_tokens, device, dtype, keep_raw, confidence,
-                                          adapter=adapter)
+                                          adapter=adapter, trust_model=trust_model)
     progress = Progress(quiet)
     out = JsonlWriter()
     try:
@@ -224,7 +228,7 @@ def command(inputs, model_name, adapter, lexicon_paths, choose, guess, task, pro
 
 
 def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, max_new_tokens, max_input_tokens,
-                   batch_tokens, device, dtype, keep_raw, confidence, adapter=None):
+                   batch_tokens, device, dtype, keep_raw, confidence, adapter=None, trust_model=TRUST_MODEL):
     """(glosser, decoder) for a model folder (and adapter): word by word for a word-unit model, else by sentence."""
     # The model package imports torch: only now that the options are known to be good.
     from ..model.generation import DecodeSettings, Decoder
@@ -252,7 +256,8 @@ def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, m
     max_input_tokens = max_input_tokens or metadata.max_input_tokens or 1024
     if metadata.unit == "word":
         glosser = WordGlosser(lexicon, choose, output_record, error_record, decoder=decoder, tokenizer=tokenizer,
-                              max_input_tokens=max_input_tokens, confidence=confidence, analogy=analogy)
+                              max_input_tokens=max_input_tokens, confidence=confidence, analogy=analogy,
+                              trust_model=trust_model)
     else:
         glosser = Glosser(decoder, tokenizer, task, prompts, max_input_tokens=max_input_tokens,
                           keep_raw=keep_raw, confidence=confidence, lexicon=lexicon, chooser=choose, analogy=analogy)
