@@ -36,6 +36,17 @@ def load(path):
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
+def scores_of(work, language, system):
+    """A language's scores for a system: its own file, else its group in the six languages' file
+    (a system glossed on the six together only, like the slow sentence model)."""
+    own = load(work / "scores" / f"{language}.{system}.json")
+    if own is not None or language not in CODES:
+        return own
+    six = load(work / "scores" / f"six.{system}.json")
+    group = six.get(CODES[language]) if six else None
+    return {"all": group} if group else None
+
+
 def headline(scores):
     """(MER, morpheme accuracy (micro), segmentation F1, alignment) of a score file's "all"."""
     a = scores["all"]
@@ -58,7 +69,7 @@ def number(value, digits=3):
 def language_table(work, language):
     rows = ["| system | MER | morpheme acc. | seg. F1 | alignment | words/s |", "|---|---|---|---|---|---|"]
     for system, name in SYSTEMS.items():
-        scores = load(work / "scores" / f"{language}.{system}.json")
+        scores = scores_of(work, language, system)
         if scores is None:
             continue
         mer, acc, f1, alignment = headline(scores)
@@ -75,7 +86,7 @@ def summary_table(work):
     for language in LANGUAGES + ("Arapaho", "six"):
         cells = []
         for system in systems:
-            scores = load(work / "scores" / f"{language}.{system}.json")
+            scores = scores_of(work, language, system)
             cells.append(number(headline(scores)[0]) if scores else "")
         published = PUBLISHED.get(language)
         label = "six together" if language == "six" else language
