@@ -171,10 +171,7 @@ def write_examples(inputs, task, prompt_set, split, bad, quiet=False, unit="sent
     for location, record in iter_jsonl(inputs, bad=bad, validate=validator("transcription")):
         report.records += 1
         try:
-            if unit == "word":
-                examples = tasks.build_word_examples(record, split)
-            else:
-                examples = tasks.build_examples(record, task, split, prompt_set)
+            examples = tasks.examples_of(record, task, split, prompt_set, unit)
         except tasks.UNLABELLED as err:
             report.unlabelled(location, err)
             continue
