@@ -15,7 +15,8 @@ igt-gloss reports (model loading excluded) and the process's wall time
     lexicon              --lexicon, analogy off (no torch at all)
     lexicon + analogy    --lexicon (igt-gloss's default)
     lexicon + word model --lexicon --no-guess --word-model: the model glosses the unseen words
-    all three (default)  --lexicon --word-model: lexicon, analogy, then the model
+    all three (default)  --lexicon --word-model: lexicon, analogy, then the model (greedy)
+    all three, 2 beams   the same with --beams 2, a sentence model's default
     word model           every word through the word model
     sentence model       every sentence through the sentence model (if --sentence-model)
 
@@ -109,6 +110,7 @@ def main():
             ("lexicon + analogy", ["--lexicon", str(train)]),
             ("lexicon + word model", ["--lexicon", str(train), "--no-guess", "--model", str(args.word_model), *model]),
             ("all three (default)", ["--lexicon", str(train), "--model", str(args.word_model), *model]),
+            ("all three, 2 beams", ["--lexicon", str(train), "--model", str(args.word_model), *model, "--beams", "2"]),
             ("word model", ["--model", str(args.word_model), *model]),
         ]
         if args.sentence_model:
@@ -122,7 +124,7 @@ def main():
             rates[name] = rate
             print(f"{name:22} {rate:10.1f} {min(r[1] for r in runs):8.2f} {min(r[2] for r in runs):8.2f}")
         if "sentence model" in rates:
-            for name in ("all three (default)", "lexicon + word model", "word model"):
+            for name in ("all three (default)", "all three, 2 beams", "lexicon + word model", "word model"):
                 print(f"{name} / sentence model: {rates[name] / rates['sentence model']:.1f}x words/s")
         seconds, lexicon = lexicon_load([train, odin], args.repeat)
         print(f"lexicon load (six training sets + ODIN: {lexicon.records} records, {lexicon.words} words): "

@@ -56,7 +56,7 @@ def _gloss(args, records):
     return [json.loads(line) for line in result.stdout.splitlines()], result.stderr
 
 
-def _alone(model, tokenizer, word, beams=2, max_new_tokens=1024):
+def _alone(model, tokenizer, word, beams=1, max_new_tokens=1024):
     decoder = Decoder(model, DecodeSettings(beams=beams, max_new_tokens=max_new_tokens))
     (hypothesis,) = decoder.decode([tokenizer(tasks.word_input(word, {})).input_ids])
     return tokenizer.decode(hypothesis.tokens, skip_special_tokens=True)
@@ -85,6 +85,22 @@ def test_the_lexicon_goes_first_and_the_model_fills_the_rest(word_model, tmp_pat
     out, _ = _gloss(["-m", str(word_model), "-l", str(lexicon)], [{"transcription": "abc de"}])
     assert out[0]["provenance"] == ["lexicon", "model"]
     assert out[0]["segmentation"].startswith("a-bc ") and out[0]["glosses"].startswith("X-Y ")
+
+
+def test_a_word_model_decodes_greedily_unless_told_and_a_sentence_model_with_two_beams(word_model, tmp_path):
+    from igt_tools.commands.gloss import _model_glosser
+
+    model, tokenizer, _ = load_model(word_model)
+    sentence_model = tmp_path / "sentence"
+    save_model(model, tokenizer, sentence_model, ModelMetadata(task="interleaved", prompts="compact", unit="sentence"))
+
+    def beams(folder, asked):
+        _, decoder = _model_glosser(str(folder), None, None, "frequent", None, None, asked, 40, None, None,
+                                    "cpu", "float32", False, False)
+        return decoder.settings.beams
+
+    assert (beams(word_model, None), beams(word_model, 3)) == (1, 3)
+    assert (beams(sentence_model, None), beams(sentence_model, 1)) == (2, 1)
 
 
 def test_confidence_is_over_the_model_words(word_model):
