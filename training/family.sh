@@ -25,7 +25,8 @@
 # Settings (environment): WORK (runs/family), FAMILY_MODEL (models/family), FAMILY_SEED
 # (7), FAMILY_TRAIN (30000 sentences a daughter), FAMILY_MINUTES (120), HELD_OUT (5),
 # CALIBRATION_SEEDS (6 7 8), SIZES (50 100 200 400), ADAPT_MINUTES (5), TEST (200),
-# DEV (100), FULL_LR (1e-4: full fine-tuning), THREADS (1), SKIP_BASE (1: keep FAMILY_MODEL).
+# DEV (100), FULL_LR (1e-4: full fine-tuning), THREADS (1), JOBS (1: sizes adapted at once),
+# SKIP_BASE (1: keep FAMILY_MODEL).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -45,6 +46,7 @@ DEV=${DEV:-100}
 FULL_LR=${FULL_LR:-1e-4}
 THREADS=${THREADS:-1}
 SKIP_BASE=${SKIP_BASE:-}
+JOBS=${JOBS:-1}
 mkdir -p "$WORK"
 common=(--threads "$THREADS" --device cpu --no-bf16 --no-progress)
 gloss_options=(--device cpu --dtype float32 --quiet)
@@ -105,7 +107,8 @@ test_and_score() {  # NAME IGT-GLOSS-MODEL-OPTIONS...: test predictions, then sc
     igt-score --quiet "$@" "$held/test.jsonl" "$WORK/$name.predictions.jsonl" > "$WORK/$name.scores.json"
 }
 test_and_score base --model "$FAMILY_MODEL"
-for n in $SIZES; do
+adapt() {  # N: the three ways of adapting to the first N sentences, each tested and scored
+    n=$1
     head -n "$n" "$held/train.jsonl" | igt-format --quiet --prompts compact > "$held/train.$n.examples.jsonl"
     budget=(--max-minutes "$ADAPT_MINUTES" --schedule time --dev "$held/dev.examples.jsonl" "${common[@]}")
     rm -rf "$WORK/lora.$n" "$WORK/full.$n" "$WORK/scratch.$n" "$WORK/merged.$n"
@@ -124,7 +127,14 @@ for n in $SIZES; do
         > "$WORK/merged.$n.predictions.jsonl"
     if cmp -s "$WORK/merged.$n.predictions.jsonl" "$WORK/lora.$n.predictions.jsonl"; then same=yes; else same=NO; fi
     echo "family: N=$n merged and unmerged glosses identical: $same" >&2
+}
+# Sizes run JOBS at a time (each on THREADS threads): 2 x 1 thread fits a 2-core machine.
+pids=()
+for n in $SIZES; do
+    adapt "$n" & pids+=($!)
+    while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n || true; done
 done
+for pid in "${pids[@]}"; do wait "$pid" || { echo "family: an adaptation failed (see $WORK/*.log)" >&2; exit 1; }; done
 
 # 5. The table: test MER of each condition, with the perplexity and the MER predicted from it.
 python - "$WORK" $SIZES > "$WORK/results.tsv" <<'PY'
