@@ -48,6 +48,7 @@ THREADS=${THREADS:-1}
 SKIP_BASE=${SKIP_BASE:-}
 JOBS=${JOBS:-1}
 mkdir -p "$WORK"
+export OMP_NUM_THREADS="$THREADS"  # igt-gloss and igt-score too: JOBS x THREADS threads in all
 common=(--threads "$THREADS" --device cpu --no-bf16 --no-progress)
 gloss_options=(--device cpu --dtype float32 --quiet)
 max_pool=$(for n in $SIZES; do echo "$n"; done | sort -n | tail -n 1)

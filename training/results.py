@@ -5,13 +5,16 @@
 Reads WORK/scores/LANGUAGE.SYSTEM.json (igt-score output), the igt-gloss
 summaries beside the glossed files (WORK/gloss/*.log: time and words/s),
 WORK/scores/*.corrections.jsonl, WORK/scores/word-stats.json and the model's
-igt_tools.json. Every figure in the page comes from those files.
+igt_tools.json; with --family/--arapaho, the adaptation runs' files (adaptation.py).
+Every figure in the page comes from those files.
 """
 
 import argparse
 import json
 import re
 from pathlib import Path
+
+import adaptation
 
 LANGUAGES = ("Gitksan", "Lezgi", "Natugu", "Nyangbo", "Tsez", "Uspanteko")
 CODES = {"Gitksan": "gitx1241", "Lezgi": "lezg1247", "Natugu": "natu1246", "Nyangbo": "nyan1302",
@@ -140,6 +143,19 @@ def stats_table(work):
     return rows
 
 
+def chooser_lines(work):
+    """training/model_chooser.py's figures: the sentence model choosing among attested analyses."""
+    summary = load(work / "chooser" / "summary.json")
+    if not summary or summary.get("limit"):
+        return ["Not measured (`python training/model_chooser.py --out runs/real/chooser`)."]
+    rows = ["| language | ambiguous word tokens | changed by the model | frequent | context | model-scored |",
+            "|---|---|---|---|---|---|"]
+    for language, row in summary["languages"].items():
+        rows.append(f"| {'six together' if language == 'all' else language} | {row['ambiguous']} | {row['changed']} | "
+                    f"{number(row['frequent'])} | {number(row['context'])} | {number(row['model'])} |")
+    return rows
+
+
 def training_rows(models):
     """A row per trained model: its training time, examples seen and rate, dev loss."""
     rows = ["| model | unit | training | examples seen | examples/s (last log line) | best dev loss |",
@@ -173,6 +189,10 @@ def main():
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--model", type=Path, default=None, help="the word model (models/sigmorphon)")
     parser.add_argument("--sentence-model", type=Path, default=None, help="(d)'s sentence model")
+    parser.add_argument("--family", type=Path, default=None, help="training/family.sh's work folder")
+    parser.add_argument("--family-model", type=Path, default=None, help="its base model (models/family)")
+    parser.add_argument("--arapaho", type=Path, default=None, help="training/arapaho.sh's work folder")
+    parser.add_argument("--plot", type=Path, default=None, help="the adaptation curves' PNG")
     args = parser.parse_args()
     work = args.work
     out = [
@@ -231,7 +251,20 @@ def main():
             "Each dev set glossed in order, in blocks of 50 sentences; before each block the gold analyses",
             "of the blocks before it are added to the lexicon, as a linguist's corrections would be. MER per block:",
             "", *corrections_table(work),
+            "", "## Choosing among attested analyses with a model",
+            "", "`python training/model_chooser.py --out runs/real/chooser`: each word the lexicon attests with",
+            "several analyses takes, left to right, the one whose whole sentence label the sentence model (d)",
+            "gives the highest teacher-forced log-probability (no decoding), the other words as the context",
+            "chooser left them. MER with the lexicon alone (`--no-guess`), by chooser:",
+            "", *chooser_lines(work),
             "", "## The words of the dev sets", "", *stats_table(work)]
+    if args.family or args.arapaho:
+        out += ["", *adaptation.section(args.family, args.family_model, args.arapaho, args.model)]
+        if args.plot:
+            adaptation.plot(args.plot, adaptation.read_results(args.family), adaptation.read_results(args.arapaho),
+                            {"demo family": adaptation.calibration_of(args.family_model),
+                             "real (SIGMORPHON)": adaptation.calibration_of(args.model)})
+            out += ["", f"![adaptation curves and perplexity against MER]({args.plot.name})"]
     print("\n".join(out))
 
 

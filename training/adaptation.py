@@ -1,0 +1,230 @@
+"""The adaptation section of training/RESULTS.md, and its plot, from the files that
+training/family.sh and training/arapaho.sh write.
+
+    python adaptation.py --family ../runs/family --family-model ../models/family \\
+        --arapaho ../runs/arapaho --real-model ../models/sigmorphon --plot adaptation.png
+
+Prints Markdown lines on stdout (results.py includes them). Reads each run's
+results.tsv, the trained folders' log.jsonl (wall time: elapsed_s of the last
+line) and weights (size), the predictions of base + adapter and of the merged
+model (compared line by line), and the calibration igt-score --calibrate stored
+in the models' igt_tools.json (perplexity and MER per language, and the fit).
+"""
+
+import argparse
+import csv
+import json
+from pathlib import Path
+
+WAYS = ("lora", "full", "scratch")
+WAY_NAMES = {"lora": "LoRA (igt-lora)", "full": "full fine-tuning", "scratch": "from scratch"}
+WEIGHTS = {"lora": "adapter_model.safetensors", "full": "model.safetensors", "scratch": "model.safetensors"}
+MER = "morphemes_error_rate"
+
+
+def read_results(work):
+    """{(condition, N): row} from a run's results.tsv, figures as floats (None for '-')."""
+    path = work / "results.tsv" if work else None
+    if path is None or not path.is_file():
+        return {}
+    rows = {}
+    with open(path, encoding="utf-8") as stream:
+        for row in csv.DictReader(stream, delimiter="\t"):
+            figures = {k: figure(v) for k, v in row.items() if k not in ("condition", "N")}
+            rows[row["condition"], int(row["N"])] = figures
+    return rows
+
+
+def figure(text):
+    """A results.tsv cell: a float, None for '-', else the text (True / False)."""
+    if text in ("-", ""):
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def sizes_of(rows):
+    return sorted({n for _, n in rows if n})
+
+
+def wall_seconds(folder):
+    log = folder / "log.jsonl"
+    if not log.is_file():
+        return None
+    lines = log.read_text(encoding="utf-8").split("\n")
+    last = json.loads([line for line in lines if line.strip()][-1])
+    return last.get("elapsed_s")
+
+
+def megabytes(path):
+    return path.stat().st_size / 1e6 if path.is_file() else None
+
+
+def same_lines(a, b):
+    if not (a.is_file() and b.is_file()):
+        return None
+    return a.read_bytes() == b.read_bytes()
+
+
+def cell(value, digits=3):
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def calibration_of(model):
+    """(fit of MER or None, {glottocode: (language, perplexity, MER)}) from a model's igt_tools.json."""
+    path = model / "igt_tools.json" if model else None
+    if path is None or not path.is_file():
+        return None, {}
+    calibration = json.loads(path.read_text(encoding="utf-8")).get("calibration") or {}
+    languages = {code: (row.get("language"), row["perplexity"], row.get(MER))
+                 for code, row in (calibration.get("languages") or {}).items()}
+    return (calibration.get("metrics") or {}).get(MER), languages
+
+
+def curve_table(work, rows, extra=()):
+    """MER of each way of adapting at each N, with wall time and weights' size; `extra`: more
+    (condition, column name) pairs glossed with the N sentences' lexicon."""
+    base = rows.get(("base", 0), {}).get("test_MER")
+    header = ["N", *(WAY_NAMES[w] for w in WAYS), *(name for _, name in extra),
+              *(f"{WAY_NAMES[w]} s" for w in WAYS), "adapter MB", "full model MB"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
+             "| 0 (base) | " + " | ".join([cell(base)] + ["-"] * (len(header) - 2)) + " |"]
+    for n in sizes_of(rows):
+        mers = [cell(rows.get((w, n), {}).get("test_MER")) for w in WAYS]
+        others = [cell(rows.get((c, n), {}).get("test_MER")) for c, _ in extra]
+        walls = [cell(wall_seconds(work / f"{w}.{n}"), 0) for w in WAYS]
+        sizes = [cell(megabytes(work / f"lora.{n}" / WEIGHTS["lora"]), 2),
+                 cell(megabytes(work / f"full.{n}" / WEIGHTS["full"]), 1)]
+        lines.append("| " + " | ".join([str(n), *mers, *others, *walls, *sizes]) + " |")
+    return lines
+
+
+def estimate_table(rows):
+    """Test perplexity and the MER the base model's calibration predicts from it, beside the MER measured."""
+    lines = ["| condition | N | test MER | perplexity | predicted MER |", "|---|---|---|---|---|"]
+    for (condition, n), row in rows.items():
+        if row.get("test_perplexity") is None:
+            continue
+        predicted = row.get("predicted_MER")
+        if predicted is not None and row.get("reliable") == "False":
+            predicted = None
+        lines.append(f"| {condition} | {n} | {cell(row['test_MER'])} | {cell(row['test_perplexity'])} | "
+                     f"{cell(predicted)} |")
+    return lines
+
+
+def calibration_lines(name, model):
+    fit, languages = calibration_of(model)
+    if fit is None:
+        return [f"{name}: not calibrated (igt-score --model {model} --calibrate)."]
+    r2 = "undefined" if fit.get("r2") is None else f"{fit['r2']:.2f}"
+    low, high = fit["perplexity_range"]
+    lines = [f"{name}: MER = {fit['intercept']:.3f} + {fit['slope']:.3f} x perplexity, r^2 {r2} over "
+             f"{fit['languages']} languages (perplexity {low:.3f}-{high:.3f}).", "",
+             "| language | perplexity | MER |", "|---|---|---|"]
+    for code, (language, perplexity, mer) in sorted(languages.items(), key=lambda item: item[1][1]):
+        lines.append(f"| {language or code} | {perplexity:.3f} | {cell(mer)} |")
+    return lines
+
+
+def plot(path, family, arapaho, calibrations):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = [(rows, title) for rows, title in ((family, "demo family, held-out daughter"),
+                                                (arapaho, "Arapaho (real), from models/sigmorphon")) if rows]
+    figure, axes = plt.subplots(1, len(panels) + 1, figsize=(5 * (len(panels) + 1), 4))
+    for axis, (rows, title) in zip(axes, panels):
+        sizes = sizes_of(rows)
+        for way in WAYS:
+            points = [(n, rows[way, n]["test_MER"]) for n in sizes if (way, n) in rows]
+            if points:
+                axis.plot(*zip(*points), marker="o", label=WAY_NAMES[way])
+        for condition, label in (("lora-hybrid", "lexicon + analogy + LoRA"), ("analogy", "lexicon + analogy")):
+            points = [(n, rows[condition, n]["test_MER"]) for n in sizes if (condition, n) in rows]
+            if points:
+                axis.plot(*zip(*points), marker="s", linestyle="--", label=label)
+        if ("base", 0) in rows:
+            axis.axhline(rows["base", 0]["test_MER"], color="grey", linestyle=":", label="base model")
+        axis.set_xscale("log")
+        axis.set_xticks(sizes, [str(n) for n in sizes])
+        axis.set_xlabel("training sentences of the new language")
+        axis.set_ylabel("MER (held-out sentences)")
+        axis.set_ylim(0, 1.05)
+        axis.set_title(title)
+        axis.legend(fontsize=8)
+    axis = axes[-1]
+    for name, (fit, languages) in calibrations.items():
+        points = [(p, m) for _, p, m in languages.values() if m is not None]
+        if points:
+            axis.scatter(*zip(*points), label=name)
+        if fit and points:
+            xs = [min(p for p, _ in points), max(p for p, _ in points)]
+            r2 = "" if fit.get("r2") is None else f", r^2 {fit['r2']:.2f}"
+            axis.plot(xs, [fit["intercept"] + fit["slope"] * x for x in xs], label=f"fit{r2}")
+    axis.set_xlabel("dev perplexity")
+    axis.set_ylabel("MER")
+    axis.set_title("perplexity against MER, per language")
+    axis.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+
+
+def section(family_work, family_model, arapaho_work, real_model):
+    family, arapaho = read_results(family_work), read_results(arapaho_work)
+    lines = ["## Adapting to a new language (igt-lora)", ""]
+    if family:
+        base = family.get(("base", 0), {}).get("test_MER")
+        merged = {n: same_lines(family_work / f"merged.{n}.predictions.jsonl",
+                                family_work / f"lora.{n}.predictions.jsonl") for n in sizes_of(family)}
+        lines += ["### The demo family (`bash training/family.sh`)", "",
+                  "`models/family`, trained on four related demo languages (daughters 1-4 of family 7), adapted to",
+                  "daughter 5, which it never saw, from its first N sentences; MER on 200 of its held-out",
+                  "sentences. Each way of adapting trains for the same minutes on one CPU thread (two sizes at a",
+                  "time on the two cores); wall times are the training's own (elapsed_s of its last log line).", "",
+                  *curve_table(family_work, family), ""]
+        for n in sizes_of(family):
+            lora = family.get(("lora", n), {}).get("test_MER")
+            if base and lora is not None:
+                lines.append(f"- N={n}: LoRA at {lora / base:.2f}x the base model's MER; merged model glosses "
+                             f"{'identically' if merged[n] else 'NOT identically' if merged[n] is False else '(not run)'}"
+                             " to base + adapter")
+        lines += ["", *estimate_table(family), "", *calibration_lines("models/family's calibration", family_model), ""]
+    if arapaho:
+        lines += ["### Arapaho, a real language without training data (`bash training/arapaho.sh`)", "",
+                  "`models/sigmorphon` (the word model), adapted from the first N sentences of Arapaho's dev set;",
+                  "sentences 401-500 choose the best checkpoint, and 501-4,662 are the test. The model columns",
+                  "gloss every word with the model; the lexicon columns use the N sentences as a lexicon",
+                  "(`--lexicon`), with analogy, and the model behind them, as a linguist would.", "",
+                  *curve_table(arapaho_work, arapaho, extra=(("lexicon-frequent", "lexicon only"),
+                                                             ("analogy", "lexicon + analogy"),
+                                                             ("base-hybrid", "lexicon + analogy + base"),
+                                                             ("lora-hybrid", "lexicon + analogy + LoRA"),
+                                                             ("full-hybrid", "lexicon + analogy + full"))), "",
+                  *estimate_table(arapaho), ""]
+    lines += ["### Perplexity against MER", "", calibration_lines("models/sigmorphon, real dev sets (word model alone)",
+                                                                real_model)[0]]
+    lines += calibration_lines("", real_model)[1:]
+    return lines
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--family", type=Path, required=True)
+    parser.add_argument("--family-model", type=Path, required=True)
+    parser.add_argument("--arapaho", type=Path, required=True)
+    parser.add_argument("--real-model", type=Path, required=True)
+    parser.add_argument("--plot", type=Path, default=None)
+    args = parser.parse_args()
+    print("\n".join(section(args.family, args.family_model, args.arapaho, args.real_model)))
+    if args.plot:
+        plot(args.plot, read_results(args.family), read_results(args.arapaho),
+             {"demo family": calibration_of(args.family_model), "real (SIGMORPHON)": calibration_of(args.real_model)})
+
+
+if __name__ == "__main__":
+    main()

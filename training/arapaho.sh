@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Recipe: the adaptation curve on real data (issue 9). models/sigmorphon, the word
+# model trained on the six SIGMORPHON languages and ODIN, adapted to Arapaho (which
+# it never saw: no training split, not in ODIN) from its first N dev sentences.
+#
+#   bash training/arapaho.sh                    # about 1 h on one CPU thread
+#
+# Arapaho's dev set, in order: sentences 1-400 are the pool the N sentences come
+# from, 401-500 choose the best checkpoint (--dev), the next TEST (1,000; at most
+# 4,162) are the test. For each N in SIZES, ADAPT_MINUTES each:
+#   igt-lora --model MODEL                         LoRA (the paper's rank 8, alpha 8)
+#   igt-train --model MODEL                        full fine-tuning
+#   igt-train --init tiny                          a tiny model from scratch
+# Each is glossed alone (every word by the model) and, as a linguist would use it, behind
+# a lexicon of the same N sentences with analogy (--lexicon; lexicon, analogy, model).
+# Writes $WORK/results.tsv (condition, N, test MER, seg F1, perplexity) and *.scores.json.
+#
+# Settings (environment): DATA (../shared/data), WORK (runs/arapaho), MODEL
+# (models/sigmorphon), SIZES (50 100 200 400), ADAPT_MINUTES (3), FULL_LR (1e-4),
+# TEST (1000), THREADS (1).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+export PATH="$here/.venv/bin:$PATH"
+
+DATA=${DATA:-../shared/data}
+WORK=${WORK:-runs/arapaho}
+MODEL=${MODEL:-models/sigmorphon}
+SIZES=${SIZES:-50 100 200 400}
+ADAPT_MINUTES=${ADAPT_MINUTES:-3}
+FULL_LR=${FULL_LR:-1e-4}
+THREADS=${THREADS:-1}
+TEST=${TEST:-1000}
+mkdir -p "$WORK"
+export OMP_NUM_THREADS="$THREADS"  # igt-gloss and igt-score too
+common=(--threads "$THREADS" --device cpu --no-bf16 --no-progress)
+
+# 1. The records: pool, dev, test.
+igt-clean --quiet --from sigmorphon --language Arapaho --glottocode arap1274 --metalanguage English \
+    "$DATA/sigmorphon2023/Arapaho/arp-dev-track2-uncovered" > "$WORK/arapaho.jsonl"
+head -n 400 "$WORK/arapaho.jsonl" > "$WORK/pool.jsonl"
+sed -n 401,500p "$WORK/arapaho.jsonl" > "$WORK/dev.jsonl"
+sed -n "501,$((500 + TEST))p" "$WORK/arapaho.jsonl" > "$WORK/test.jsonl"
+
+score() {  # NAME IGT-GLOSS-OPTIONS...: the test sentences glossed, then scored
+    name=$1; shift
+    igt-gloss --device cpu --quiet "$@" "$WORK/test.jsonl" > "$WORK/$name.predictions.jsonl"
+    igt-score --quiet "$WORK/test.jsonl" "$WORK/$name.predictions.jsonl" > "$WORK/$name.scores.json"
+}
+perplexity() {  # NAME IGT-SCORE-MODEL-OPTIONS...: the model's perplexity on the test sentences
+    name=$1; shift
+    igt-score --quiet "$@" "$WORK/test.jsonl" "$WORK/$name.predictions.jsonl" > "$WORK/$name.scores.json"
+}
+
+# 2. The unadapted model.
+score base --model "$MODEL"
+perplexity base --model "$MODEL"
+
+# 3. Each size: three ways of adapting, each glossed alone and behind the N sentences' lexicon.
+for n in $SIZES; do
+    head -n "$n" "$WORK/pool.jsonl" > "$WORK/train.$n.jsonl"
+    budget=(--max-minutes "$ADAPT_MINUTES" --schedule time --dev "$WORK/dev.jsonl" "${common[@]}")
+    rm -rf "$WORK/lora.$n" "$WORK/full.$n" "$WORK/scratch.$n"
+    igt-lora --model "$MODEL" --out "$WORK/lora.$n" "${budget[@]}" < "$WORK/train.$n.jsonl" \
+        2> "$WORK/lora.$n.log"
+    igt-format --quiet --unit word --split train --distinct < "$WORK/train.$n.jsonl" > "$WORK/train.$n.words.jsonl"
+    igt-format --quiet --unit word --distinct < "$WORK/dev.jsonl" > "$WORK/dev.words.jsonl"
+    words_budget=(--max-minutes "$ADAPT_MINUTES" --schedule time --dev "$WORK/dev.words.jsonl" "${common[@]}")
+    igt-train --model "$MODEL" --out "$WORK/full.$n" --lr "$FULL_LR" --epochs 30 "${words_budget[@]}" \
+        < "$WORK/train.$n.words.jsonl" 2> "$WORK/full.$n.log"
+    igt-train --init tiny --out "$WORK/scratch.$n" --epochs 30 "${words_budget[@]}" \
+        < "$WORK/train.$n.words.jsonl" 2> "$WORK/scratch.$n.log"
+    lexicon=(--lexicon "$WORK/train.$n.jsonl")
+    score "lexicon-frequent.$n" "${lexicon[@]}" --choose frequent --no-guess
+    score "analogy.$n" "${lexicon[@]}"
+    score "base-hybrid.$n" --model "$MODEL" "${lexicon[@]}"
+    score "lora.$n" --model "$MODEL" --adapter "$WORK/lora.$n"
+    perplexity "lora.$n" --model "$MODEL" --adapter "$WORK/lora.$n"
+    score "lora-hybrid.$n" --model "$MODEL" --adapter "$WORK/lora.$n" "${lexicon[@]}"
+    score "full.$n" --model "$WORK/full.$n"
+    perplexity "full.$n" --model "$WORK/full.$n"
+    score "full-hybrid.$n" --model "$WORK/full.$n" "${lexicon[@]}"
+    score "scratch.$n" --model "$WORK/scratch.$n"
+    perplexity "scratch.$n" --model "$WORK/scratch.$n"
+done
+
+# 4. The table.
+python - "$WORK" $SIZES > "$WORK/results.tsv" <<'PY'
+import json, os, sys
+work, sizes = sys.argv[1], sys.argv[2:]
+conditions = ["lexicon-frequent", "analogy", "base-hybrid", "lora", "lora-hybrid", "full", "full-hybrid", "scratch"]
+print("condition\tN\ttest_MER\tseg_F1\ttest_perplexity")
+for name, n in [("base", 0)] + [(f"{c}.{n}", n) for n in sizes for c in conditions]:
+    path = os.path.join(work, f"{name}.scores.json")
+    if not os.path.exists(path):
+        continue
+    group = json.load(open(path))["all"]
+    cells = [name.rsplit(".", 1)[0] if n else name, n, group["glossing"]["morphemes"]["error_rate"],
+             group["segmentation"]["f1"], group.get("model", {}).get("perplexity")]
+    print("\t".join("-" if c is None else f"{c:.4f}" if isinstance(c, float) else str(c) for c in cells))
+PY
+column -t -s $'\t' "$WORK/results.tsv" >&2
