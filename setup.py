@@ -13,6 +13,8 @@ setup(
         # torch is installed first (pip install torch==2.13.0), so this range installs nothing more.
         "train": ["torch>=2.1", "transformers>=4.40", "peft>=0.10", "safetensors>=0.4"],
         "test": ["pytest>=7", "hypothesis>=6", "glossing==1.0.9", "pycldf>=1.41"],
+        # training/RESULTS.md's plot of the adaptation curves (make -C training results)
+        "plot": ["matplotlib>=3.5"],
     },
     entry_points={
         "console_scripts": [f"igt-{name}=igt_tools.commands.{name}:main" for name in COMMANDS],
