@@ -224,9 +224,8 @@ def main():
         "  the model where it is sure of an unseen word, else analogy: the default with a model)",
         "- (d) `sentence`: the sentence-level recipe, one tiny multilingual model over whole sentences",
         "  trained for the same budget (`make -C training sentence-model`), alone; glossed on the six dev",
-        "  sets together only (`make -C training ../runs/real/scores/six.sentence.json`: "
-        f"{number(words_per_second(work / 'gloss' / 'six.sentence.log'), 0)}",
-        "  words/s), not on Arapaho's 4,662 sentences",
+        "  sets together and on Arapaho (`make -C training sentence-scores`: "
+        f"{number(words_per_second(work / 'gloss' / 'six.sentence.log'), 0)} words/s on the six)",
         "",
         "Where the best system here is behind the published PolyGloss figure (on the test sets):",
         "",
