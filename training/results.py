@@ -156,6 +156,23 @@ def chooser_lines(work):
     return rows
 
 
+def confidence_lines(work):
+    """benchmarks/confidence_ranking.py's figures (its last line, JSON) per system glossed with --confidence."""
+    rows = ["| system | MER | morpheme errors in the 20% least confident sentences | Spearman (confidence, "
+            "sentence MER) | model-glossed words | their gloss error rate | in the 20% least confident |",
+            "|---|---|---|---|---|---|---|"]
+    for system in ("model", "hybrid"):
+        path = work / "scores" / f"confidence.{system}.txt"
+        if not path.is_file():
+            continue
+        f = json.loads(path.read_text(encoding="utf-8").strip().splitlines()[-1])
+        percent = lambda x: "" if x is None else f"{x:.0%}"  # noqa: E731
+        rows.append(f"| {SYSTEMS[system]} | {number(f['mer'])} | {percent(f['errors_in_lowest'])} | "
+                    f"{number(f['spearman'])} | {f['model_words']} | {percent(f.get('word_error_rate'))} | "
+                    f"{percent(f.get('word_error_rate_in_lowest'))} |")
+    return rows if len(rows) > 2 else ["Not measured (`make -C training confidence`)."]
+
+
 def training_rows(models):
     """A row per trained model: its training time, examples seen and rate, dev loss."""
     rows = ["| model | unit | training | examples seen | examples/s (last log line) | best dev loss |",
@@ -250,6 +267,12 @@ def main():
             "Each dev set glossed in order, in blocks of 50 sentences; before each block the gold analyses",
             "of the blocks before it are added to the lexicon, as a linguist's corrections would be. MER per block:",
             "", *corrections_table(work),
+            "", "## How well `--confidence` ranks errors",
+            "", "`make -C training confidence`: the six dev sets glossed with `--confidence`, then",
+            "`benchmarks/confidence_ranking.py` (by chance, 20% of the errors would fall in the 20% least",
+            "confident sentences; a Spearman of -1 would be a perfect ranking). A sentence the lexicon",
+            "glossed alone has confidence 0.",
+            "", *confidence_lines(work),
             "", "## Choosing among attested analyses with a model",
             "", "`python training/model_chooser.py --out runs/real/chooser`: each word the lexicon attests with",
             "several analyses takes, left to right, the one whose whole sentence label the sentence model (d)",
