@@ -68,6 +68,11 @@ def same_lines(a, b):
     return a.read_bytes() == b.read_bytes()
 
 
+def test_size(work):
+    path = work / "test.jsonl"
+    return sum(1 for line in open(path, encoding="utf-8") if line.strip()) if path.is_file() else 0
+
+
 def cell(value, digits=3):
     return "-" if value is None else f"{value:.{digits}f}"
 
@@ -197,7 +202,8 @@ def section(family_work, family_model, arapaho_work, real_model):
     if arapaho:
         lines += ["### Arapaho, a real language without training data (`bash training/arapaho.sh`)", "",
                   "`models/sigmorphon` (the word model), adapted from the first N sentences of Arapaho's dev set;",
-                  "sentences 401-500 choose the best checkpoint, and 501-4,662 are the test. The model columns",
+                  f"sentences 401-500 choose the best checkpoint, and the {test_size(arapaho_work):,} after them are the",
+                  "test. Each training had the same 3 minutes on one CPU thread. The model columns",
                   "gloss every word with the model; the lexicon columns use the N sentences as a lexicon",
                   "(`--lexicon`), with analogy, and the model behind them, as a linguist would.", "",
                   *curve_table(arapaho_work, arapaho, extra=(("lexicon-frequent", "lexicon only"),
