@@ -3,7 +3,8 @@
 # trained on four related demo languages, then a fifth daughter it never saw,
 # adapted from 50-400 sentences with igt-lora, full fine-tuning or a model from scratch.
 #
-#   bash training/family.sh                      # about 2 h (base) + 1.5 h (adaptation), 1 CPU thread
+#   JOBS=2 bash training/family.sh               # 70 min (base) + 25 min (adaptation, 2 sizes at a
+#                                                # time) on this 2-core CPU
 #   FAMILY_MINUTES=0.5 FAMILY_TRAIN=300 ADAPT_MINUTES=0.2 SIZES=50 TEST=20 DEV=20 \
 #       FAMILY_MODEL=runs/family-smoke/model WORK=runs/family-smoke bash training/family.sh   # smoke run
 #
@@ -23,7 +24,7 @@
 # predicted MER) and $WORK/*.scores.json.
 #
 # Settings (environment): WORK (runs/family), FAMILY_MODEL (models/family), FAMILY_SEED
-# (7), FAMILY_TRAIN (30000 sentences a daughter), FAMILY_MINUTES (120), HELD_OUT (5),
+# (7), FAMILY_TRAIN (30000 sentences a daughter), FAMILY_MINUTES (70), HELD_OUT (5),
 # CALIBRATION_SEEDS (6 7 8), SIZES (50 100 200 400), ADAPT_MINUTES (5), TEST (200),
 # DEV (100), FULL_LR (1e-4: full fine-tuning), THREADS (1), JOBS (1: sizes adapted at once),
 # SKIP_BASE (1: keep FAMILY_MODEL).
@@ -36,7 +37,7 @@ WORK=${WORK:-runs/family}
 FAMILY_MODEL=${FAMILY_MODEL:-models/family}
 FAMILY_SEED=${FAMILY_SEED:-7}
 FAMILY_TRAIN=${FAMILY_TRAIN:-30000}
-FAMILY_MINUTES=${FAMILY_MINUTES:-120}
+FAMILY_MINUTES=${FAMILY_MINUTES:-70}
 HELD_OUT=${HELD_OUT:-5}
 CALIBRATION_SEEDS=${CALIBRATION_SEEDS:-6 7 8}
 SIZES=${SIZES:-50 100 200 400}

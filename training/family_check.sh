@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The quality bar of issue 9 on daughters that models/family never trained on, one by one:
+# 100 of a daughter's sentences, at most 5 minutes of igt-lora on one CPU thread, then MER
+# on 200 of its held-out sentences against the base model's.
+#
+#   bash training/family_check.sh                  # daughters 6 7 8 of family 7, about 10 min
+#
+# Writes $WORK/check.tsv (daughter, base MER, LoRA MER, ratio, igt-lora seconds).
+# Settings (environment): WORK (runs/family-check), FAMILY_MODEL (models/family),
+# FAMILY_SEED (7), SEEDS (6 7 8), N (100), MINUTES (5), THREADS (1).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+export PATH="$here/.venv/bin:$PATH"
+
+WORK=${WORK:-runs/family-check}
+FAMILY_MODEL=${FAMILY_MODEL:-models/family}
+FAMILY_SEED=${FAMILY_SEED:-7}
+SEEDS=${SEEDS:-6 7 8}
+N=${N:-100}
+MINUTES=${MINUTES:-5}
+THREADS=${THREADS:-1}
+export OMP_NUM_THREADS="$THREADS"
+mkdir -p "$WORK"
+gloss_options=(--device cpu --dtype float32 --quiet)
+
+mer() {  # GOLD PREDICTIONS: the MER igt-score gives
+    igt-score --quiet "$1" "$2" | python -c 'import json, sys; print(json.load(sys.stdin)["all"]["glossing"]["morphemes"]["error_rate"])'
+}
+
+printf 'daughter\tbase_MER\tlora_MER\tratio\tlora_seconds\n' > "$WORK/check.tsv"
+for seed in $SEEDS; do
+    d="$WORK/d$seed"
+    python -m igt_tools.demo --family-seed "$FAMILY_SEED" --seed "$seed" --format jsonl \
+        --split "test:200,dev:100,train:$N" --out "$d" 2> /dev/null
+    python -c '
+import json, sys
+for line in sys.stdin:
+    r = json.loads(line); r["segmentation"] = r["glosses"] = None; print(json.dumps(r, ensure_ascii=False))' \
+        < "$d/test.jsonl" > "$d/test.input.jsonl"
+    rm -rf "$d/lora"
+    igt-lora --model "$FAMILY_MODEL" --out "$d/lora" --dev "$d/dev.jsonl" --max-minutes "$MINUTES" \
+        --threads "$THREADS" --device cpu --no-bf16 --no-progress < "$d/train.jsonl" 2> "$d/lora.log"
+    igt-gloss --model "$FAMILY_MODEL" "${gloss_options[@]}" < "$d/test.input.jsonl" > "$d/base.jsonl"
+    igt-gloss --model "$FAMILY_MODEL" --adapter "$d/lora" "${gloss_options[@]}" < "$d/test.input.jsonl" > "$d/lora.jsonl"
+    base=$(mer "$d/test.jsonl" "$d/base.jsonl")
+    lora=$(mer "$d/test.jsonl" "$d/lora.jsonl")
+    seconds=$(tail -n 1 "$d/lora/log.jsonl" | python -c 'import json, sys; print(round(json.load(sys.stdin)["elapsed_s"]))')
+    ratio=$(python -c "print(f'{$lora / $base:.2f}' if $base else '-')")
+    printf 'd%s\t%.4f\t%.4f\t%s\t%s\n' "$seed" "$base" "$lora" "$ratio" "$seconds" >> "$WORK/check.tsv"
+done
+column -t -s $'\t' "$WORK/check.tsv" >&2
