@@ -98,7 +98,7 @@ def test_an_adapter_is_a_peft_folder_that_names_its_base_and_data(trained, data)
     assert (meta.adapter["rank"], meta.adapter["alpha"], meta.adapter["dropout"]) == (8, 8.0, 0.2)
     assert meta.adapter["target_modules"] == ["q", "v"]
     assert (meta.task, meta.prompts, meta.unit) == ("interleaved", "compact", "sentence")
-    assert meta.languages == {"toya1234": 120}  # 40 records x (interleaved, t2g, s2g), as igt-format --split train
+    assert meta.languages == {"toya1234": 40}  # 40 records x the main task (interleaved) alone
     assert meta.dev_languages["toya1234"].examples == 10  # the main task only
     assert meta.dev_perplexity == pytest.approx(meta.dev_languages["toya1234"].perplexity)
     assert [line["step"] for line in log_lines(adapter)] == [6, 12]
@@ -107,6 +107,16 @@ def test_an_adapter_is_a_peft_folder_that_names_its_base_and_data(trained, data)
     model, _, _ = loading.load_model(base)
     wrapped = PeftModel.from_pretrained(model, str(adapter))  # the standard way in
     assert any("lora_A" in name for name, _ in wrapped.named_parameters())
+
+
+def test_auxiliary_adds_the_train_splits_auxiliary_examples(tmp_path, data):
+    base = new_base(tmp_path / "base")
+    train, _ = data
+    result = lora(["--model", str(base), "--out", str(tmp_path / "adapter"), "--max-steps", "1", "--auxiliary",
+                   str(train)])
+    assert result.exit_code == 0, result.output
+    # 40 records x (interleaved, t2g, s2g), as igt-format --split train makes them
+    assert ModelMetadata.read(tmp_path / "adapter").languages == {"toya1234": 120}
 
 
 def test_training_leaves_the_base_model_as_it_was(tmp_path, data):
@@ -137,7 +147,7 @@ def test_gloss_with_the_adapter_equals_the_merged_model(trained, data, tmp_path)
 
     meta = ModelMetadata.read(merged)
     assert meta.adapter is None and meta.training["merged_adapter"]["base_digest"]
-    assert meta.languages == {"toya1234": 120}
+    assert meta.languages == {"toya1234": 40}
     again = lora(["--merge", "--model", str(base), "--adapter", str(adapter), "--out", str(merged)])
     assert again.exit_code == 2 and "not empty" in again.output
 

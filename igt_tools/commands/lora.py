@@ -29,9 +29,11 @@ adapter into its model.
   igt-lora --merge --model models/demo --adapter adapter/ --out merged/
 
 Input: IGT records (igt-clean output), made into the model's examples with
-the task format, prompt set and unit of its igt_tools.json, as igt-format
---split train makes them (--dev: the main task's examples only, as igt-gloss
-is asked); examples igt-format made for that model are taken as they are.
+the task format, prompt set and unit of its igt_tools.json: the main task's
+examples only, what igt-gloss asks the model, as igt-format makes them
+(--auxiliary: also the auxiliary tasks' examples, as igt-format --split train
+makes them; with 100 sentences and minutes to train they cost more than they
+teach); examples igt-format made for that model are taken as they are.
 Records whose tiers do not pair up or lack what a label needs are left out
 and counted.
 
@@ -93,16 +95,18 @@ def parse_modules(ctx, param, value):
               help=group("LoRA") + "Dropout on the adapted layers' inputs (the model's own dropout is kept).")
 @click.option("--target-modules", callback=parse_modules, default="q,v", show_default=True, metavar="NAMES",
               help=group("LoRA") + "Layers to adapt, by name, separated by commas.")
+@click.option("--auxiliary", is_flag=True,
+              help=group("data") + "Train on the auxiliary tasks' examples of the records too (see above).")
 @training_options(*OPTIMISATION, *BATCHES, *LENGTH, *CHECKPOINTS, *HARDWARE, "progress")
 @skip_bad_options
-def command(inputs, model_name, out, dev, merge, adapter, rank, alpha, dropout, target_modules, skip_bad, bad_out,
-            **settings):
+def command(inputs, model_name, out, dev, merge, adapter, rank, alpha, dropout, target_modules, auxiliary, skip_bad,
+            bad_out, **settings):
     require_model_stack()
     if merge:
         if adapter is None:
             raise click.UsageError("--merge needs --adapter ADAPTER")
-        if inputs or dev:
-            raise click.UsageError("--merge reads no data: leave out the FILEs and --dev")
+        if inputs or dev or auxiliary:
+            raise click.UsageError("--merge reads no data: leave out the FILEs, --dev and --auxiliary")
         merge_adapter(model_name, adapter, Path(out))
         return
     if adapter is not None:
@@ -115,7 +119,7 @@ def command(inputs, model_name, out, dev, merge, adapter, rank, alpha, dropout, 
         options = resolve(TrainOptions(out=out, model=model_name, lora=lora, prog=PROG, **settings))
         base = _base_metadata(model_name)
         options = replace(options, task=base.task, prompts=base.prompts)
-        train_examples, dev_examples = _read(inputs, dev, base, skip_bad, bad_out)
+        train_examples, dev_examples = _read(inputs, dev, base, skip_bad, bad_out, auxiliary)
         metadata = train(options, train_examples, dev_examples)
     except UsageError as err:
         raise click.UsageError(str(err)) from None
@@ -130,13 +134,14 @@ def _base_metadata(model_name):
     return ModelMetadata.read(loading.resolve(model_name))
 
 
-def _read(inputs, dev, base, skip_bad, bad_out):
+def _read(inputs, dev, base, skip_bad, bad_out, auxiliary=False):
     """(training examples, dev examples or None) for the base model; what was left out said on stderr."""
     from ..model import examples
 
     bad = bad_records(PROG, skip_bad, bad_out)
     try:
-        train_examples, left_out = examples.read_for_model(inputs, base, "train", bad)
+        # The "eval" split is the main task's examples; "train" adds the auxiliary tasks'.
+        train_examples, left_out = examples.read_for_model(inputs, base, "train" if auxiliary else "eval", bad)
         dev_examples, dev_left_out = examples.read_for_model([dev], base, "eval", bad) if dev else (None, {})
     finally:
         bad.close()
