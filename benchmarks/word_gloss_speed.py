@@ -18,7 +18,8 @@ igt-gloss reports (model loading excluded) and the process's wall time
     all three (default)  --lexicon --word-model: lexicon, analogy, then the model (greedy)
     all three, 2 beams   the same with --beams 2, a sentence model's default
     word model           every word through the word model
-    sentence model       every sentence through the sentence model (if --sentence-model)
+    sentence model       every sentence through the sentence model (if --sentence-model; 2 beams)
+    sentence, greedy     the same with --beams 1
 
 Lexicon load: the records of the six training sets and of all ODIN files
 (igt-clean --drop-misaligned) read into igt_tools.lexicon.Lexicon, in-process,
@@ -115,6 +116,7 @@ def main():
         ]
         if args.sentence_model:
             configurations.append(("sentence model", ["--model", str(args.sentence_model), *model]))
+            configurations.append(("sentence, greedy", ["--model", str(args.sentence_model), *model, "--beams", "1"]))
         print(f"{'configuration':22} {'words/s':>10} {'wall s':>8} {'CPU s':>8}   (best of {args.repeat}, "
               f"{args.threads} thread(s), 1,108 dev sentences)")
         rates = {}
@@ -126,6 +128,8 @@ def main():
         if "sentence model" in rates:
             for name in ("all three (default)", "all three, 2 beams", "lexicon + word model", "word model"):
                 print(f"{name} / sentence model: {rates[name] / rates['sentence model']:.1f}x words/s")
+            print(f"all three (default) / sentence, greedy (both greedy): "
+                  f"{rates['all three (default)'] / rates['sentence, greedy']:.1f}x words/s")
         seconds, lexicon = lexicon_load([train, odin], args.repeat)
         print(f"lexicon load (six training sets + ODIN: {lexicon.records} records, {lexicon.words} words): "
               f"{seconds:.2f} s")

@@ -136,6 +136,7 @@ def calibration_lines(name, model):
 
 def plot(path, family, arapaho, calibrations):
     import matplotlib
+    import matplotlib.ticker
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -157,6 +158,7 @@ def plot(path, family, arapaho, calibrations):
             axis.axhline(rows["base", 0]["test_MER"], color="grey", linestyle=":", label="base model")
         axis.set_xscale("log")
         axis.set_xticks(sizes, [str(n) for n in sizes])
+        axis.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())  # no 3x10^2 beside 400
         axis.set_xlabel("training sentences of the new language")
         axis.set_ylabel("MER (held-out sentences)")
         axis.set_ylim(0, 1.05)
@@ -198,7 +200,10 @@ def section(family_work, family_model, arapaho_work, real_model):
                 lines.append(f"- N={n}: LoRA at {lora / base:.2f}x the base model's MER; merged model glosses "
                              f"{'identically' if merged[n] else 'NOT identically' if merged[n] is False else '(not run)'}"
                              " to base + adapter")
-        lines += ["", *estimate_table(family), "", *calibration_lines("models/family's calibration", family_model), ""]
+        lines += ["", "Test perplexity, and the MER that models/family's calibration predicts from it (fitted on the",
+                  "base model's own daughters and three it never saw, not on adapted models):", "",
+                  *estimate_table(family), "",
+                  *calibration_lines("models/family's calibration", family_model), ""]
     if arapaho:
         lines += ["### Arapaho, a real language without training data (`bash training/arapaho.sh`)", "",
                   "`models/sigmorphon` (the word model), adapted from the first N sentences of Arapaho's dev set;",
