@@ -27,6 +27,7 @@
 # (7), FAMILY_TRAIN (30000 sentences a daughter), FAMILY_MINUTES (70), HELD_OUT (5),
 # CALIBRATION_SEEDS (6 7 8), SIZES (50 100 200 400), ADAPT_MINUTES (5), TEST (200),
 # DEV (100), FULL_LR (1e-4: full fine-tuning), THREADS (1), JOBS (1: sizes adapted at once),
+# WAYS (lora full scratch: the ways of adapting run; the others' earlier results are kept),
 # SKIP_BASE (1: keep FAMILY_MODEL).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,6 +49,7 @@ FULL_LR=${FULL_LR:-1e-4}
 THREADS=${THREADS:-1}
 SKIP_BASE=${SKIP_BASE:-}
 JOBS=${JOBS:-1}
+WAYS=${WAYS:-lora full scratch}
 mkdir -p "$WORK"
 export OMP_NUM_THREADS="$THREADS"  # igt-gloss and igt-score too: JOBS x THREADS threads in all
 common=(--threads "$THREADS" --device cpu --no-bf16 --no-progress)
@@ -113,16 +115,23 @@ adapt() {  # N: the three ways of adapting to the first N sentences, each tested
     n=$1
     head -n "$n" "$held/train.jsonl" | igt-format --quiet --prompts compact > "$held/train.$n.examples.jsonl"
     budget=(--max-minutes "$ADAPT_MINUTES" --schedule time --dev "$held/dev.examples.jsonl" "${common[@]}")
-    rm -rf "$WORK/lora.$n" "$WORK/full.$n" "$WORK/scratch.$n" "$WORK/merged.$n"
+    if [[ " $WAYS " == *" full "* ]]; then
+        rm -rf "$WORK/full.$n"
+        igt-train --model "$FAMILY_MODEL" --out "$WORK/full.$n" --lr "$FULL_LR" --batch-tokens 4096 --epochs 30 \
+            "${budget[@]}" < "$held/train.$n.examples.jsonl" 2> "$WORK/full.$n.log"
+        test_and_score "full.$n" --model "$WORK/full.$n"
+    fi
+    if [[ " $WAYS " == *" scratch "* ]]; then
+        rm -rf "$WORK/scratch.$n"
+        igt-train --init tiny --out "$WORK/scratch.$n" --batch-tokens 4096 --epochs 30 "${budget[@]}" \
+            < "$held/train.$n.examples.jsonl" 2> "$WORK/scratch.$n.log"
+        test_and_score "scratch.$n" --model "$WORK/scratch.$n"
+    fi
+    [[ " $WAYS " == *" lora "* ]] || return 0
+    rm -rf "$WORK/lora.$n" "$WORK/merged.$n"
     igt-lora --model "$FAMILY_MODEL" --out "$WORK/lora.$n" "${budget[@]}" \
         < "$held/train.$n.examples.jsonl" 2> "$WORK/lora.$n.log"
-    igt-train --model "$FAMILY_MODEL" --out "$WORK/full.$n" --lr "$FULL_LR" --batch-tokens 4096 --epochs 30 \
-        "${budget[@]}" < "$held/train.$n.examples.jsonl" 2> "$WORK/full.$n.log"
-    igt-train --init tiny --out "$WORK/scratch.$n" --batch-tokens 4096 --epochs 30 "${budget[@]}" \
-        < "$held/train.$n.examples.jsonl" 2> "$WORK/scratch.$n.log"
     test_and_score "lora.$n" --model "$FAMILY_MODEL" --adapter "$WORK/lora.$n"
-    test_and_score "full.$n" --model "$WORK/full.$n"
-    test_and_score "scratch.$n" --model "$WORK/scratch.$n"
     # The merged model must gloss exactly as the model with its adapter.
     igt-lora --merge --model "$FAMILY_MODEL" --adapter "$WORK/lora.$n" --out "$WORK/merged.$n" 2> /dev/null
     igt-gloss --model "$WORK/merged.$n" "${gloss_options[@]}" < "$held/test.input.jsonl" \

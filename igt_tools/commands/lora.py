@@ -41,7 +41,7 @@ The model (a folder igt-train wrote, a published checkpoint, or a hub id) is
 frozen: LoRA adds a low-rank update to each layer --target-modules names
 (attention q, k, v, o; feed-forward wi, wi_0, wi_1, wo; or all-linear) and
 trains those alone. Defaults: the paper's rank 8, alpha 8 and dropout 0.2;
-layers q,v (peft's default for T5: the paper does not say); lr 1e-3, clip 1,
+layers q,v (peft's default for T5: the paper does not say); lr 3e-3, clip 1,
 4096 tokens a batch, 30 epochs. With --dev the best checkpoint by dev loss
 becomes the adapter.
 
