@@ -134,6 +134,12 @@ def calibration_lines(name, model):
     return lines
 
 
+def write_plot(path, family_work, family_model, arapaho_work, real_model):
+    """The curves of both runs and both models' perplexity against MER, as a PNG."""
+    plot(path, read_results(family_work), read_results(arapaho_work),
+         {"demo family": calibration_of(family_model), "real (SIGMORPHON)": calibration_of(real_model)})
+
+
 def plot(path, family, arapaho, calibrations):
     import matplotlib
     import matplotlib.ticker
@@ -234,8 +240,7 @@ def main():
     args = parser.parse_args()
     print("\n".join(section(args.family, args.family_model, args.arapaho, args.real_model)))
     if args.plot:
-        plot(args.plot, read_results(args.family), read_results(args.arapaho),
-             {"demo family": calibration_of(args.family_model), "real (SIGMORPHON)": calibration_of(args.real_model)})
+        write_plot(args.plot, args.family, args.family_model, args.arapaho, args.real_model)
 
 
 if __name__ == "__main__":

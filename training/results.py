@@ -283,9 +283,7 @@ def main():
     if args.family or args.arapaho:
         out += ["", *adaptation.section(args.family, args.family_model, args.arapaho, args.model)]
         if args.plot:
-            adaptation.plot(args.plot, adaptation.read_results(args.family), adaptation.read_results(args.arapaho),
-                            {"demo family": adaptation.calibration_of(args.family_model),
-                             "real (SIGMORPHON)": adaptation.calibration_of(args.model)})
+            adaptation.write_plot(args.plot, args.family, args.family_model, args.arapaho, args.model)
             out += ["", f"![adaptation curves and perplexity against MER]({args.plot.name})"]
     print("\n".join(out))
 
