@@ -5,6 +5,7 @@ not what it learns) saved as igt-train would, or in a published layout.
 """
 
 import json
+import math
 import random
 import signal
 
@@ -107,6 +108,22 @@ def test_an_adapter_is_a_peft_folder_that_names_its_base_and_data(trained, data)
     model, _, _ = loading.load_model(base)
     wrapped = PeftModel.from_pretrained(model, str(adapter))  # the standard way in
     assert any("lora_A" in name for name, _ in wrapped.named_parameters())
+
+
+@pytest.mark.parametrize("lr, warned", [("1e-2", False), ("1e-9", True)])
+def test_dev_loss_before_adapting_is_reported_and_no_gain_is_a_warning(tmp_path, data, lr, warned):
+    base = new_base(tmp_path / "base")
+    train, dev = data
+    result = lora(["--model", str(base), "--out", str(tmp_path / "a"), "--dev", str(dev), "--max-steps", "4",
+                   "--lr", lr, str(train)])
+    assert result.exit_code == 0, result.output
+    meta = ModelMetadata.read(tmp_path / "a")
+    before = meta.adapter["base_dev_loss"]
+    assert meta.adapter["base_dev_languages"] == {"toya1234": pytest.approx(before)}
+    assert f"before adapting: dev loss {before:.4f}" in result.output
+    assert f"toya1234: dev perplexity {math.exp(before):.3f} before adapting, " in result.output
+    assert ("expect little or no gain" in result.output) == warned
+    assert (meta.dev_loss < 0.99 * before) != warned
 
 
 def test_auxiliary_adds_the_train_splits_auxiliary_examples(tmp_path, data):

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from igt_tools import quality
-from igt_tools.model.metadata import ModelMetadata
+from igt_tools.model.metadata import ModelMetadata, perplexity
 
 # -- the fit (no model) --------------------------------------------------------
 
@@ -127,6 +127,14 @@ def test_perplexity_per_group_is_the_dev_loss_igt_lora_measures(scored, tmp_path
         len(json.loads(line)["glosses"].split()) for line in gold.read_text().splitlines()[:6])
     assert figures["all"]["model"]["perplexity"] == pytest.approx(meta.dev_perplexity, rel=1e-9)
     assert "no predicted MER" in result.output and "ppl" in result.output
+
+    # igt-lora's "before adapting" figures are the model's own, as igt-score measures them without the adapter
+    alone = json.loads(igt_score("--model", base, gold, predictions).stdout)
+    for code in GLOTTOCODES:
+        assert alone[code]["model"]["perplexity"] == pytest.approx(
+            perplexity(meta.adapter["base_dev_languages"][code]), rel=1e-9)
+    assert alone["all"]["model"]["perplexity"] == pytest.approx(perplexity(meta.adapter["base_dev_loss"]), rel=1e-9)
+    assert alone["all"]["model"]["perplexity"] != pytest.approx(figures["all"]["model"]["perplexity"], rel=1e-9)
 
 
 def test_calibrate_then_predict_with_r2_and_n(scored, tmp_path):

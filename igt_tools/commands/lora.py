@@ -53,11 +53,16 @@ ADAPTER/log.jsonl; see igt-train --help.
 ADAPTER is peft's adapter folder (adapter_config.json and
 adapter_model.safetensors, which PeftModel.from_pretrained loads) plus
 igt_tools.json: the digest of the model's weights, the languages and
-examples trained on, dev loss and perplexity per language. igt-gloss --model
-DIR --adapter ADAPTER glosses with it; on another model than its own it is
-refused. When the model was calibrated (igt-score --calibrate), the last
-line predicts the MER of the adapted model from its dev perplexity, or says
-why the prediction cannot be trusted.
+examples trained on, dev loss and perplexity per language, with the model's
+own before adapting. igt-gloss --model DIR --adapter ADAPTER glosses with it;
+on another model than its own it is refused.
+
+With --dev, the last lines give each language's dev perplexity before and
+after adapting, and a warning when the adapter lowers dev loss by less than
+1% (it is then unlikely to gloss better than the model alone). When the
+model was calibrated (igt-score --calibrate), they also predict the MER of
+the model and of the adapted model from those perplexities, or say why the
+prediction cannot be trusted.
 
 --merge writes MERGED, a full model folder (the model's weights plus the
 adapter's updates, float32) that igt-gloss loads like any other, glossing as
@@ -170,16 +175,33 @@ def _check_fits(train_examples, base):
             "--unit {} --task {} --prompts {}".format(*made, *wanted, *wanted))
 
 
-def _say_estimates(base, metadata):
-    from .. import quality
+NO_GAIN = 0.01  # a smaller relative drop in dev loss than this is no sign that the adapter helps
 
+
+def _say_estimates(base, metadata):
+    """Per dev language: perplexity before and after adapting, what it predicts, and a warning
+    when the adapter did not beat the model alone (more data, or none, would serve better)."""
+    from .. import quality
+    from ..model.metadata import perplexity
+
+    before = (metadata.adapter or {}).get("base_dev_languages") or {}
     for code, score in sorted(metadata.dev_languages.items()):
+        line = f"{code}: dev perplexity {score.perplexity:.3f}"
+        if code in before:
+            line = f"{code}: dev perplexity {perplexity(before[code]):.3f} before adapting, {score.perplexity:.3f} after"
         found = quality.estimates(base, score.perplexity)
         if quality.MER not in found:
-            warn(PROG, f"{code}: dev perplexity {score.perplexity:.3f}; no MER prediction: the model has no "
-                 "calibration (igt-score --model MODEL --calibrate on its dev data makes one)")
-            continue
-        warn(PROG, f"{code}: dev perplexity {score.perplexity:.3f}; " + quality.describe(quality.MER, found[quality.MER]))
+            warn(PROG, f"{line}; no MER prediction: the model has no calibration (igt-score --model MODEL "
+                 "--calibrate on its dev data makes one)")
+        else:
+            if code in before:
+                was = quality.estimates(base, perplexity(before[code])).get(quality.MER)
+                if was and was["reliable"]:
+                    line += f"; predicted MER {was['predicted']:.3f} before"
+            warn(PROG, f"{line}; " + quality.describe(quality.MER, found[quality.MER]))
+        if code in before and score.loss > before[code] * (1 - NO_GAIN):
+            warn(PROG, f"{code}: the adapter lowers dev loss by less than {NO_GAIN:.0%} ({score.loss:.4f} against "
+                 f"the model's own {before[code]:.4f}): expect little or no gain from it")
 
 
 def merge_adapter(model_name, adapter, out):

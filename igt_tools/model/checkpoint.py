@@ -59,6 +59,9 @@ class TrainingState:
     loss_tokens: int = 0
     data_digest: str = None
     base_digest: str = None  # an adapter's: the weights of the model it is trained on
+    # An adapter's: the dev figures of the model alone, before the first step (the gain is against these)
+    base_dev_loss: float = None
+    base_dev_languages: dict = None
     options: dict = field(default_factory=dict)
 
     def to_json(self):

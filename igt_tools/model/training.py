@@ -205,6 +205,8 @@ def _train(options, train_examples, dev_examples, device, dist):
     reporter.set_total(total_steps)
     _describe(reporter, options, train_examples, train_set, dev_set, lengths, first_plan, steps_per_epoch,
               total_steps, dist)
+    if options.lora is not None and dev_set and not resume_from:
+        _evaluate_base(model, dev_set, options, state, device, dist, reporter)
 
     # Optimiser
     optimizer = optim.build_optimizer(options.optimizer, model, options.lr, options.weight_decay)
@@ -507,6 +509,15 @@ def _evaluate(model, dev_set, options, state, device, dist, autocast, total_step
     return record
 
 
+def _evaluate_base(model, dev_set, options, state, device, dist, reporter):
+    """An adapter's starting point: its B matrices are zero, so the model scores as the base alone."""
+    scores = dev_loss_by_language(model, dev_set, options.batch_tokens, device, dist, _autocast(device, options.bf16))
+    state.base_dev_loss = scores["dev_loss"]
+    state.base_dev_languages = {code: s["loss"] for code, s in scores["dev_languages"].items()}
+    reporter.say(f"before adapting: dev loss {state.base_dev_loss:.4f} "
+                 f"(ppl {math.exp(min(state.base_dev_loss, 700)):.3f})")
+
+
 def dev_loss_by_language(model, dev_set, batch_tokens, device, dist, autocast):
     """{"dev_loss": mean per label token, "dev_languages": {glottocode: {examples, tokens, loss}}}."""
     import torch
@@ -565,7 +576,8 @@ def _metadata(options, state, train_examples, init_name, clock):
     adapter = None
     if options.lora is not None:
         adapter = {"base": str(options.model), "base_digest": state.base_digest,
-                   **_recorded_options(options)["lora"]}
+                   **_recorded_options(options)["lora"],
+                   "base_dev_loss": state.base_dev_loss, "base_dev_languages": state.base_dev_languages}
     return ModelMetadata(
         task=options.task or examples_mod.task_format(train_examples),
         prompts=options.prompts or examples_mod.prompt_set(train_examples) or "polygloss",
