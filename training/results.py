@@ -209,6 +209,7 @@ def main():
     parser.add_argument("--family", type=Path, default=None, help="training/family.sh's work folder")
     parser.add_argument("--family-model", type=Path, default=None, help="its base model (models/family)")
     parser.add_argument("--arapaho", type=Path, default=None, help="training/arapaho.sh's work folder")
+    parser.add_argument("--family-check", type=Path, default=None, help="training/family_check.sh's work folder")
     parser.add_argument("--plot", type=Path, default=None, help="the adaptation curves' PNG")
     args = parser.parse_args()
     work = args.work
@@ -280,8 +281,9 @@ def main():
             "chooser left them. MER with the lexicon alone (`--no-guess`), by chooser:",
             "", *chooser_lines(work),
             "", "## The words of the dev sets", "", *stats_table(work)]
-    if args.family or args.arapaho:
-        out += ["", *adaptation.section(args.family, args.family_model, args.arapaho, args.model)]
+    if args.family or args.arapaho or args.family_check:
+        out += ["", *adaptation.section(args.family, args.family_model, args.arapaho, args.model,
+                                        args.family_check)]
         if args.plot:
             adaptation.write_plot(args.plot, args.family, args.family_model, args.arapaho, args.model)
             out += ["", f"![adaptation curves and perplexity against MER]({args.plot.name})"]
