@@ -11,7 +11,9 @@ Joins the two files by `id` and prints, over all and per group:
   averaged); -1 when the least confident sentences are always the worst;
 - for words the model glossed (`word_confidence` not null, the output word
   count equal to the gold's): the share of wrong glosses among the --share
-  least confident words, against the share among all of them.
+  least confident words, against the share among all of them; and the
+  same among the words igt-format --to aligned marks doubtful (under
+  DOUBTFUL) and the others.
 
 The last line is the figures over all as JSON.
 """
@@ -24,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from igt_tools import tokens  # noqa: E402
+from igt_tools.formats.aligned import DOUBTFUL  # noqa: E402
 from igt_tools.metrics.levenshtein import distance  # noqa: E402
 
 
@@ -100,6 +103,11 @@ def figures(rows, share):
         doubtful = sorted(words)[: max(1, round(share * len(words)))]
         out["word_error_rate"] = sum(wrong for _, wrong in words) / len(words)
         out["word_error_rate_in_lowest"] = sum(wrong for _, wrong in doubtful) / len(doubtful)
+        marked = [wrong for score, wrong in words if score < DOUBTFUL]
+        unmarked = [wrong for score, wrong in words if score >= DOUBTFUL]
+        out["doubtful_share"] = len(marked) / len(words)
+        out["word_error_rate_doubtful"] = sum(marked) / len(marked) if marked else None
+        out["word_error_rate_not_doubtful"] = sum(unmarked) / len(unmarked) if unmarked else None
     return out
 
 

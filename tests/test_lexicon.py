@@ -139,6 +139,20 @@ def test_aligned_view_marks_guessed_words():
     assert "*" not in unmarked
 
 
+def test_aligned_view_flags_the_model_words_it_was_unsure_of():
+    from igt_tools.formats.aligned import DOUBTFUL, write_aligned
+
+    record = {"transcription": "ab cd ef", "segmentation": "a-b cd ef", "glosses": "X-Y cat dog",
+              "provenance": ["lexicon", "model", "model"], "word_confidence": [None, DOUBTFUL - 0.01, DOUBTFUL]}
+    lines = write_aligned(record).splitlines()
+    assert lines[2].split() == ["X-Y", "?cat", "*dog"]
+    assert lines[-1] == f"[* made by the model, ? made by the model, doubtful (confidence under {DOUBTFUL}): check these first]"
+    # an analogy guess has no model confidence to doubt; a list that does not fit the words is ignored
+    lines = write_aligned(dict(record, provenance=["analogy", "analogy", "model"])).splitlines()
+    assert lines[2].split() == ["~X-Y", "~cat", "*dog"] and "?" not in lines[-1]
+    assert write_aligned(dict(record, word_confidence=[-5.0])).splitlines()[2].split() == ["X-Y", "*cat", "*dog"]
+
+
 def test_the_empty_analysis_counts_as_a_word_for_the_metrics():
     from igt_tools import tokens
     from igt_tools.word_analyses import UNKNOWN_GLOSS

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import adaptation
+from igt_tools.formats.aligned import DOUBTFUL
 
 LANGUAGES = ("Gitksan", "Lezgi", "Natugu", "Nyangbo", "Tsez", "Uspanteko")
 CODES = {"Gitksan": "gitx1241", "Lezgi": "lezg1247", "Natugu": "natu1246", "Nyangbo": "nyan1302",
@@ -156,6 +157,10 @@ def chooser_lines(work):
     return rows
 
 
+def percent(x):
+    return "-" if x is None else f"{x:.0%}"
+
+
 def confidence_lines(work):
     """benchmarks/confidence_ranking.py's figures (its last line, JSON) per system glossed with --confidence."""
     rows = ["| system | MER | morpheme errors in the 20% least confident sentences | Spearman (confidence, "
@@ -166,11 +171,20 @@ def confidence_lines(work):
         if not path.is_file():
             continue
         f = json.loads(path.read_text(encoding="utf-8").strip().splitlines()[-1])
-        percent = lambda x: "" if x is None else f"{x:.0%}"  # noqa: E731
         rows.append(f"| {SYSTEMS[system]} | {number(f['mer'])} | {percent(f['errors_in_lowest'])} | "
                     f"{number(f['spearman'])} | {f['model_words']} | {percent(f.get('word_error_rate'))} | "
                     f"{percent(f.get('word_error_rate_in_lowest'))} |")
-    return rows if len(rows) > 2 else ["Not measured (`make -C training confidence`)."]
+    if len(rows) == 2:
+        return ["Not measured (`make -C training confidence`)."]
+    rows += ["", f"Words marked doubtful (`?` in igt-format --to aligned: word confidence under {DOUBTFUL}):", "",
+             "| system | share of model-glossed words | their gloss error rate | the others' |", "|---|---|---|---|"]
+    for system in ("model", "hybrid"):
+        path = work / "scores" / f"confidence.{system}.txt"
+        f = json.loads(path.read_text(encoding="utf-8").strip().splitlines()[-1]) if path.is_file() else {}
+        if f.get("doubtful_share") is not None:
+            rows.append(f"| {SYSTEMS[system]} | {percent(f['doubtful_share'])} | "
+                        f"{percent(f['word_error_rate_doubtful'])} | {percent(f['word_error_rate_not_doubtful'])} |")
+    return rows
 
 
 def training_rows(models):

@@ -66,7 +66,8 @@ inside a morpheme or gloss) are written, and reported the same way.
 
 With --to, the records themselves are written: `aligned` is the human view
 (each word's morphemes over their glosses, in columns; translation below;
-glosses that igt-gloss guessed marked `~` by analogy, `*` by the model),
+glosses that igt-gloss guessed marked `~` by analogy, `*` by the model,
+`?` by the model and doubtful: igt-gloss --confidence under -0.1),
 `sigmorphon` the shared task's \\t \\m \\g \\l blocks, `toolbox` Toolbox
 interlinear records (--markers), blank lines between records; `cldf` a
 new CLDF example table (CSV: ID, Language_ID, Primary_Text, Analyzed_Word,

@@ -110,7 +110,8 @@ the word's output; a sentence model: the output word's tokens, with the
 space after it, and the end token with the last word; multitask: the mean
 of its glosses' and segmentation's), null where the model did not gloss the
 word, and for every word of a concatenated model (whose output holds each
-word twice). These fields are replaced if the input had them. --tagmap FILE
+word twice); igt-format --to aligned marks a model word under -0.1 with
+`?`, doubtful. These fields are replaced if the input had them. --tagmap FILE
 (a two-column TSV, model tag -> your tag) writes the glosses in your own
 conventions; tags not in it pass through, and a summary line counts both.
 

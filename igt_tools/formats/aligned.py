@@ -10,8 +10,9 @@ wider of the two on screen: wide (East Asian) characters take two columns,
 combining marks none. Punctuation-only words get a column of their own with
 nothing under (or over) them, as the metrics leave them out. Long sentences
 wrap. Words that igt-gloss guessed have their gloss marked, `*` for the model's
-and `~` for analogy's (`provenance` "model", "analogy"), with a line saying
-so: the ones to check first. Missing tiers are left out (without a segmentation, the glosses stand
+and `~` for analogy's (`provenance` "model", "analogy"), and `?` for the
+model's words it was unsure of (`word_confidence`, from igt-gloss
+--confidence, under DOUBTFUL), with a line saying so: the ones to check first. Missing tiers are left out (without a segmentation, the glosses stand
 under the transcription); a misaligned record is shown as it is, followed by
 a line saying where its counts differ.
 """
@@ -25,6 +26,12 @@ from ..record import text as record_text
 GAP = "  "
 # Marks of guessed words in the gloss line, by igt-gloss's `provenance`.
 MARKS = {"model": ("*", "made by the model"), "analogy": ("~", "guessed by analogy")}
+# A model word whose mean token log-probability is under this is marked doubtful. It is where
+# igt-gloss --trust-model stops trusting the model; on the six SIGMORPHON dev sets, 92% of the
+# words the word model glossed under it were wrong, against 50% of the others
+# (benchmarks/confidence_ranking.py, training/RESULTS.md).
+DOUBTFUL = -0.1
+DOUBT = ("?", f"made by the model, doubtful (confidence under {DOUBTFUL})")
 # Zero-width: combining marks, enclosing marks, format characters (joiners, bidi marks).
 _ZERO_WIDTH_CATEGORIES = ("Mn", "Me", "Cf")
 
@@ -106,7 +113,7 @@ def write_aligned(record, width=0):
     top = segmentation or (transcription if glosses else None)
     head = [_label(record.get("id"))] + ([transcription] if top is not transcription else [])
     lines = [" ".join(part for part in head if part)]
-    marked = _mark_guesses(glosses, record.get("provenance"))
+    marked, used = _mark_guesses(glosses, record.get("provenance"), record.get("word_confidence"))
     lines += interlinear_lines(columns(top, marked), width)
     translation = _field(record, "translation")
     if translation:
@@ -116,19 +123,28 @@ def write_aligned(record, width=0):
             interleaved.aligned_words(segmentation, glosses)
         except interleaved.Misaligned as err:
             lines.append(f"[misaligned: {err}]")
-    if marked != glosses:
-        found = set(record["provenance"])
-        lines.append("[" + ", ".join(f"{mark} {what}" for source, (mark, what) in MARKS.items() if source in found)
+    if used:
+        lines.append("[" + ", ".join(f"{mark} {what}" for mark, what in (*MARKS.values(), DOUBT) if mark in used)
                      + ": check these first]")
     return "\n".join(line for line in lines if line)
 
 
-def _mark_guesses(glosses, provenance):
-    """The glosses with a mark (MARKS) before each guessed word (igt-gloss's `provenance`, one per word)."""
+def _mark_guesses(glosses, provenance, confidences=None):
+    """(the glosses with a mark before each guessed word, the marks used), from igt-gloss's
+    `provenance` and `word_confidence` (one per word each)."""
     words = (glosses or "").split()
     if not isinstance(provenance, list) or len(provenance) != len(words) or not set(provenance) & set(MARKS):
-        return glosses
-    return " ".join(MARKS[p][0] + w if p in MARKS else w for w, p in zip(words, provenance))
+        return glosses, set()
+    if not isinstance(confidences, list) or len(confidences) != len(words):
+        confidences = [None] * len(words)
+    marks = [_mark(source, confidence) for source, confidence in zip(provenance, confidences)]
+    return " ".join(mark + word for mark, word in zip(marks, words)), set(marks) - {""}
+
+
+def _mark(source, confidence):
+    if source == "model" and isinstance(confidence, (int, float)) and confidence < DOUBTFUL:
+        return DOUBT[0]
+    return MARKS[source][0] if source in MARKS else ""
 
 
 def _label(value):
