@@ -16,7 +16,9 @@ that extends it by a letter or two (datasets that segment canonical forms
 write `baħri` for surface `baħr`), or it shortened by a letter or two; else
 UNKNOWN_GLOSS. A guess gets the grammatical glosses right far more often than
 the stem, which is still worth much: measured on the SIGMORPHON 2023 dev
-sets, lexicon + analogy MER 0.190 against 0.277 for the lexicon alone.
+sets, lexicon + analogy MER 0.190 against 0.277 for the lexicon alone. Stems
+still unknown once a sentence is glossed may take a word of its translation
+(translation_stems.py).
 
 Tables are built per language on first use, so a large lexicon costs nothing
 for languages that are never glossed. No torch here.
@@ -26,6 +28,7 @@ from collections import Counter
 
 from . import interleaved, words
 from . import word_analyses as wa
+from .translation_stems import TranslationStems
 from .word_analyses import UNKNOWN_GLOSS
 
 MIN_AFFIX = 2  # shortest shared ending (or beginning) that counts, in letters
@@ -33,9 +36,17 @@ MAX_AFFIX = 8  # longest one looked at
 
 
 class Analogy:
-    def __init__(self, lexicon):
+    def __init__(self, lexicon, translation_stems=True):
         self.lexicon = lexicon
         self._tables = {}  # scope -> _Tables
+        self._stems = TranslationStems(lexicon) if translation_stems else None
+
+    def gloss_unknown_stems(self, analyses, record):
+        """Once a sentence's words are settled: the guesses' unknown stems from its translation
+        (translation_stems.py), unless switched off."""
+        if self._stems is not None:
+            self._stems.fill(analyses, record)
+        return analyses
 
     def guess(self, glottocode, word):
         """(segmentation, glosses) for an unseen word, or None when nothing is like it."""

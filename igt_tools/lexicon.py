@@ -68,6 +68,7 @@ class Lexicon:
     def __init__(self):
         # scope (glottocode or None) -> the paired words of its records, until its tables are built
         self._sentences = {}
+        self._translations = {}  # scope -> its records' translations (None where missing), beside _sentences
         self._scopes = {}  # scope -> _Scope, built on first lookup
         self._languages = None  # sorted glottocodes, once asked for
         self.records = 0
@@ -93,6 +94,7 @@ class Lexicon:
         if scope not in self._sentences:
             self._languages = None
         self._sentences.setdefault(scope, []).append(paired)
+        self._translations.setdefault(scope, []).append(record.get("translation"))
         self._scopes.pop(scope, None)  # rebuilt with this record at the next lookup
         self.records += 1
         self.words += len(paired)
@@ -121,6 +123,12 @@ class Lexicon:
         """{folded key: {analysis: count}} of one scope (empty when it has none)."""
         tables = self._scope(scope)
         return tables.folded if tables else {}
+
+    def glossed_translations(self, scope):
+        """(glosses, translation) of each of the scope's records that has a translation."""
+        for paired, translation in zip(self._sentences.get(scope, ()), self._translations.get(scope, ())):
+            if isinstance(translation, str) and translation.strip():
+                yield " ".join(gloss for _, _, gloss in paired), translation
 
     def entry(self, glottocode, word):
         """(scope's tables, _Entry) of a word, or (None, None) when it is not attested."""

@@ -143,6 +143,8 @@ class WordGlosser:
             if item.provenance is None and item.guess is not None:
                 item.set(*item.guess, "analogy")
             word_confidence.append(score)
+        if self.analogy is not None:
+            self.analogy.gloss_unknown_stems(analyses, record)
         wa.fill_unknown(analyses)
         segmentation, glosses, provenance = wa.assemble(analyses)
         for name in provenance:

@@ -14,10 +14,12 @@
 # Each is glossed alone (every word by the model) and, as a linguist would use it, behind
 # a lexicon of the same N sentences with analogy (--lexicon; lexicon, analogy, model).
 # Writes $WORK/results.tsv (condition, N, test MER, seg F1, perplexity) and *.scores.json.
+# GLOSS_ONLY=1 glosses and scores again with the adapted models already in WORK (after a
+# change to igt-gloss; about 15 min), training nothing.
 #
 # Settings (environment): DATA (../shared/data), WORK (runs/arapaho), MODEL
 # (models/sigmorphon), SIZES (50 100 200 400), ADAPT_MINUTES (3), FULL_LR (1e-4),
-# LORA_LR (1e-3), TEST (1000), THREADS (1).
+# LORA_LR (1e-3), TEST (1000), THREADS (1), GLOSS_ONLY.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -43,46 +45,41 @@ head -n 400 "$WORK/arapaho.jsonl" > "$WORK/pool.jsonl"
 sed -n 401,500p "$WORK/arapaho.jsonl" > "$WORK/dev.jsonl"
 sed -n "501,$((500 + TEST))p" "$WORK/arapaho.jsonl" > "$WORK/test.jsonl"
 
-score() {  # NAME IGT-GLOSS-OPTIONS...: the test sentences glossed, then scored
+score() {  # NAME IGT-GLOSS-OPTIONS...: the test sentences glossed, then scored (with PERPLEXITY=1,
+           # the options being the model's alone, with its perplexity on them too)
     name=$1; shift
     igt-gloss --device cpu --quiet "$@" "$WORK/test.jsonl" > "$WORK/$name.predictions.jsonl"
-    igt-score --quiet "$WORK/test.jsonl" "$WORK/$name.predictions.jsonl" > "$WORK/$name.scores.json"
-}
-perplexity() {  # NAME IGT-SCORE-MODEL-OPTIONS...: the model's perplexity on the test sentences
-    name=$1; shift
-    igt-score --quiet "$@" "$WORK/test.jsonl" "$WORK/$name.predictions.jsonl" > "$WORK/$name.scores.json"
+    igt-score --quiet ${PERPLEXITY:+"$@"} "$WORK/test.jsonl" "$WORK/$name.predictions.jsonl" > "$WORK/$name.scores.json"
 }
 
 # 2. The unadapted model.
-score base --model "$MODEL"
-perplexity base --model "$MODEL"
+PERPLEXITY=1 score base --model "$MODEL"
 
 # 3. Each size: three ways of adapting, each glossed alone and behind the N sentences' lexicon.
 for n in $SIZES; do
     head -n "$n" "$WORK/pool.jsonl" > "$WORK/train.$n.jsonl"
-    budget=(--max-minutes "$ADAPT_MINUTES" --schedule time --dev "$WORK/dev.jsonl" "${common[@]}")
-    rm -rf "$WORK/lora.$n" "$WORK/full.$n" "$WORK/scratch.$n"
-    igt-lora --model "$MODEL" --out "$WORK/lora.$n" --lr "$LORA_LR" "${budget[@]}" < "$WORK/train.$n.jsonl" \
-        2> "$WORK/lora.$n.log"
-    igt-format --quiet --unit word --split train --distinct < "$WORK/train.$n.jsonl" > "$WORK/train.$n.words.jsonl"
-    igt-format --quiet --unit word --distinct < "$WORK/dev.jsonl" > "$WORK/dev.words.jsonl"
-    words_budget=(--max-minutes "$ADAPT_MINUTES" --schedule time --dev "$WORK/dev.words.jsonl" "${common[@]}")
-    igt-train --model "$MODEL" --out "$WORK/full.$n" --lr "$FULL_LR" --epochs 30 "${words_budget[@]}" \
-        < "$WORK/train.$n.words.jsonl" 2> "$WORK/full.$n.log"
-    igt-train --init tiny --out "$WORK/scratch.$n" --epochs 30 "${words_budget[@]}" \
-        < "$WORK/train.$n.words.jsonl" 2> "$WORK/scratch.$n.log"
+    if [ -z "${GLOSS_ONLY:-}" ]; then
+        budget=(--max-minutes "$ADAPT_MINUTES" --schedule time --dev "$WORK/dev.jsonl" "${common[@]}")
+        rm -rf "$WORK/lora.$n" "$WORK/full.$n" "$WORK/scratch.$n"
+        igt-lora --model "$MODEL" --out "$WORK/lora.$n" --lr "$LORA_LR" "${budget[@]}" < "$WORK/train.$n.jsonl" \
+            2> "$WORK/lora.$n.log"
+        igt-format --quiet --unit word --split train --distinct < "$WORK/train.$n.jsonl" > "$WORK/train.$n.words.jsonl"
+        igt-format --quiet --unit word --distinct < "$WORK/dev.jsonl" > "$WORK/dev.words.jsonl"
+        words_budget=(--max-minutes "$ADAPT_MINUTES" --schedule time --dev "$WORK/dev.words.jsonl" "${common[@]}")
+        igt-train --model "$MODEL" --out "$WORK/full.$n" --lr "$FULL_LR" --epochs 30 "${words_budget[@]}" \
+            < "$WORK/train.$n.words.jsonl" 2> "$WORK/full.$n.log"
+        igt-train --init tiny --out "$WORK/scratch.$n" --epochs 30 "${words_budget[@]}" \
+            < "$WORK/train.$n.words.jsonl" 2> "$WORK/scratch.$n.log"
+    fi
     lexicon=(--lexicon "$WORK/train.$n.jsonl")
     score "lexicon-frequent.$n" "${lexicon[@]}" --choose frequent --no-guess
     score "analogy.$n" "${lexicon[@]}"
     score "base-hybrid.$n" --model "$MODEL" "${lexicon[@]}"
-    score "lora.$n" --model "$MODEL" --adapter "$WORK/lora.$n"
-    perplexity "lora.$n" --model "$MODEL" --adapter "$WORK/lora.$n"
+    PERPLEXITY=1 score "lora.$n" --model "$MODEL" --adapter "$WORK/lora.$n"
     score "lora-hybrid.$n" --model "$MODEL" --adapter "$WORK/lora.$n" "${lexicon[@]}"
-    score "full.$n" --model "$WORK/full.$n"
-    perplexity "full.$n" --model "$WORK/full.$n"
+    PERPLEXITY=1 score "full.$n" --model "$WORK/full.$n"
     score "full-hybrid.$n" --model "$WORK/full.$n" "${lexicon[@]}"
-    score "scratch.$n" --model "$WORK/scratch.$n"
-    perplexity "scratch.$n" --model "$WORK/scratch.$n"
+    PERPLEXITY=1 score "scratch.$n" --model "$WORK/scratch.$n"
 done
 
 # 4. The table.

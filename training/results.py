@@ -28,9 +28,11 @@ PUBLISHED = {"Arapaho": (0.152, 0.910, 0.161), "Tsez": (0.072, 0.972, 0.095), "G
 SYSTEMS = {
     "lexicon-frequent": "(a) lexicon, most frequent analysis",
     "lexicon": "(a) lexicon, analysis by its neighbours",
+    "analogy-stemless": "lexicon + analogy, no translation stems",
     "analogy": "lexicon + analogy (no model)",
     "model": "(b) word model alone",
     "lexicon-model": "(c) lexicon + word model",
+    "hybrid-stemless": "(c) lexicon + analogy + word model, no translation stems",
     "hybrid": "(c) lexicon + analogy + word model",
     "sentence": "(d) sentence model, same budget",
 }
@@ -114,6 +116,28 @@ def ratio_lines(work):
             lines.append(f"- {language}: {headline(ours)[0]:.3f} / {headline(plain)[0]:.3f} = "
                          f"{headline(ours)[0] / headline(plain)[0]:.2f}x")
     return [f"MER of `{best}` against the plain lexicon (`{base}`), the quality bar's ratio:", ""] + lines
+
+
+def per_language_lines(work, folder):
+    """training/per_language.sh's adapters beside the multilingual model, per language (its results.tsv)."""
+    path = folder / "results.tsv" if folder else None
+    if path is None or not path.is_file():
+        return []
+    import csv
+
+    rows = ["| language | word model alone | with its adapter | lexicon + analogy + word model | with its adapter "
+            "| igt-lora s |", "|---|---|---|---|---|---|"]
+    with open(path, encoding="utf-8") as stream:
+        for row in csv.DictReader(stream, delimiter="\t"):
+            language = row["language"]
+            alone, hybrid = (scores_of(work, language, s) for s in ("model", "hybrid"))
+            rows.append(f"| {language} | {number(headline(alone)[0]) if alone else ''} | {float(row['model_MER']):.3f} "
+                        f"| {number(headline(hybrid)[0]) if hybrid else ''} | {float(row['hybrid_MER']):.3f} "
+                        f"| {row['lora_seconds']} |")
+    return ["## Per-language fine-tuning (`bash training/per_language.sh`)", "",
+            "`models/sigmorphon` adapted to each language with igt-lora (its defaults, at most 5 minutes on one",
+            "CPU thread) on the word types of 90% of its training sentences, the other 10% as `--dev`; MER on",
+            "the dev sets, beside the one multilingual model:", "", *rows, ""]
 
 
 def corrections_table(work):
@@ -224,6 +248,7 @@ def main():
     parser.add_argument("--family-model", type=Path, default=None, help="its base model (models/family)")
     parser.add_argument("--arapaho", type=Path, default=None, help="training/arapaho.sh's work folder")
     parser.add_argument("--family-check", type=Path, default=None, help="training/family_check.sh's work folder")
+    parser.add_argument("--per-language", type=Path, default=None, help="training/per_language.sh's work folder")
     parser.add_argument("--plot", type=Path, default=None, help="the adaptation curves' PNG")
     args = parser.parse_args()
     work = args.work
@@ -250,10 +275,13 @@ def main():
         "",
         "- (a) `lexicon-frequent`: `--lexicon --choose frequent --no-guess` (the plain baseline);",
         "  `lexicon`: `--lexicon --no-guess` (an ambiguous word's analysis chosen by its neighbours)",
-        "- `analogy`: `--lexicon` (unseen words guessed by analogy: igt-gloss's default, no model)",
+        "- `analogy`: `--lexicon` (unseen words guessed by analogy, a stem still unknown glossed with a",
+        "  word of the translation: igt-gloss's default, no model); `analogy-stemless`: the same with",
+        "  `--no-translation-stems`",
         "- (b) `model`: `--model models/sigmorphon` alone (every word through the word model)",
         "- (c) `lexicon-model`: `--lexicon --no-guess --model`; `hybrid`: `--lexicon --model` (lexicon, then",
-        "  the model where it is sure of an unseen word, else analogy: the default with a model)",
+        "  the model where it is sure of an unseen word, else analogy, with translation stems: the default",
+        "  with a model); `hybrid-stemless`: the same with `--no-translation-stems`",
         "- (d) `sentence`: the sentence-level recipe, one tiny multilingual model over whole sentences",
         "  trained for the same budget (`make -C training sentence-model`), alone; glossed on the six dev",
         "  sets together and on Arapaho (`make -C training sentence-scores`: "
@@ -278,6 +306,8 @@ def main():
     ]
     for language in LANGUAGES + ("Arapaho",):
         out += ["", f"### {language} ({CODES[language]})", "", *language_table(work, language)]
+    if args.per_language:
+        out += ["", *per_language_lines(work, args.per_language)]
     out += ["", "## Corrections count at once", "",
             "Each dev set glossed in order, in blocks of 50 sentences; before each block the gold analyses",
             "of the blocks before it are added to the lexicon, as a linguist's corrections would be. MER per block:",

@@ -72,6 +72,12 @@ in it, those sharing its longest beginning for the prefixes (at least 2
 letters each), and the letters left become the stem, glossed from the
 lexicon's morphemes when one matches
 (`indowribin` after `q'ˤuri-bi-n chair-PL-TOP`: `indowri-bi-n ???-PL-TOP`).
+A stem still unknown when the sentence is done takes a word of its
+translation (--translation-stems, the default): one no other word of the
+sentence is glossed with, of those that the lexicon's records of the
+language most often use as a stem gloss when their translation has them
+("the", "was" seldom are), nearest the word's place on a tie; each
+translation word serves one stem.
 With a word model too, each unseen word takes the model's analysis when the
 model is sure of it (its mean token log-probability at least --trust-model),
 else analogy's guess, else the model's analysis anyway; without --model, a
@@ -172,6 +178,7 @@ def check_device(ctx, param, value):
 @click.option("--lexicon", "-l", "lexicon_paths", multiple=True, type=click.Path(dir_okay=False, allow_dash=False), metavar="FILE", help="IGT records (JSONL) whose analyses gloss the words they attest; repeatable.")
 @click.option("--choose", type=click.Choice(CHOOSERS), default="context", show_default=True, help="How the lexicon picks among a word's attested analyses (see above).")
 @click.option("--guess/--no-guess", default=True, show_default=True, help="Guess the words the lexicon does not attest by analogy with words it does (see above).")
+@click.option("--translation-stems/--no-translation-stems", default=True, show_default=True, help="With --guess: a guess's unknown stem takes a word of the sentence's translation (see above).")
 @click.option("--trust-model", type=float, default=TRUST_MODEL, show_default=True, metavar="LOGPROB", help="With --guess and a word model: take the model's analysis of an unseen word over analogy's when its mean token log-probability is at least this.")
 @click.option("--task", type=click.Choice(tasks.TASKS), default=None, help="Task format of the model.  [default: from the model folder, else interleaved]")
 @click.option("--prompts", type=click.Choice(tasks.PROMPT_SETS), default=None, help="Prompt set of the model.  [default: from the model folder, else polygloss]")
@@ -189,7 +196,7 @@ def check_device(ctx, param, value):
 @click.option("--strict", is_flag=True, help="Exit with status 1 if any record could not be glossed.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr (warnings still).")
 @skip_bad_options
-def command(inputs, model_name, adapter, lexicon_paths, choose, guess, trust_model, task, prompts, beams, max_new_tokens,
+def command(inputs, model_name, adapter, lexicon_paths, choose, guess, translation_stems, trust_model, task, prompts, beams, max_new_tokens,
             max_input_tokens, batch_tokens, chunk_size, shard, device, dtype, keep_raw, confidence, tagmap, strict, quiet,
             skip_bad, bad_out):
     if model_name is None and not lexicon_paths:
@@ -201,7 +208,7 @@ def command(inputs, model_name, adapter, lexicon_paths, choose, guess, trust_mod
     bad = bad_records(PROG, skip_bad, bad_out)
     tags = TagMap.load(tagmap) if tagmap else None
     lexicon = Lexicon.read(lexicon_paths, bad=bad) if lexicon_paths else None
-    analogy = Analogy(lexicon) if lexicon is not None and guess else None
+    analogy = Analogy(lexicon, translation_stems) if lexicon is not None and guess else None
     decoder = None
     if model_name is None:
         glosser = WordGlosser(lexicon, choose, output_record, error_record, confidence=confidence, analogy=analogy)
@@ -438,6 +445,7 @@ class Glosser:
                     confidence[id(item)] = scores[n] if fitting else None
         elif self.analogy is not None:
             wa.guess_unseen(analyses, self.analogy, record.get("glottocode"))
+            self.analogy.gloss_unknown_stems(analyses, record)
         segmentation, glosses, provenance = wa.assemble(wa.fill_unknown(analyses))
         return segmentation, glosses, provenance, [confidence.get(id(item)) for item in analyses]
 

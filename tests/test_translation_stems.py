@@ -1,0 +1,107 @@
+"""Unknown stems of analogy's guesses glossed with a word of the sentence's translation."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from igt_tools.analogy import Analogy
+from igt_tools.commands.gloss import command as gloss_command
+from igt_tools.lexicon import Lexicon
+from igt_tools.translation_stems import stem_gloss_words, translation_words
+from igt_tools.word_analyses import WordAnalysis
+
+# "the" is in every translation and glosses no stem; "dog", "cat", "eat" gloss stems.
+LEXICON = [
+    {"glottocode": "toya1234", "transcription": "ab cati", "segmentation": "ab cat-i", "glosses": "eat cat-PL",
+     "translation": "They eat the cats."},
+    {"glottocode": "toya1234", "transcription": "ab doxi", "segmentation": "ab dox-i", "glosses": "eat dog-PL",
+     "translation": "They eat the dogs."},
+    {"glottocode": "toya1234", "transcription": "doxi", "segmentation": "dox-i", "glosses": "dog-PL",
+     "translation": "The dogs."},
+] + [{"glottocode": "toya1234", "transcription": "ab", "segmentation": "ab", "glosses": "eat",
+      "translation": "They eat the food."}] * 3
+
+
+def lexicon():
+    found = Lexicon()
+    for record in LEXICON:
+        found.add(record)
+    return found
+
+
+@pytest.fixture(scope="module")
+def lexicon_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("stems") / "lexicon.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in LEXICON), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def glossed(lexicon_file):
+    """igt-gloss --lexicon on one record: its output record."""
+    def run(record, translation_stems=True):
+        args = ["-q", "--lexicon", str(lexicon_file)] + ([] if translation_stems else ["--no-translation-stems"])
+        result = CliRunner().invoke(gloss_command, args, input=json.dumps(record) + "\n")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+    return run
+
+
+def test_an_unknown_stem_takes_the_translation_word_most_used_as_a_stem_gloss(glossed):
+    out = glossed({"glottocode": "toya1234", "transcription": "ruxi ab", "translation": "The cats eat the birds."})
+    # "ab" is attested (eat); "ruxi" is guessed by analogy as rux-i ???-PL. Shares: "the" is in
+    # 6 translations and glosses no stem (0.5 / 7, too low), "eat" is taken by "ab", "cats" is
+    # in one translation and glosses no stem (0.5 / 2), "birds" is in none (0.5): birds wins,
+    # though "cats" is nearer the word's place.
+    assert out["glosses"] == "birds-PL eat" and out["segmentation"] == "rux-i ab"
+    assert out["provenance"] == ["analogy", "lexicon"]
+
+
+def test_ties_go_to_the_nearest_place(glossed):
+    out = glossed({"glottocode": "toya1234", "transcription": "ruxi ab", "translation": "Fish eat birds."})
+    assert out["glosses"] == "fish-PL eat"  # and the translation's first word in lower case
+
+
+def test_without_the_option_or_a_translation_the_stem_stays_unknown(glossed):
+    record = {"glottocode": "toya1234", "transcription": "ab ruxi", "translation": "The fish."}
+    assert glossed(record, translation_stems=False)["glosses"] == "eat ???-PL"
+    assert glossed(dict(record, translation=None))["glosses"] == "eat ???-PL"
+    assert glossed(dict(record, translation="the, the"))["glosses"] == "eat ???-PL"  # no word worth taking
+
+
+def test_each_translation_word_serves_one_stem_and_names_keep_their_capital(glossed):
+    out = glossed({"glottocode": "toya1234", "transcription": "ruxi soxi", "translation": "Fish, Mary."})
+    assert out["glosses"] == "fish-PL Mary-PL"
+    out = glossed({"glottocode": "toya1234", "transcription": "ruxi soxi", "translation": "Fish."})
+    assert out["glosses"] == "fish-PL ???-PL"
+
+
+def test_words_the_lexicon_attests_are_never_changed(glossed):
+    record = {"glottocode": "toya1234", "transcription": "ab doxi", "translation": "Birds eat wolves."}
+    assert glossed(record)["glosses"] == "eat dog-PL"
+
+
+def test_the_lexicon_of_the_language_sets_the_shares():
+    stems = Analogy(lexicon())._stems
+    in_translation, as_stem = stems._tables("toya1234")
+    assert in_translation["the"] == 6 and as_stem["the"] == 0
+    assert in_translation["eat"] == 5 and as_stem["eat"] == 5
+    assert in_translation["dogs"] == 2 and as_stem["dogs"] == 0  # the gloss is "dog"
+    # another language has no records: nothing to share
+    assert stems._tables("othr1234") == ({}, {})
+    analyses = [WordAnalysis("ruxi", "rux-i", "???-PL", "analogy")]
+    assert stems.fill(analyses, {"glottocode": "othr1234", "translation": "Fish."})[0].glosses == "fish-PL"
+
+
+@pytest.mark.parametrize("glosses, words", [
+    ("DET cat-PL run.fast", {"cat", "run", "fast"}),
+    ("1SG=ERG Mary-GEN ???-PL", {"mary"}),
+    ("IV-want-CND.CVB", {"want"}),
+])
+def test_stem_gloss_words_are_the_glosses_with_lower_case_letters(glosses, words):
+    assert stem_gloss_words(glosses) == words
+
+
+def test_translation_words_are_letters_with_inner_apostrophes():
+    assert translation_words("Don't eat 3 fish, l'eau!") == ["Don't", "eat", "fish", "l'eau"]
