@@ -64,8 +64,10 @@ class TranslationStems:
         """Give analogy's guesses with an unknown stem a translation word (see the module's doc)."""
         pending = [n for n, item in enumerate(analyses)
                    if item.provenance == "analogy" and UNKNOWN_GLOSS in _MORPHEME_BOUNDARIES.split(item.glosses)]
+        if not pending:
+            return analyses
         translation = translation_words(text(record, "translation"))
-        if not pending or not translation:
+        if not translation:
             return analyses
         in_translation, as_stem = self._tables(record.get("glottocode"))
         used = set()

@@ -61,10 +61,7 @@ daughter() {  # SEED SPLITS: the daughter's corpus, as records, in $WORK/d$SEED/
         --out "$WORK/d$1" 2> /dev/null
 }
 strip_tiers() {  # records in, the same records without segmentation and glosses out (to gloss)
-    python -c '
-import json, sys
-for line in sys.stdin:
-    r = json.loads(line); r["segmentation"] = r["glosses"] = None; print(json.dumps(r, ensure_ascii=False))'
+    python training/strip_tiers.py
 }
 
 # 1. The corpora: test and dev first, so that they stay the same whatever the training size.

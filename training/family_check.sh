@@ -39,11 +39,7 @@ for seed in $SEEDS; do
     if [ -z "${SCORE_ONLY:-}" ]; then
         python -m igt_tools.demo --family-seed "$FAMILY_SEED" --seed "$seed" --format jsonl \
             --split "test:200,dev:100,train:$N" --out "$d" 2> /dev/null
-        python -c '
-import json, sys
-for line in sys.stdin:
-    r = json.loads(line); r["segmentation"] = r["glosses"] = None; print(json.dumps(r, ensure_ascii=False))' \
-            < "$d/test.jsonl" > "$d/test.input.jsonl"
+        python training/strip_tiers.py < "$d/test.jsonl" > "$d/test.input.jsonl"
         rm -rf "$d/lora"
         igt-lora --model "$FAMILY_MODEL" --out "$d/lora" --dev "$d/dev.jsonl" --max-minutes "$MINUTES" \
             --threads "$THREADS" --device cpu --no-bf16 --no-progress < "$d/train.jsonl" 2> "$d/lora.log"

@@ -10,6 +10,7 @@ Every figure in the page comes from those files.
 """
 
 import argparse
+import csv
 import json
 import re
 from pathlib import Path
@@ -123,8 +124,6 @@ def per_language_lines(work, folder):
     path = folder / "results.tsv" if folder else None
     if path is None or not path.is_file():
         return []
-    import csv
-
     rows = ["| language | word model alone | with its adapter | lexicon + analogy + word model | with its adapter "
             "| igt-lora s |", "|---|---|---|---|---|---|"]
     together = None

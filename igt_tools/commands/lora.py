@@ -186,9 +186,10 @@ def _say_estimates(base, metadata):
 
     before = (metadata.adapter or {}).get("base_dev_languages") or {}
     for code, score in sorted(metadata.dev_languages.items()):
-        line = f"{code}: dev perplexity {score.perplexity:.3f}"
         if code in before:
             line = f"{code}: dev perplexity {perplexity(before[code]):.3f} before adapting, {score.perplexity:.3f} after"
+        else:
+            line = f"{code}: dev perplexity {score.perplexity:.3f}"
         found = quality.estimates(base, score.perplexity)
         if quality.MER not in found:
             warn(PROG, f"{line}; no MER prediction: the model has no calibration (igt-score --model MODEL "
