@@ -4,8 +4,11 @@ A command module declares `command = igt_command("igt-xyz", ...)(function)`
 and `main = entry_point(command)`; setup.py points console_scripts at `main`.
 """
 
+import errno
 import os
 import signal
+import sys
+from pathlib import Path
 
 import click
 
@@ -33,6 +36,36 @@ class IgtCommand(click.Command):
             ctx.exit(EXIT_USAGE)
         except KeyboardInterrupt:
             ctx.exit(EXIT_INTERRUPTED)
+        except OSError as err:  # stdout on a full disk, a file that cannot be read or written
+            if os.environ.get("IGT_DEBUG"):
+                raise
+            click.echo(f"{ctx.command_path}: {describe_os_error(err)}", err=True)
+            _drop_pending_output()
+            ctx.exit(EXIT_DATA)
+
+
+# Errors that only writing gives: the output (stdout, when no file is named) could not be written.
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+
+
+def describe_os_error(err):
+    """One line for an OSError: the file it names, or the output when it names none and is a write error."""
+    reason = err.strerror or str(err)
+    if err.filename is not None:
+        return f"{err.filename}: {reason}"
+    if err.errno in _WRITE_ERRNOS:
+        return f"cannot write the output: {reason}"
+    return reason
+
+
+def _drop_pending_output():
+    """Point stdout at /dev/null, so the output still buffered cannot fail again (and print a
+    second report) when Python flushes it at exit: Python's own advice for a closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real stdout (tests capture it)
+        pass
 
 
 def igt_command(name, **kwargs):
@@ -47,9 +80,23 @@ def entry_point(command):
         # `| head` closes the pipe: die quietly like any Unix filter.
         if hasattr(signal, "SIGPIPE"):
             signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-        command.main(args=argv, prog_name=command.name, standalone_mode=True)
+        try:
+            command.main(args=argv, prog_name=command.name, standalone_mode=True)
+        finally:
+            _flush_output(command.name)
 
     return main
+
+
+def _flush_output(prog):
+    """Flush stdout before Python does at exit, so that an output that cannot be written
+    (a full disk) is one line and exit status 1, not an ignored exception and status 0."""
+    try:
+        sys.stdout.flush()
+    except OSError as err:
+        click.echo(f"{prog}: {describe_os_error(err)}", err=True)
+        _drop_pending_output()
+        sys.exit(EXIT_DATA)
 
 
 def inputs_argument(f):
@@ -76,6 +123,18 @@ def check_encoding(name):
         codecs.lookup(name)
     except LookupError:
         raise click.BadParameter(f"unknown encoding {name!r}", param_hint="--encoding") from None
+
+
+def check_writable(path, option):
+    """A one-line DataError now, before any input is read, when the file `option` names could not be written."""
+    path = Path(path)
+    folder = path.parent
+    if not folder.is_dir():
+        raise DataError(f"cannot write {option}: no such folder {folder}", str(path))
+    if path.is_dir():
+        raise DataError(f"cannot write {option}: it is a folder", str(path))
+    if not os.access(path if path.exists() else folder, os.W_OK):
+        raise DataError(f"cannot write {option}: permission denied", str(path))
 
 
 def skip_bad_options(f):

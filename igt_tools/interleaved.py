@@ -124,7 +124,10 @@ def parse(output):
                 malformed += 1
                 problems.append(f"no (morpheme) in {piece!r}")
                 morph = ""
-            elif not gloss and morph:
+            elif gloss and not morph:  # `A() B(b)`: the segmentation would lose a word the glosses keep
+                malformed += 1
+                problems.append(f"empty morpheme in {piece!r}")
+            elif morph and not gloss:  # `()` alone is an empty slot on both tiers, and fine
                 malformed += 1
                 problems.append(f"empty gloss in {piece!r}")
             glosses_.append(gloss)

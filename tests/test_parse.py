@@ -67,6 +67,8 @@ def test_parse_clean_outputs(output, segmentation, glosses):
         ("A(a", "", "A(a", 1),
         ("A(a)-", "a-", "A-", 1),
         ("A)(", "", "A)(", 1),
+        ("A() B(b)", " b", "A B", 1),  # an empty morpheme: the segmentation has a word fewer (issue 19)
+        ("A()-B(b)", "-b", "A-B", 1),
     ],
 )
 def test_parse_malformed_outputs_gives_the_best_reading(output, segmentation, glosses, malformed):

@@ -6,7 +6,7 @@ import sys
 import click
 
 from .. import interleaved, tasks
-from ..cli import bad_records, check_encoding, entry_point, igt_command, inputs_argument, skip_bad_options, toolbox_markers
+from ..cli import bad_records, check_encoding, check_writable, entry_point, igt_command, inputs_argument, skip_bad_options, toolbox_markers
 from ..io import JsonlWriter, iter_jsonl, warn
 from ..record import validator
 
@@ -144,6 +144,8 @@ def command(inputs, task, prompt_set, unit, distinct, split, writer, width, mark
     if writer != "toolbox" and markers is not None:
         raise click.UsageError("--markers goes with --to toolbox", ctx)
     _check_merge_options(ctx, writer, original, overwrite, tagmap, metadata_out, encoding, guess_marker)
+    if metadata_out is not None:
+        check_writable(metadata_out, "--metadata")  # not found after the table went to stdout
     bad = bad_records(PROG, skip_bad, bad_out)
     try:
         if original is not None:

@@ -33,9 +33,10 @@ Each record is written back with `segmentation` and `glosses` set from the
 parse (whatever they held before is replaced), every other field kept, and
 `malformed`: the number of pieces that did not follow the format (0 when
 clean). A malformed output still gives its best reading: in interleaved, a
-piece without `(morpheme)` becomes a gloss with an empty morpheme; in
-concatenated, an output without the newline before `Glosses: ` is split at
-`Glosses:`, or read whole as the segmentation. A summary of the malformed
+piece without `(morpheme)`, or with an empty one (`A()`), becomes a gloss
+with an empty morpheme; in concatenated, an output without the newline
+before `Glosses: ` is split at `Glosses:`, or read whole as the
+segmentation. A summary of the malformed
 counts goes to stderr.
 
 In interleaved outputs every `-` and `=` separates morphemes, and the
