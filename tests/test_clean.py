@@ -294,12 +294,20 @@ def test_cli_guesses_formats_and_names_ids_by_file():
 
 
 def test_cli_toolbox_with_the_wrong_markers_says_so():
-    result = run([str(DATA / "handmade.sfm")])
+    path = DATA / "toolbox" / "text_only.db"
+    result = run([str(path)])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"igt-clean: {DATA / 'handmade.sfm'}: no records with the tier markers \\tx \\mb \\ge \\ft;"
-        " the file has \\f \\g \\m \\t (name them with --markers)\n"
+        f"igt-clean: {path}: no records with the tier markers \\tx \\mb \\ge \\ft;"
+        " the file has \\AUDbegin \\dt \\id \\lg \\rf \\ta \\tf \\ti \\tv"
+        " (name them with --markers, e.g. --markers tv,mb,ge,tf)\n"
     )
+
+
+def test_cli_toolbox_shoebox_markers_need_no_markers_option():
+    result = run(["-q", str(DATA / "handmade.sfm")])
+    assert result.exit_code == 0, result.stderr
+    assert output_records(result)[0]["glosses"] == "3SG-house PL-tree"
 
 
 def test_cli_markers_and_id_prefix():

@@ -29,6 +29,13 @@ TOOLBOX_FILES = [
     (DATA / "toolbox" / "gloss_tiers.tbx", {"markers": "glosses=gr"}),
     (DATA / "toolbox" / "odd_markers.tbx", {"markers": "t,m,gl,tr"}),
     (DATA / "toolbox" / "latin1.tbx", {"encoding": "latin-1"}),
+    (DATA / "toolbox" / "text_only.db", {"markers": "tv,mb,ge,ta"}),
+    (DATA / "toolbox" / "shoebox_cp1252.db", {"encoding": "cp1252"}),
+    (DATA / "toolbox" / "damaged_utf8.txt", {}),
+    (DATA / "toolbox" / "bare_header_line.txt", {}),
+    (DATA / "toolbox" / "cr_only.tbx", {}),
+    (DATA / "toolbox" / "unmarked_morphemes.txt", {}),
+    (DATA / "toolbox" / "bare_boundary.tbx", {}),
 ]
 CLDF_FILES = [DATA / "cldf" / name / "examples.csv" for name in ("tab", "backslash_t", "no_metadata")]
 ALL_FILES = (
@@ -203,6 +210,27 @@ def test_toolbox_latin1_stays_latin1():
     records[1]["glosses"] = "drink-語"
     with pytest.raises(DataError, match="cannot be written in latin-1"):
         merge_into("toolbox", str(path), located(records), "t", encoding="latin-1", overwrite=True)
+
+
+def test_toolbox_text_only_database_takes_new_analysis_lines_under_each_transcription():
+    """Gaua: \\mb and \\ge come in under each \\tv, Toolbox's way; the other lines stay as they were."""
+    path = DATA / "toolbox" / "text_only.db"
+    records = cleaned("toolbox", path, markers="tv,mb,ge,ta")
+    predictions = [dict(records[0], segmentation="se re-re ra luk e", glosses="3SG RED-come ART wind DEM")]
+    merged = merge_into("toolbox", str(path), located(predictions), "t", markers="tv,mb,ge,ta").decode("utf-8")
+    added = "\\mb se  re-  re   ra  luk  e\n\\ge 3SG RED- come ART wind DEM\n"
+    assert "\\rf Hur.01\n\\tv se rere ra luk e\n" + added + "\\tf le cyclone" in merged
+    assert merged.replace(added, "").replace(
+        "\\AUDbegin 1.9259\n\\igt guess mb ge\n", "\\AUDbegin 1.9259\n") == path.read_text(encoding="utf-8")
+
+
+def test_toolbox_damaged_lines_keep_their_bytes(tmp_path):
+    path = DATA / "toolbox" / "damaged_utf8.txt"
+    records = cleaned("toolbox", path)
+    predictions = [dict(r, segmentation="u-wa ko", glosses="3SG-home this") for r in records]
+    merged = merge_into("toolbox", str(path), located(predictions), "t", overwrite=True)
+    assert b"\\tx u\x94wa  ko\n" in merged and b"\\tx \xca\x94uwa  ko\n" in merged
+    assert [r["glosses"] for r in read_back("toolbox", merged, tmp_path, path)] == ["3SG-home this"] * 2
 
 
 def test_cldf_marks_predicted_rows_and_declares_the_column(tmp_path):

@@ -304,6 +304,70 @@ def test_toolbox_latin1_needs_its_encoding_named():
     assert second["translation"] == "Boire ½."
 
 
+def test_toolbox_text_only_database_reads_as_unglossed_records():
+    """A TextBankis database (Gaua): \\ti text headers, \\rf utterances with \\tv and \\ta only."""
+    found = records(read_toolbox, TOOLBOX / "text_only.db", markers="tv,mb,ge,ta")
+    assert [r["id"] for r in found] == ["Hur.01", "Hur.02", "Eel.01"]
+    assert found[0] == {
+        "id": "Hur.01", "transcription": "se rere ra luk e", "translation": "the hurricane comes",
+        "tf": "le cyclone arrive", "AUDbegin": "1.9259",
+    }
+    # The second text's header (\\ti ... \\id) is no part of the utterance before it, and names the text.
+    assert "ti" not in found[1] and "lg" not in found[1]
+    assert found[2]["text_id"] == "Olr.Eel"
+
+
+def test_toolbox_without_the_tier_markers_proposes_a_markers_line():
+    with pytest.raises(DataError) as caught:
+        records(read_toolbox, TOOLBOX / "text_only.db")
+    assert "e.g. --markers tv,mb,ge,tf" in caught.value.message
+    assert "\n" not in str(caught.value)
+
+
+def test_toolbox_shoebox_markers_recognised_by_themselves():
+    """\\t \\m \\g \\p with the translation in \\ft, \\fe or \\f (the first of these the file has); Windows-1252 named."""
+    with pytest.raises(DataError) as caught:
+        records(read_toolbox, TOOLBOX / "shoebox_cp1252.db")
+    assert caught.value.line == 6 and "--encoding" in caught.value.message
+    first, second = records(read_toolbox, TOOLBOX / "shoebox_cp1252.db", encoding="cp1252")
+    assert (first["transcription"], first["segmentation"], first["glosses"]) == ("kyöp", "ky-öp", "1-see")
+    assert first["p"] == "pfx- vt" and first["f"] == "“ich sehe”"
+    assert second["translation"] == "stone" and second["f"] == "Stein"
+
+
+def test_toolbox_damaged_utf8_lines_read_and_reported(capsys):
+    first, second = records(read_toolbox, TOOLBOX / "damaged_utf8.txt")
+    assert first["transcription"] == "ʔuwa ko"
+    assert second["transcription"] == "u\ufffdwa ko" and second["glosses"] == "3SG-house this"
+    reported = capsys.readouterr().err.splitlines()
+    assert len(reported) == 1 and f"{TOOLBOX / 'damaged_utf8.txt'}:10: not valid UTF-8 (byte 6 of the line)" in reported[0]
+
+
+def test_toolbox_bare_line_after_the_header_is_no_error():
+    (found,) = records(read_toolbox, TOOLBOX / "bare_header_line.txt")
+    assert found["transcription"] == "kafeni gorkedersiz" and found["translation"] == "the coffee"
+    assert not found["segmentation"] and not found["glosses"]  # empty \\mb and \\ge: places kept for an analysis
+
+
+def test_toolbox_classic_mac_line_endings():
+    found = records(read_toolbox, TOOLBOX / "cr_only.tbx")
+    assert [(r["id"], r["segmentation"], r["glosses"]) for r in found] == [
+        ("m.001", "ka-mwali", "3SG-house"), ("m.002", "e-koni", "PL-tree")
+    ]
+
+
+def test_toolbox_morphemes_without_boundaries_grouped_by_the_transcription():
+    """Koyi: `\\mb asina m` under `\\tx asina-m`: the morphemes spell the words; a bracketed gloss is one."""
+    (found,) = records(read_toolbox, TOOLBOX / "unmarked_morphemes.txt")
+    assert found["segmentation"] == "asina-m sodel-bi sjurime"
+    assert found["glosses"] == "yesterday-NOM Sungdel-LOC [place.name]"
+
+
+def test_toolbox_a_boundary_in_a_column_of_its_own_joins_both_tiers_alike():
+    (found,) = records(read_toolbox, TOOLBOX / "bare_boundary.tbx")
+    assert (found["segmentation"], found["glosses"]) == ("wa-mea-lei ko", "back-upside-PL this")
+
+
 # --- flextext -------------------------------------------------------------------
 
 

@@ -9,10 +9,18 @@
     \\ft his house, the trees.
 
 What the reader copes with:
-- records start at the record marker (`\\ref`), whose value becomes `id`.
+- the markers: those named (--markers), else the standard set the file uses,
+  Toolbox's `\\tx \\mb \\ge \\ft` or Shoebox's `\\t \\m \\g` with `\\ft`, `\\fe`
+  or `\\f`; a file with neither gets a one-line error proposing a --markers line.
+- records start at the record marker (`\\ref`, or `\\rf`), whose value becomes `id`.
   `\\id` names the text (field `text_id`), or, where no `\\ref` follows it
   before the tiers, is itself the record marker and key. Files with neither
-  are split at blank lines. `\\_sh` and other `\\_` header lines are skipped.
+  are split at blank lines. `\\_sh` and other `\\_` header lines are skipped,
+  and so is text after them before the first marker. A database whose first
+  marker is none of these (`\\ti` in a TextBankis) starts each text's header
+  with it: that header is no part of the record before it.
+- lines end at LF, CRLF or (classic Mac OS) CR; damaged UTF-8 lines are read
+  and reported (see sfm.marker_lines).
 - a long record wraps into several interlinear bundles (`\\tx \\mb \\ge`
   again, often after a blank line): they are joined into one record.
 - a line without a marker continues the field above it.
@@ -21,7 +29,11 @@ What the reader copes with:
   of the transcription words, or, where the columns do not line up (edited
   by hand), by their boundary symbols. Each gloss belongs to the morpheme in
   whose column it starts; a gloss of several words (`come out`) becomes one
-  token joined by `.` (the Leipzig convention), so counts stay honest.
+  token joined by `.` (the Leipzig convention), so counts stay honest; so
+  does a bracketed gloss (`[place name]`). A boundary in a column of its own
+  (`wa - mea`, `back - upside`) joins the token after it, in both tiers.
+  Morphemes written without boundaries (`asina m` under `asina-m`) are
+  grouped by the transcription words they spell.
 - any other marker `\\xx` becomes a field `xx` (repeats joined by a space): so
   do the gloss tiers not picked by the markers (`\\gr`, `\\gf` beside `\\ge`).
 - files in another encoding than UTF-8 (Latin-1) are read with `encoding`.
@@ -33,16 +45,22 @@ import re
 from dataclasses import dataclass
 
 from ..errors import DataError, RecordError
-from ..io import read_lines, source_name
+from ..io import STDIN_NAMES, source_name
 from ..tokens import is_punctuation
 from .morphemes import BOUNDARIES, attach_affixes, glue_morphemes, is_detached
-from .sfm import marker_line, raw_text, split_marker
+from .sfm import marker_line, marker_lines, raw_lines, raw_text, split_marker
 
 TIERS = ("transcription", "segmentation", "glosses", "translation")
 DEFAULT_MARKERS = {"transcription": "tx", "segmentation": "mb", "glosses": "ge", "translation": "ft"}
+# Shoebox's older set; the free translation sits in \ft, \fe or \f (the first the file has).
+SHOEBOX_MARKERS = {"transcription": "t", "segmentation": "m", "glosses": "g"}
+SHOEBOX_TRANSLATIONS = ("ft", "fe", "f")
 RECORD_MARKER = "ref"
+RECORD_MARKERS = (RECORD_MARKER, "rf")  # \rf: the short form some databases use (TextBankis)
 TEXT_MARKER = "id"
 _TOKEN = re.compile(r"\S+")
+_PUNCTUATION = ".,;:!?\"'()[]«»“”‘’¿¡…"
+_MARKER_NAME = re.compile(rb"\\([^\s\\]+)")
 
 
 def parse_markers(spec=None):
@@ -72,12 +90,29 @@ def parse_markers(spec=None):
     names = list(markers.values())
     if len(set(names)) != len(names):
         raise ValueError("two tiers cannot share one marker")
-    if {RECORD_MARKER, TEXT_MARKER} & set(names):
-        raise ValueError(f"\\{RECORD_MARKER} and \\{TEXT_MARKER} are record markers, not tiers")
+    if {*RECORD_MARKERS, TEXT_MARKER} & set(names):
+        raise ValueError(" ".join("\\" + m for m in (*RECORD_MARKERS, TEXT_MARKER)) + " are record markers, not tiers")
     return markers
 
 
 # --- reading --------------------------------------------------------------------
+
+
+def file_markers(path, markers=None):
+    """The markers to read a file with: those named, else the standard set the file uses
+    (Toolbox's \\tx \\mb \\ge \\ft, or Shoebox's \\t \\m \\g with \\ft, \\fe or \\f), found
+    by a first pass over a named file (stdin: Toolbox's)."""
+    if markers is not None or path in STDIN_NAMES:
+        return parse_markers(markers)
+    names = set()
+    for _, raw in raw_lines(path):
+        match = _MARKER_NAME.match(raw)
+        if match is not None:
+            names.add(match.group(1))
+    if b"tx" not in names and b"t" in names and names & {b"m", b"g", b"ft", b"fe", b"f"}:
+        translation = next((m for m in SHOEBOX_TRANSLATIONS if m.encode() in names), SHOEBOX_TRANSLATIONS[-1])
+        return dict(SHOEBOX_MARKERS, translation=translation)
+    return parse_markers(None)
 
 
 def read_toolbox(path, markers=None, bad=None, encoding="utf-8"):
@@ -91,12 +126,16 @@ def read_toolbox(path, markers=None, bad=None, encoding="utf-8"):
 
 def read_records(path, markers=None, bad=None, encoding="utf-8"):
     """Yield (Location, record, lines) for each record: `lines`, its [(Location, text)], are for writers that patch the file."""
-    markers = parse_markers(markers)
+    markers = file_markers(path, markers)
     text_id, record_lines, by_ref = None, [], False
     # After an \id, until a \ref or a tier says which: is it a text's name or (no \ref) the record's key?
     pending_id = keyed_id = None
     yielded, seen = 0, set()
     tiers = set(markers.values())
+    # The first marker of a database (after its \_sh header) starts each of its records (\ti in a TextBankis):
+    # where it is no tier nor \ref or \id, it starts a text's header, as \id does.
+    header_marker = None
+    first_record, refs = [], 0  # the markers of the first \ref record, to propose --markers
 
     def finish():
         if not record_lines:
@@ -114,17 +153,25 @@ def read_records(path, markers=None, bad=None, encoding="utf-8"):
             record.setdefault("text_id", text_id)
         return record
 
-    for location, text in read_lines(path, encoding, suggest_encoding=True):
+    for location, text in marker_lines(path, encoding):
         parsed = split_marker(text)
         name = parsed[0] if parsed else None
         if name is not None and name.startswith("_"):
             continue  # file header: \_sh v3.0 400 Text, \_DateStampHasFourDigitYear
+        if not seen and name is None:
+            continue  # text after the \_sh header, before any marker: Toolbox keeps it there, and so does a merge
         if name is not None:
+            if not seen and name not in tiers | {*RECORD_MARKERS, TEXT_MARKER}:
+                header_marker = name
             seen.add(name)
+            refs += name in RECORD_MARKERS
+            if refs == 1:
+                first_record.append(name)
         if pending_id is not None and name in tiers:
             keyed_id, pending_id = pending_id, None
         blank_splits = not (by_ref or pending_id is not None or keyed_id is not None)
-        if name in (RECORD_MARKER, TEXT_MARKER) or (not text.strip() and blank_splits):
+        starts = name in (*RECORD_MARKERS, TEXT_MARKER) or (name is not None and name == header_marker)
+        if starts or (not text.strip() and blank_splits):
             record = finish()
             if record is not None:
                 yielded += 1
@@ -134,7 +181,7 @@ def read_records(path, markers=None, bad=None, encoding="utf-8"):
                 text_id = pending_id = parsed[1].strip() or None
                 keyed_id = None
                 continue
-            if name == RECORD_MARKER:
+            if name in RECORD_MARKERS:
                 by_ref, pending_id, keyed_id = True, None, None
         if text.strip():
             record_lines.append((location, text))
@@ -142,13 +189,24 @@ def read_records(path, markers=None, bad=None, encoding="utf-8"):
     if record is not None:
         yielded += 1
         yield record_lines[0][0], record, record_lines
-    if not yielded and seen - {RECORD_MARKER, TEXT_MARKER}:
-        # Markers, but none of the tiers': other markers, not an empty file. Say so rather than output nothing.
+    if not yielded and seen - {*RECORD_MARKERS, TEXT_MARKER}:
+        # Markers, but none of the tiers': other markers, not an empty file. Say so, and what to type.
         raise DataError(
             "no records with the tier markers " + " ".join(f"\\{m}" for m in markers.values())
-            + "; the file has " + " ".join(f"\\{m}" for m in sorted(seen)) + " (name them with --markers)",
+            + "; the file has " + " ".join(f"\\{m}" for m in sorted(seen))
+            + f" (name them with --markers, e.g. --markers {_proposed_markers(first_record, seen)})",
             source_name(path),
         )
+
+
+def _proposed_markers(first_record, seen):
+    """A --markers line for a file without the standard tiers: its records' first two fields as
+    transcription and translation, Toolbox's \\mb and \\ge for the analysis to come."""
+    fields = [m for m in first_record if m not in (*RECORD_MARKERS, TEXT_MARKER)]
+    fields = fields or sorted(seen - {*RECORD_MARKERS, TEXT_MARKER})
+    transcription = fields[0]
+    translation = fields[1] if len(fields) > 1 else ""
+    return ",".join([transcription, DEFAULT_MARKERS["segmentation"], DEFAULT_MARKERS["glosses"], translation]).rstrip(",")
 
 
 @dataclass
@@ -179,7 +237,7 @@ def fields(lines):
         name, value, column = parsed
         field = Field(name, value, column, [(index, text)])
         out.append(field)
-        last = None if name == RECORD_MARKER else field
+        last = None if name in RECORD_MARKERS else field
     return out
 
 
@@ -203,7 +261,7 @@ def _record(lines, markers):
     interlinear = {name for b in bundles for name in b}
     record, extras = {}, {}
     for field in record_fields:
-        if field.name == RECORD_MARKER:
+        if field.name in RECORD_MARKERS:
             if field.value.strip():
                 record["id"] = field.value.strip()
         elif field.name not in interlinear:
@@ -239,6 +297,18 @@ def _tokens(entry):
     return out
 
 
+def bundle_word_counts(bundles, markers):
+    """How many words each line set ({marker: Field}) holds, as the reader counts them: its morpheme
+    line's words, else its transcription's (punctuation left out)."""
+    counts = []
+    for bundle in bundles:
+        entries = {t: bundle[markers[t]].entry(True) if markers.get(t) in bundle else None for t in ("transcription", "segmentation", "glosses")}
+        words, _ = _bundle_words(*(_tokens(entries[t]) for t in ("transcription", "segmentation", "glosses")))
+        text_words = [t for _, t in _tokens(entries["transcription"]) if not is_punctuation(t)]
+        counts.append(len(words) if words else len(text_words))
+    return counts
+
+
 def _join_bundles(bundles, markers):
     parts = {tier: [] for tier in ("transcription", "segmentation", "glosses")}
     present = set()
@@ -254,14 +324,21 @@ def _join_bundles(bundles, markers):
 
 def _bundle_words(text_tokens, morph_tokens, gloss_tokens):
     """(segmentation words, gloss words) of one bundle."""
+    morph_tokens = _bare_boundaries_joined(morph_tokens)
+    gloss_tokens = _bare_boundaries_joined(_brackets_joined(gloss_tokens))
     if not morph_tokens:
         return [], attach_affixes([g for _, g in gloss_tokens])
+    groups = None
     if not any(is_detached(m) for _, m in morph_tokens):
-        # Whole words in the morpheme line: nothing to group.
-        glosses = [g for _, g in gloss_tokens]
-        return [m for _, m in morph_tokens], (attach_affixes(glosses) if any(map(is_detached, glosses)) else glosses)
-    groups = _groups_by_column(text_tokens, morph_tokens) or _groups_by_boundary(morph_tokens)
+        groups = _groups_by_text(text_tokens, morph_tokens)
+        if groups is None:
+            # Whole words in the morpheme line: nothing to group.
+            glosses = [g for _, g in gloss_tokens]
+            return [m for _, m in morph_tokens], (attach_affixes(glosses) if any(map(is_detached, glosses)) else glosses)
+    groups = groups or _groups_by_column(text_tokens, morph_tokens) or _groups_by_boundary(morph_tokens)
     per_morph = _glosses_by_column(morph_tokens, gloss_tokens)
+    if per_morph is None and len(gloss_tokens) == len(morph_tokens) and not any(is_detached(g) for _, g in gloss_tokens):
+        per_morph = [g for _, g in gloss_tokens]  # one gloss a morpheme, in order, where the columns say nothing
     words, glosses = [], []
     for group in groups:
         word, seps = glue_morphemes([morph_tokens[i][1] for i in group])
@@ -274,6 +351,61 @@ def _bundle_words(text_tokens, morph_tokens, gloss_tokens):
     if per_morph is None:
         glosses = attach_affixes([g for _, g in gloss_tokens])
     return words, glosses
+
+
+def _bare_boundaries_joined(tokens):
+    """A boundary symbol written as a column of its own (`wa - mea`, `back - upside`) joins the token
+    after it, at its own column (`-mea`), so that both tiers keep one token a morpheme."""
+    out = []
+    for i, (column, token) in enumerate(tokens):
+        if token in BOUNDARIES and i + 1 < len(tokens) and not tokens[i + 1][1].startswith(BOUNDARIES):
+            continue  # taken by the next token
+        if i and tokens[i - 1][1] in BOUNDARIES and not token.startswith(BOUNDARIES):
+            token = tokens[i - 1][1] + token
+            column = tokens[i - 1][0]
+        elif token in BOUNDARIES and out and not out[-1][1].endswith(BOUNDARIES):
+            out[-1] = (out[-1][0], out[-1][1] + token)  # at the end, or before an affix: closes the token before
+            continue
+        out.append((column, token))
+    return out
+
+
+def _brackets_joined(tokens):
+    """A bracketed gloss of several words (`[place name]`) as one token joined by `.` (`[place.name]`)."""
+    out, open_at = [], None
+    for column, token in tokens:
+        if open_at is not None:
+            out[open_at] = (out[open_at][0], out[open_at][1] + "." + token)
+            if "]" in token:
+                open_at = None
+            continue
+        out.append((column, token))
+        if token.startswith("[") and "]" not in token:
+            open_at = len(out) - 1
+    if open_at is not None:  # never closed: leave the tokens as they were
+        return list(tokens)
+    return out
+
+
+def _groups_by_text(text_tokens, morph_tokens):
+    """Morpheme indices per transcription word, where the morphemes (written without boundaries,
+    `asina m` under `asina-m`) spell out its words one after another; else None."""
+    strip = "".join(BOUNDARIES)
+    words = ["".join(c for c in t if c not in strip) for _, t in text_tokens if not is_punctuation(t)]
+    groups, m = [], 0
+    for word in words:
+        word = word.strip(_PUNCTUATION)
+        spelled, group = "", []
+        while m < len(morph_tokens) and len(spelled) < len(word):
+            spelled += morph_tokens[m][1].strip(strip)
+            group.append(m)
+            m += 1
+        if spelled.casefold() != word.casefold():
+            return None
+        groups.append(group)
+    if m != len(morph_tokens) or all(len(group) == 1 for group in groups):
+        return None
+    return groups
 
 
 def _groups_by_column(text_tokens, morph_tokens):

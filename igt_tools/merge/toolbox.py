@@ -16,7 +16,8 @@ import re
 from ..errors import DataError
 from ..formats import GUESS
 from ..formats.morphemes import BOUNDARIES
-from ..formats.toolbox import RECORD_MARKER, fields, interlinear_bundles, parse_markers, read_records
+from ..formats.sfm import split_raw
+from ..formats.toolbox import RECORD_MARKERS, bundle_word_counts, fields, file_markers, interlinear_bundles, read_records
 from ..tokens import is_punctuation
 from .patch import apply_edits, read_bytes
 from .predictions import unit_ids
@@ -28,11 +29,11 @@ _TOKEN = re.compile(r"\S+")
 
 def merge_toolbox(path, predictions, report, markers=None, encoding="utf-8", overwrite=False, guess_marker=DEFAULT_GUESS_MARKER):
     """The bytes of the Toolbox file at `path` with the predictions merged in."""
-    markers = parse_markers(markers)
-    if guess_marker in markers.values() or guess_marker == RECORD_MARKER:
+    markers = file_markers(path, markers)
+    if guess_marker in markers.values() or guess_marker in RECORD_MARKERS:
         raise ValueError(f"the prediction marker \\{guess_marker} is already a tier or the record marker")
     data = read_bytes(path)
-    raw = _lines(data)
+    raw = split_raw(data)
     starts = [0]
     for line in raw:
         starts.append(starts[-1] + len(line))
@@ -53,12 +54,6 @@ def merge_toolbox(path, predictions, report, markers=None, encoding="utf-8", ove
     return apply_edits(data, merger.edits)
 
 
-def _lines(data):
-    """The file's lines with their line ends, split where read_lines splits them (at LF only)."""
-    pieces = data.split(b"\n")
-    return [piece + b"\n" for piece in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
-
-
 class _RecordMerger:
     def __init__(self, raw, starts, markers, encoding, overwrite, guess_marker):
         self.raw, self.starts = raw, starts
@@ -74,7 +69,7 @@ class _RecordMerger:
         tx, mb, ge = (self.markers.get(t) for t in ("transcription", "segmentation", "glosses"))
         if not bundles or any(tx not in bundle for bundle in bundles):
             raise Unplaceable("a line set without a transcription line")
-        counts = [sum(not is_punctuation(t) for t in _field_text(bundle[tx]).split()) for bundle in bundles]
+        counts = bundle_word_counts(bundles, self.markers)
         written, edits = set(), []
         for bundle, bundle_words in zip(bundles, split_among(words, counts)):
             edits += self._bundle_edits(bundle, bundle_words, number, tx, mb, ge, written)
@@ -94,12 +89,12 @@ class _RecordMerger:
         writing = [
             marker
             for marker, possible in ((mb, True), (ge, has_glosses))
-            if marker is not None and possible and (self.overwrite or marker not in bundle)
+            if marker is not None and possible and (self.overwrite or not _has_text(bundle, marker))
         ]
         if not writing:
             return []
         morphs = [m for w in words for m in w.morphs]
-        kept = next((marker for marker in (mb, ge) if marker in bundle and marker not in writing), None)
+        kept = next((marker for marker in (mb, ge) if _has_text(bundle, marker) and marker not in writing), None)
         if kept is None:  # laid out under the transcription's words
             columns = self._word_columns(bundle[tx], words)
             tokens = {mb: [m.form for m in morphs], ge: [_gloss_token(m) for m in morphs]}
@@ -164,6 +159,11 @@ class _RecordMerger:
             return text.encode(self.encoding)
         except UnicodeEncodeError as err:
             raise DataError(f"a prediction cannot be written in {self.encoding}: {err.object[err.start:err.end]!r}") from None
+
+
+def _has_text(bundle, marker):
+    """The line set has this tier, and not as an empty line (`\\mb` alone: a place kept for the analysis)."""
+    return marker in bundle and bool(_field_text(bundle[marker]).strip())
 
 
 def _field_text(field):
