@@ -36,6 +36,17 @@ def is_tag(gloss):
     )
 
 
+# What separates the parts of a gloss word: morpheme boundaries (- = ~), Leipzig's `.` between the
+# meanings of one morpheme, `:` for a meaning not segmented, `>` between agent and patient (1>3).
+_GLOSS_PARTS = re.compile(r"([-=~.:>])")
+
+
+def gloss_parts(word):
+    """[(text, is a tag)] of a gloss word, separators included, in order: what to set in small caps."""
+    parts = _GLOSS_PARTS.split(word)
+    return [(part, i % 2 == 0 and is_tag(part)) for i, part in enumerate(parts) if part]
+
+
 def morpheme_glosses(glosses):
     """The morpheme glosses of a gloss line (punctuation-only words left out)."""
     return [piece for word in words(glosses) for piece in MORPHEME_BOUNDARY.split(word) if piece]

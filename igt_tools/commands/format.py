@@ -7,11 +7,12 @@ import click
 
 from .. import interleaved, tasks
 from ..cli import bad_records, check_encoding, check_writable, entry_point, igt_command, inputs_argument, skip_bad_options, toolbox_markers
+from ..formats.latex import STYLES as LATEX_STYLES
 from ..io import JsonlWriter, iter_jsonl, warn
 from ..record import validator
 
 PROG = "igt-format"
-WRITERS = ("aligned", "sigmorphon", "toolbox", "flextext", "cldf", "jsonl")
+WRITERS = ("aligned", "sigmorphon", "toolbox", "latex", "html", "flextext", "cldf", "jsonl")
 MERGERS = ("flextext", "toolbox", "cldf")  # the writers that can merge records --into an original
 
 HELP = """Turn IGT records into model examples, or write them in another format.
@@ -74,6 +75,18 @@ new CLDF example table (CSV: ID, Language_ID, Primary_Text, Analyzed_Word,
 Gloss, Translated_Text, Meta_Language_ID, then the records' other fields;
 --metadata FILE also writes the dataset's metadata, naming the table
 examples.csv beside it); `jsonl` the records as they are, every field kept.
+`latex` writes each record as a numbered example for a paper: gb4e's
+\\begin{exe} \\ex \\gll (--latex-style expex: \\ex \\begingl \\gla \\glb
+\\glft), the transcription on its own line above, grammatical tags (the
+capital gloss parts: PL, 3SG, the PST of go.PST) in small caps, the
+translation in quotes, LaTeX's special characters escaped; records without
+glosses print their line alone; \\usepackage{gb4e} (or expex) in your
+preamble (IPA and other scripts: xelatex or lualatex). `html` writes one
+self-contained page (no script, font or network) with each record's words as
+columns (word, segmentation, gloss; tags in small caps) that wrap on a phone;
+each word takes its igt-gloss provenance's colour (lexicon, analogy, model,
+none; a legend says which) and the aligned view's marks (~ * ?), a model word
+its confidence; every text is escaped; it prints.
 --tagmap FILE (a two-column TSV, model tag -> user tag) maps the glosses'
 tags into the user's conventions first; tags not in it pass through and
 are counted on stderr.
@@ -128,6 +141,12 @@ naming file and line; --skip-bad goes on), 2 usage.
     show_default=True,
     help="With --to aligned: wrap the columns at this many screen columns (0: never).",
 )
+@click.option(
+    "--latex-style",
+    type=click.Choice(LATEX_STYLES),
+    default=None,
+    help="With --to latex: the package of the examples. [default: gb4e]",
+)
 @click.option("--markers", default=None, callback=toolbox_markers, metavar="TX,MB,GE,FT", help="With --to toolbox: tier markers, e.g. tx,mb,ge,ft (the default).")
 @click.option("--into", "original", type=click.Path(exists=True, dir_okay=False), metavar="ORIGINAL", help="With --to flextext, toolbox or cldf: merge the records into this file, written to stdout.")
 @click.option("--overwrite", is_flag=True, help="With --into: replace the analyses ORIGINAL has, too.")
@@ -137,12 +156,14 @@ naming file and line; --skip-bad goes on), 2 usage.
 @click.option("--guess-marker", metavar="MARKER", help="With --to toolbox --into: the marker of the line that marks predictions. [default: igt]")
 @click.option("-q", "--quiet", is_flag=True, help="No warning line per reported record; the summary stays.")
 @skip_bad_options
-def command(inputs, task, prompt_set, unit, distinct, split, writer, width, markers, original, overwrite, tagmap, metadata_out, encoding, guess_marker, quiet, skip_bad, bad_out):
+def command(inputs, task, prompt_set, unit, distinct, split, writer, width, latex_style, markers, original, overwrite, tagmap, metadata_out, encoding, guess_marker, quiet, skip_bad, bad_out):
     ctx = click.get_current_context()
     if writer is not None and (task or prompt_set or split or unit or distinct):
         raise click.UsageError("--to writes records, not examples: drop --task, --prompts, --unit, --distinct and --split", ctx)
     if writer != "toolbox" and markers is not None:
         raise click.UsageError("--markers goes with --to toolbox", ctx)
+    if writer != "latex" and latex_style is not None:
+        raise click.UsageError("--latex-style goes with --to latex", ctx)
     _check_merge_options(ctx, writer, original, overwrite, tagmap, metadata_out, encoding, guess_marker)
     if metadata_out is not None:
         check_writable(metadata_out, "--metadata")  # not found after the table went to stdout
@@ -151,7 +172,7 @@ def command(inputs, task, prompt_set, unit, distinct, split, writer, width, mark
         if original is not None:
             merge_records(inputs, writer, original, bad, tagmap, overwrite=overwrite, markers=markers, encoding=encoding, metadata_out=metadata_out, guess_marker=guess_marker)
         elif writer is not None:
-            write_records(inputs, writer, bad, width=width, markers=markers, tagmap=tagmap, metadata_out=metadata_out)
+            write_records(inputs, writer, bad, width=width, markers=markers, tagmap=tagmap, metadata_out=metadata_out, latex_style=latex_style)
         else:
             unit = unit or "sentence"
             task, split = task or "interleaved", split or "eval"
@@ -280,8 +301,8 @@ def merge_records(inputs, writer, original, bad, tagmap=None, **options):
     sys.stdout.buffer.write(merged)
 
 
-def write_records(inputs, writer, bad, width=100, markers=None, tagmap=None, metadata_out=None):
-    """Write each record as JSONL (all fields kept), as a CLDF table, or as text blocks separated by blank lines."""
+def write_records(inputs, writer, bad, width=100, markers=None, tagmap=None, metadata_out=None, latex_style=None):
+    """Write each record as JSONL (all fields kept), as a CLDF table, as an HTML page, or as text blocks separated by blank lines."""
     records = _tag_mapped(iter_jsonl(inputs, bad=bad, validate=validator()), tagmap)
     if writer == "cldf":
         from ..formats.cldf import write_metadata, write_table
@@ -295,13 +316,18 @@ def write_records(inputs, writer, bad, width=100, markers=None, tagmap=None, met
         for _, record in records:
             out.write(record)
         return
-    render = _text_writer(writer, width, markers)
+    if writer == "html":
+        from ..formats.html import write_page
+
+        write_page((record for _, record in records), sys.stdout)
+        return
+    render = _text_writer(writer, width, markers, latex_style)
     stream = sys.stdout
     for n, (_, record) in enumerate(records):
         stream.write(("\n" if n else "") + render(record) + "\n")
 
 
-def _text_writer(writer, width, markers):
+def _text_writer(writer, width, markers, latex_style=None):
     if writer == "aligned":
         from ..formats.aligned import write_aligned
 
@@ -310,6 +336,10 @@ def _text_writer(writer, width, markers):
         from ..formats.sigmorphon import write_sigmorphon
 
         return write_sigmorphon
+    if writer == "latex":
+        from ..formats.latex import write_latex
+
+        return lambda record: write_latex(record, latex_style or "gb4e")
     from ..formats.toolbox import write_toolbox
 
     return lambda record: write_toolbox(record, markers)

@@ -17,6 +17,7 @@ under the transcription); a misaligned record is shown as it is, followed by
 a line saying where its counts differ.
 """
 
+import re
 import unicodedata
 
 from .. import interleaved, tokens
@@ -105,24 +106,39 @@ def _flush(seg_line, gloss_line, has_seg, has_gloss):
     return out
 
 
+class Tiers:
+    """A record's four tiers as the views show them: whitespace collapsed, None when missing or blank."""
+
+    def __init__(self, record):
+        self.transcription, self.segmentation, self.glosses, self.translation = (
+            _field(record, field) for field in ("transcription", "segmentation", "glosses", "translation")
+        )
+        # Without a segmentation, the glosses stand under the transcription's words.
+        self.top = self.segmentation or (self.transcription if self.glosses else None)
+
+    def misaligned(self):
+        """Where segmentation and glosses do not pair word for word and morpheme for morpheme, else None."""
+        if not (self.segmentation and self.glosses):
+            return None
+        try:
+            interleaved.aligned_words(self.segmentation, self.glosses)
+        except interleaved.Misaligned as err:
+            return str(err)
+        return None
+
+
 def write_aligned(record, width=0):
     """The record as interlinear text (no trailing newline)."""
-    transcription = _field(record, "transcription")
-    segmentation, glosses = _field(record, "segmentation"), _field(record, "glosses")
-    # Without a segmentation, the glosses stand under the transcription's words.
-    top = segmentation or (transcription if glosses else None)
-    head = [_label(record.get("id"))] + ([transcription] if top is not transcription else [])
+    tiers = Tiers(record)
+    head = [_label(record.get("id"))] + ([tiers.transcription] if tiers.top is not tiers.transcription else [])
     lines = [" ".join(part for part in head if part)]
-    marked, used = _mark_guesses(glosses, record.get("provenance"), record.get("word_confidence"))
-    lines += interlinear_lines(columns(top, marked), width)
-    translation = _field(record, "translation")
-    if translation:
-        lines.append(f"‘{translation}’")
-    if segmentation and glosses:
-        try:
-            interleaved.aligned_words(segmentation, glosses)
-        except interleaved.Misaligned as err:
-            lines.append(f"[misaligned: {err}]")
+    marked, used = _mark_guesses(tiers.glosses, record.get("provenance"), record.get("word_confidence"))
+    lines += interlinear_lines(columns(tiers.top, marked), width)
+    if tiers.translation:
+        lines.append(f"‘{tiers.translation}’")
+    misaligned = tiers.misaligned()
+    if misaligned:
+        lines.append(f"[misaligned: {misaligned}]")
     if used:
         lines.append("[" + ", ".join(f"{mark} {what}" for mark, what in (*MARKS.values(), DOUBT) if mark in used)
                      + ": check these first]")
@@ -141,10 +157,29 @@ def _mark_guesses(glosses, provenance, confidences=None):
     return " ".join(mark + word for mark, word in zip(marks, words)), set(marks) - {""}
 
 
+def is_doubtful(source, confidence):
+    """A word the model glossed with a confidence under DOUBTFUL."""
+    return source == "model" and isinstance(confidence, (int, float)) and confidence < DOUBTFUL
+
+
 def _mark(source, confidence):
-    if source == "model" and isinstance(confidence, (int, float)) and confidence < DOUBTFUL:
+    if is_doubtful(source, confidence):
         return DOUBT[0]
     return MARKS[source][0] if source in MARKS else ""
+
+
+# Quotes a translation may come in, opening -> closing: the views that quote it do not quote it twice.
+_QUOTES = {"'": "'", '"': '"', "‘": "’", "“": "”", "`": "'", "«": "»", "„": "“"}
+
+
+def unquoted(translation):
+    """The translation without the pair of quotes around it, if it has them (and no quote closes
+    inside it: `'I said', he said 'no'` keeps its own; an apostrophe in `'didn't'` is no quote)."""
+    close = _QUOTES.get(translation[:1])
+    inner = translation[1:-1]
+    if len(translation) < 2 or translation[-1] != close or re.search(re.escape(close) + r"(?!\w)", inner):
+        return translation
+    return inner.strip()
 
 
 def _label(value):
