@@ -37,7 +37,7 @@ TOOLBOX_FILES = [
     (DATA / "toolbox" / "unmarked_morphemes.txt", {}),
     (DATA / "toolbox" / "bare_boundary.tbx", {}),
 ]
-CLDF_FILES = [DATA / "cldf" / name / "examples.csv" for name in ("tab", "backslash_t", "no_metadata")]
+CLDF_FILES = [DATA / "cldf" / name / "examples.csv" for name in ("tab", "backslash_t", "no_metadata", "trailing_empty", "no_language_table")]
 ALL_FILES = (
     [("flextext", path, {}) for path in FLEX_FILES]
     + [("toolbox", path, options) for path, options in TOOLBOX_FILES]
@@ -287,6 +287,54 @@ def test_records_with_other_ids_are_matched_by_transcription(capsys):
     merged = merge_into("flextext", str(path), located(records), "test")
     assert merged.count(b"analysisStatus") == 2
     assert "4 matched by transcription, not by id" in capsys.readouterr().err
+
+
+def test_a_record_with_a_units_id_and_another_transcription_is_reported_not_merged(capsys):
+    path = DATA / "story.flextext"
+    records = cleaned("flextext", path)
+    wrong = dict(records[0], transcription=records[1]["transcription"], segmentation="ki ki", glosses="CONJ CONJ")
+    assert merge_into("flextext", str(path), located([wrong]), "test") == path.read_bytes()
+    err = capsys.readouterr().err
+    assert f"phrase left as it was: the record with its id {records[0]['id']!r} has another transcription" in err
+    assert "1 whose record has another transcription" in err
+
+
+def test_a_second_record_with_the_same_id_and_transcription_is_reported():
+    path = DATA / "story.flextext"
+    records = cleaned("flextext", path)
+    first, second = dict(records[0], glosses="X Y"), dict(records[0], glosses="Z W")
+    result = CliRunner().invoke(command, ["--to", "flextext", "--into", str(path)], input="".join(json.dumps(r) + "\n" for r in (first, second)))
+    assert result.exit_code == 0, result.output
+    assert f"<stdin>:2: a second record with id {records[0]['id']!r} and the same transcription: ignored" in result.stderr
+
+
+def test_a_file_that_gives_two_units_one_id_takes_each_its_own_record(tmp_path):
+    path = tmp_path / "twice.tbx"
+    path.write_text("\\ref 1\n\\tx kamwali\n\n\\ref 1\n\\tx ekoni\n", encoding="utf-8")
+    first, second = cleaned("toolbox", path)
+    predictions = [dict(second, segmentation="e-koni", glosses="PL-tree"), dict(first, segmentation="ka-mwali", glosses="3SG-house")]
+    merged = merge_into("toolbox", str(path), located(predictions), "t")
+    assert [r["glosses"] for r in read_back("toolbox", merged, tmp_path, path)] == ["3SG-house", "PL-tree"]
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x01", "\x1b", "\uffff", "\ud800"])
+def test_flextext_characters_xml_forbids_are_refused_with_the_phrase_named(character, capsys):
+    path = DATA / "story.flextext"
+    records = cleaned("flextext", path)
+    records[0] = dict(records[0], segmentation=records[0]["segmentation"], glosses=records[0]["glosses"].replace("3SG", "3SG" + character, 1))
+    assert merge_into("flextext", str(path), located(records), "test", overwrite=True) == path.read_bytes()
+    reported = capsys.readouterr().err
+    assert f"{path}:" in reported and f"its glosses holds U+{ord(character):04X}, which XML 1.0 forbids" in reported
+
+
+def test_cldf_prediction_its_encoding_lacks_is_one_line(tmp_path):
+    path = tmp_path / "examples.csv"
+    path.write_bytes("ID,Primary_Text,Analyzed_Word,Gloss\r\nc-1,caf\xe9,,\r\n".encode("latin-1"))
+    (record,) = cleaned("cldf", path, encoding="latin-1")
+    prediction = dict(record, segmentation="café-語", glosses="coffee-X")
+    result = CliRunner().invoke(command, ["--to", "cldf", "--into", str(path), "--encoding", "latin-1"], input=json.dumps(prediction) + "\n")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == f"igt-format: {path}:2: a prediction cannot be written in latin-1: '語'"
 
 
 # --- FieldWorks' schema, pycldf ---------------------------------------------------------

@@ -1,5 +1,6 @@
 """Readers and writers of the marker formats and FLEx XML, on small hand-written files."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -414,6 +415,13 @@ def test_flextext_errors_name_the_line(tmp_path, content, line):
     assert (caught.value.source, caught.value.line) == (str(path), line)
 
 
+def test_flextext_external_entity_is_named_never_read_nor_dropped():
+    with pytest.raises(DataError) as caught:
+        records(read_flextext, DATA / "flextext" / "external_entity.xml")
+    assert caught.value.line == 4
+    assert caught.value.message.startswith("external entity &xxe;, file:///etc/passwd, is not read")
+
+
 def test_flextext_streams(tmp_path):
     """Phrases come out as the file is read, not after the whole document."""
     phrase = "<phrase><words><word><item type='txt' lang='x'>w</item></word></words></phrase>"
@@ -558,6 +566,88 @@ def test_cldf_bad_rows(tmp_path):
     with pytest.raises(DataError) as caught:
         records(read_cldf, path)
     assert (caught.value.line, caught.value.message) == (2, "a quoted cell is never closed")
+
+
+def test_cldf_without_its_language_table_reads_and_says_so_once(capsys):
+    found = records(read_cldf, CLDF / "no_language_table" / "Generic-metadata.json")
+    assert [r.get("glosses") for r in found] == [r.get("glosses") for r in records(read_cldf, CLDF / "tab" / "examples.csv")]
+    assert "glottocode" not in found[0] and found[0]["language_id"] == "kaka"
+    reported = capsys.readouterr().err.splitlines()
+    assert len(reported) == 1 and "languages.csv: no LanguageTable there" in reported[0]
+
+
+def test_cldf_without_metadata_splits_both_cells_despite_a_trailing_empty_item():
+    first, second = records(read_cldf, CLDF / "trailing_empty" / "examples.csv")
+    assert (first["segmentation"], first["glosses"]) == ("ka mat=at .", "1SG see=OBJ")  # no \\t left in either
+    assert (second["segmentation"], second["glosses"]) == ("ka et", "1SG go")
+
+
+def _dataset(folder, table_url="examples.csv", **changes):
+    """A copy of the tab dataset in `folder`, its metadata changed: `table_url` for the example table, `changes` at the top."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("examples.csv", "languages.csv"):
+        (folder / name).write_bytes((CLDF / "tab" / name).read_bytes())
+    metadata = json.loads((CLDF / "tab" / "Generic-metadata.json").read_text(encoding="utf-8"))
+    metadata["tables"][0]["url"] = table_url
+    metadata.update(changes)
+    path = folder / "Generic-metadata.json"
+    path.write_text(json.dumps(metadata), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("url", ["../outside/secret.csv", "/etc/passwd", "link/examples.csv", "file:///etc/passwd"])
+def test_cldf_table_urls_outside_the_dataset_are_refused(tmp_path, url):
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.csv").write_text("ID,Primary_Text\nsecret,do not read\n", encoding="utf-8")
+    (tmp_path / "outside" / "examples.csv").write_text("ID,Primary_Text\nsecret,do not read\n", encoding="utf-8")
+    metadata = _dataset(tmp_path / "dataset", url)
+    (tmp_path / "dataset" / "link").symlink_to(tmp_path / "outside")  # inside by its name, outside once followed
+    with pytest.raises(DataError) as caught:
+        records(read_cldf, metadata)
+    assert caught.value.message == f"refused: table url {url!r} is outside the metadata's folder"
+
+
+def test_cldf_language_table_url_outside_the_dataset_is_refused(tmp_path):
+    metadata = _dataset(tmp_path)
+    document = json.loads(metadata.read_text(encoding="utf-8"))
+    document["tables"][1]["url"] = "../languages.csv"
+    metadata.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(DataError, match="refused: table url '../languages.csv'"):
+        records(read_cldf, metadata)
+
+
+@pytest.mark.parametrize(
+    "changes, problem",
+    [
+        ({"tables": 5}, '"tables" must be a list of table descriptions'),
+        ({"dialect": {"encoding": "nosuch"}}, 'the dialect: encoding "nosuch" is not one Python knows'),
+        ({"dialect": {"delimiter": 5}}, "the dialect: delimiter 5 cannot separate cells"),
+        ({"dialect": "csv"}, "the dialect: must be an object"),
+    ],
+)
+def test_cldf_metadata_of_the_wrong_shape_is_one_line(tmp_path, changes, problem):
+    metadata = _dataset(tmp_path, **changes)
+    with pytest.raises(DataError) as caught:
+        records(read_cldf, metadata)
+    assert caught.value.message == f"cannot read the CLDF metadata: {problem}"
+
+
+def test_cldf_metadata_numeric_separator_is_one_line(tmp_path):
+    metadata = _dataset(tmp_path)
+    document = json.loads(metadata.read_text(encoding="utf-8"))
+    next(c for c in document["tables"][0]["tableSchema"]["columns"] if c["name"] == "Gloss")["separator"] = 9
+    metadata.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        records(read_cldf, metadata)
+    assert caught.value.message == "cannot read the CLDF metadata: table 1, column 'Gloss': \"separator\" must be a string, not 9"
+
+
+def test_cldf_duplicate_header_is_refused(tmp_path):
+    path = tmp_path / "examples.csv"
+    path.write_text("ID,ID,Primary_Text\na,b,c\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        records(read_cldf, path)
+    assert (caught.value.line, caught.value.message) == (1, "the header names column 'ID' twice")
 
 
 def test_csv_cells_keep_their_places():

@@ -79,6 +79,11 @@ def read_table(path, encoding=None):
         raise DataError("empty table: no header", name, 1)
     header, data = found[0], found[1:]
     header.cells[0].value = header.cells[0].value.lstrip("\ufeff")
+    names = header.values
+    repeated = next((n for n in names if names.count(n) > 1), None)
+    if repeated is not None:
+        # A dict of the row would keep the last column's values and lose the first's without a word.
+        raise DataError(f"the header names column {repeated!r} twice", name, header.line)
     return table, text, header, data
 
 
@@ -141,8 +146,10 @@ def guess_separator(analysed, glosses):
     cells = [cell for cell in (analysed, glosses) if cell.strip()]
     if any(TAB in cell for cell in cells):
         return TAB
-    if cells and all(BACKSLASH_T in cell for cell in cells) and len({len(items(c, BACKSLASH_T)) for c in cells}) == 1:
-        return BACKSLASH_T
+    if cells and all(BACKSLASH_T in cell for cell in cells):
+        # As many items, or as many places for them (a trailing empty item: punctuation's empty gloss).
+        if len({len(items(c, BACKSLASH_T)) for c in cells}) == 1 or len({c.count(BACKSLASH_T) for c in cells}) == 1:
+            return BACKSLASH_T
     if len({len(cell.split()) for cell in cells}) == 1:
         return SPACES
     return WHOLE

@@ -8,6 +8,7 @@ TAB in some, the two characters backslash-t in others), so they are read
 from there; a table without metadata gets CLDF's default names.
 """
 
+import codecs
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Optional
 
 from ..errors import DataError
 from ..io import STDIN_NAMES
+from . import note
 
 TERMS = "http://cldf.clld.org/v1.0/terms.rdf#"
 # CLDF property -> the column name of CLDF's own ExampleTable component.
@@ -54,8 +56,12 @@ class ExampleTable:
             return {}
         from .csv_cells import rows
 
-        path = self.metadata_path.parent / spec["url"]
+        path = table_path(self.metadata_path, spec["url"])
         names = _column_names(spec, {"id": "ID", "glottocode": "Glottocode", "name": "Name"})
+        if not path.is_file():
+            # A dataset copied without its language table is common: the examples still read.
+            note(f"{path}: no LanguageTable there; glottocodes and language names are taken from the examples alone")
+            return {}
         try:
             text = path.read_text(encoding=self.encoding).lstrip("\ufeff")
         except (OSError, UnicodeDecodeError) as err:
@@ -81,7 +87,7 @@ def locate(path):
         spec = _table(metadata, "ExampleTable")
         if spec is None:
             raise DataError("the metadata has no ExampleTable", str(path))
-        return _described(path.parent / spec.get("url", DEFAULT_TABLE), path, metadata, spec)
+        return _described(table_path(path, spec.get("url", DEFAULT_TABLE)), path, metadata, spec)
     for candidate in sorted(path.parent.glob("*metadata.json")):
         metadata = _load(candidate)
         for spec in metadata.get("tables", []) if isinstance(metadata, dict) else []:
@@ -90,12 +96,22 @@ def locate(path):
     return ExampleTable(path)
 
 
-def _described(table_path, metadata_path, metadata, spec):
+def table_path(metadata_path, url):
+    """The file a table `url` of the metadata names, which must lie in the metadata's folder (symlinks
+    followed): a dataset from elsewhere must not make igt-tools read /etc/passwd or ../secret.csv."""
+    folder = Path(metadata_path).parent
+    path = folder / url
+    if "://" in url or url.startswith("file:") or not path.resolve().is_relative_to(folder.resolve()):
+        raise DataError(f"refused: table url {url!r} is outside the metadata's folder", str(metadata_path))
+    return path
+
+
+def _described(path, metadata_path, metadata, spec):
     names = _column_names(spec, EXAMPLE_COLUMNS)
     separators = {c["name"]: c["separator"] for c in _columns(spec) if c.get("name") and c.get("separator") is not None}
     dialect = _dialect(metadata, spec)
     return ExampleTable(
-        table_path,
+        path,
         names=names,
         separators=separators,
         delimiter=dialect.get("delimiter", ","),
@@ -109,9 +125,58 @@ def _described(table_path, metadata_path, metadata, spec):
 def _load(path):
     try:
         with open(path, encoding="utf-8-sig") as stream:
-            return json.load(stream)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            metadata = json.load(stream)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError, ValueError) as err:
         raise DataError(f"cannot read the CLDF metadata: {err}", str(path)) from None
+    problem = _shape_problem(metadata)
+    if problem is not None:
+        raise DataError(f"cannot read the CLDF metadata: {problem}", str(path))
+    return metadata
+
+
+def _shape_problem(metadata):
+    """What makes the metadata unusable (types CSVW requires, an encoding Python lacks), or None."""
+    if not isinstance(metadata, dict):
+        return "not a JSON object"
+    tables = metadata.get("tables", [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        return '"tables" must be a list of table descriptions'
+    for where, dialect in [("the dialect", metadata.get("dialect"))] + [(f"table {i + 1}'s dialect", t.get("dialect")) for i, t in enumerate(tables)]:
+        problem = _dialect_problem(dialect)
+        if problem is not None:
+            return f"{where}: {problem}"
+    for number, table in enumerate(tables, 1):
+        if not isinstance(table.get("url", ""), str):
+            return f'table {number}: "url" must be a string'
+        schema = table.get("tableSchema", {})
+        columns = schema.get("columns", []) if isinstance(schema, dict) else None
+        if not isinstance(columns, list):
+            return f'table {number}: "tableSchema" must hold a list of "columns"'
+        for column in columns:
+            if not isinstance(column, dict):
+                continue
+            if not isinstance(column.get("name", ""), str):
+                return f'table {number}: a column "name" must be a string'
+            separator = column.get("separator")
+            if separator is not None and not (isinstance(separator, str) and separator):
+                return f'table {number}, column {column.get("name")!r}: "separator" must be a string, not {json.dumps(separator)}'
+    return None
+
+
+def _dialect_problem(dialect):
+    if dialect is None:
+        return None
+    if not isinstance(dialect, dict):
+        return "must be an object"
+    encoding = dialect.get("encoding", "utf-8")
+    try:
+        codecs.lookup(encoding)
+    except (TypeError, LookupError):
+        return f"encoding {json.dumps(encoding)} is not one Python knows"
+    delimiter = dialect.get("delimiter", ",")
+    if not isinstance(delimiter, str) or not delimiter or any(ch in delimiter for ch in '"\r\n'):
+        return f"delimiter {json.dumps(delimiter)} cannot separate cells"
+    return None
 
 
 def _table(metadata, component):

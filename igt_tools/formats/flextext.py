@@ -28,6 +28,9 @@ gloss (or `[UNK]`). Punctuation words go into the transcription only, as in
 the shared-task data. A phrase with no morphs at all has no segmentation, and
 one with no gloss anywhere has no glosses.
 
+An external entity (`<!ENTITY x SYSTEM "file:...">`) is never read: the
+file is refused, the entity named, rather than a word silently left empty.
+
 Parsed with expat directly rather than ElementTree's iterparse, because
 expat reports the line of each phrase, so every record and every XML error
 can name its file and line.
@@ -131,6 +134,15 @@ class PhraseBuilder:
         parser.StartElementHandler = self.start
         parser.EndElementHandler = self.end
         parser.CharacterDataHandler = self.data
+        parser.ExternalEntityRefHandler = self.external_entity
+
+    def external_entity(self, context, base, system_id, public_id):
+        """Never read (a file must not make igt-tools read another), nor dropped unseen: the text
+        that uses it cannot be read, so the file is refused, the entity named."""
+        raise DataError(
+            f"external entity &{context};, {system_id or public_id}, is not read: the text that uses it cannot be"
+            " read (FLEx exports have none)", self.source, self.parser.CurrentLineNumber
+        )
 
     def drain(self):
         done, self.done = self.done, []

@@ -14,13 +14,14 @@ written there with the added columns declared.
 import copy
 import json
 
+from ..errors import DataError
 from ..formats import GUESS
 from ..formats.cldf import BACKSLASH_T, PREDICTION_COLUMN, SPACES, TAB, guess_separator, metadata, read_table, row_record
 from ..formats.cldf_metadata import EXAMPLE_COLUMNS, TERMS
 from ..formats.csv_cells import quote
 from ..io import Location, source_name, warn
 from .patch import apply_edits
-from .predictions import unit_ids
+from .predictions import predicted_units
 from .words import Unplaceable, predicted_words
 
 ADDED = {  # column -> its description in the metadata, where the table has no such column
@@ -42,17 +43,13 @@ def merge_cldf(path, predictions, report, encoding=None, overwrite=False, metada
     added = [name for name in wanted if name not in names]
     separator = table.separator("analyzedWord") or _separator_in_use(table, names, rows)
     languages = table.languages()
-    ids = unit_ids(table.path)
     source = source_name(table.path)
-    edits, filled = [], {}
-    for number, row in enumerate(rows, 1):
+    units = []
+    for row in rows:
         location = Location(source, row.line)
-        record = row_record(table, names, row.values, languages, location)
-        report.count("units")
-        prediction, status = predictions.find(ids(record, number), record)
-        if prediction is None:
-            report.count(status)
-            continue
+        units.append((location, row_record(table, names, row.values, languages, location), row))
+    filled = {}
+    for number, location, record, _, prediction in predicted_units(units, table.path, predictions, report):
         if (record.get("segmentation") or record.get("glosses")) and not overwrite:
             report.count("kept")
             continue
@@ -67,11 +64,23 @@ def merge_cldf(path, predictions, report, encoding=None, overwrite=False, metada
             wanted[1]: "" if any(w.glosses is None for w in words) else separator.join(w.glosses for w in words),
             PREDICTION_COLUMN: GUESS,
         }
+        _check_encodable(filled[number].values(), encoding, location)
     if not filled:
         added = []  # nothing to add them for
     edits = _cell_edits(header, rows, names, added, filled, table.delimiter)
     _write_metadata(table, names, added, metadata_out, prog)
     return apply_edits(text, edits).encode(encoding)
+
+
+def _check_encodable(values, encoding, location):
+    """A DataError naming the row where a prediction holds a character the table's encoding lacks."""
+    for value in values:
+        try:
+            value.encode(encoding)
+        except UnicodeEncodeError as err:
+            raise DataError(
+                f"a prediction cannot be written in {encoding}: {err.object[err.start:err.end]!r}", location.source, location.line
+            ) from None
 
 
 def _separator_in_use(table, names, rows):

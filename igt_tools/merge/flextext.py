@@ -24,11 +24,12 @@ from xml.sax.saxutils import escape, quoteattr
 from ..formats import GUESS
 from ..formats.flextext import gloss_language, is_analysable, morphs_of, read_phrases, words_of
 from .patch import apply_edits, line_end, read_bytes
-from .predictions import unit_ids
+from .predictions import predicted_units
 from .words import UNKNOWN, Unplaceable, predicted_words, split_among
 
 DEFAULT_GLOSS_LANGUAGE = "en"
 _START_TAG = re.compile(rb"""<[^\s/>]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?)>""")
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
@@ -39,16 +40,11 @@ def merge_flextext(path, predictions, report, overwrite=False):
     encoding = _xml_encoding(data)
     newline = line_end(data)
     document_language = next(filter(None, (gloss_language(words_of(p)) for _, _, p in phrases)), DEFAULT_GLOSS_LANGUAGE)
-    ids = unit_ids(path)
     edits = []
-    for number, (location, record, phrase) in enumerate(phrases, 1):
-        report.count("units")
-        prediction, status = predictions.find(ids(record, number), record)
-        if prediction is None:
-            report.count(status)
-            continue
+    for _, location, record, phrase, prediction in predicted_units(phrases, path, predictions, report):
         words = [w for w in words_of(phrase) if is_analysable(w)]
         try:
+            _check_xml_characters(prediction)
             (analyses,) = split_among(predicted_words(prediction), [len(words)])
         except Unplaceable as err:
             report.count("unplaceable", location, err)
@@ -60,6 +56,15 @@ def merge_flextext(path, predictions, report, overwrite=False):
                 edits.append(_word_edit(data, word, analysis, language, newline))
         report.count("filled" if len(edits) > before else "kept")
     return apply_edits(data, [(start, end, text.encode(encoding, "xmlcharrefreplace")) for start, end, text in edits])
+
+
+def _check_xml_characters(prediction):
+    """Unplaceable where the prediction holds a character XML 1.0 forbids (control characters, lone
+    surrogates, U+FFFE/U+FFFF): no escape can write it, and the file would no longer be XML."""
+    for field in ("segmentation", "glosses"):
+        match = _NOT_XML.search(prediction.get(field) or "")
+        if match is not None:
+            raise Unplaceable(f"its {field} holds U+{ord(match.group()):04X}, which XML 1.0 forbids")
 
 
 def _xml_encoding(data):

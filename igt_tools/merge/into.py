@@ -7,7 +7,7 @@ UNITS = {"flextext": "phrase", "toolbox": "record", "cldf": "row"}
 
 def merge_into(fmt, original, records, prog, overwrite=False, markers=None, encoding=None, metadata_out=None, guess_marker=None):
     """The bytes of `original` with the predictions among `records` ((Location, record) pairs) merged in; a summary on stderr."""
-    predictions = Predictions(records)
+    predictions = Predictions(records, prog)
     report = Report(prog, UNITS[fmt])
     if fmt == "flextext":
         from .flextext import merge_flextext

@@ -7,26 +7,46 @@ from ..io import warn
 
 
 class Predictions:
-    """The records on stdin, by id and by transcription."""
+    """The records on stdin, by id and by transcription.
 
-    def __init__(self, records):
+    A record's id finds its unit (as igt-clean numbered it), but only where
+    the transcriptions agree (a file may give two units one id; a record may
+    carry another unit's id by mistake); a record whose id is no unit's
+    finds the unit with its transcription. A second record with the same id
+    and transcription as an earlier one is reported and ignored.
+    """
+
+    def __init__(self, records, prog="igt-format"):
         self.by_id, self.by_text = {}, {}
-        for _, record in records:
-            if record.get("id") is not None:
-                self.by_id.setdefault(str(record["id"]), record)
+        for location, record in records:
             text = _normal(record.get("transcription"))
+            if record.get("id") is not None:
+                same_id = self.by_id.setdefault(str(record["id"]), [])
+                if any(_normal(other.get("transcription")) == text for other in same_id):
+                    where = f"{location}: " if location is not None else ""
+                    warn(prog, f"{where}a second record with id {str(record['id'])!r} and the same transcription: ignored")
+                    continue
+                same_id.append(record)
             if text is not None:
                 self.by_text.setdefault(text, record)
+        self.unit_ids = set()
         self.matched = Counter()  # "id", "transcription"
         self.used = set()
 
     def find(self, unit_id, original):
         """(prediction, status) for a unit (its id, the record the reader made of it): status "new",
-        or "missing" (no record) or "unchanged" (a record that says no more than the file: straight from
-        igt-clean), with no prediction."""
-        prediction, how = self.by_id.get(unit_id), "id"
+        or "missing" (no record), "conflict" (a record with its id but another transcription) or
+        "unchanged" (a record that says no more than the file: straight from igt-clean), with no prediction."""
+        text = _normal(original.get("transcription"))
+        same_id = self.by_id.get(unit_id, [])
+        prediction = next((r for r in same_id if _normal(r.get("transcription")) in (text, None)), None)
+        how = "id"
+        if prediction is None and same_id:
+            return None, "conflict"
         if prediction is None:
-            prediction, how = self.by_text.get(_normal(original.get("transcription"))), "transcription"
+            prediction, how = self.by_text.get(text), "transcription"
+            if prediction is not None and str(prediction.get("id")) in self.unit_ids:
+                prediction = None  # another unit's record
         if prediction is None:
             return None, "missing"
         self.matched[how] += 1
@@ -36,7 +56,24 @@ class Predictions:
         return prediction, "new"
 
     def unused(self):
-        return sum(1 for record in self.by_id.values() if id(record) not in self.used)
+        return sum(1 for records in self.by_id.values() for record in records if id(record) not in self.used)
+
+
+def predicted_units(units, path, predictions, report):
+    """Yield (number, location, record, unit, prediction) for each unit of the original ((Location, record,
+    unit) in file order, numbered from 1) that has a new prediction; the others are counted, conflicts reported."""
+    ids = unit_ids(path)
+    numbered = [(ids(record, number), number, location, record, unit) for number, (location, record, unit) in enumerate(units, 1)]
+    predictions.unit_ids = {unit_id for unit_id, *_ in numbered}
+    for unit_id, number, location, record, unit in numbered:
+        report.count("units")
+        prediction, status = predictions.find(unit_id, record)
+        if status == "conflict":
+            report.count(status, location, f"the record with its id {unit_id!r} has another transcription")
+        elif prediction is None:
+            report.count(status)
+        else:
+            yield number, location, record, unit, prediction
 
 
 def unit_ids(path):
@@ -70,6 +107,7 @@ class Report:
             ("missing", "without a record"),
             ("unchanged", "with nothing new"),
             ("unplaceable", "with a prediction that does not fit"),
+            ("conflict", "whose record has another transcription"),
         ):
             if self.counts[what]:
                 parts.append(f"{self.counts[what]:,} {label}")

@@ -20,7 +20,7 @@ from ..formats.sfm import split_raw
 from ..formats.toolbox import RECORD_MARKERS, bundle_word_counts, fields, file_markers, interlinear_bundles, read_records
 from ..tokens import is_punctuation
 from .patch import apply_edits, read_bytes
-from .predictions import unit_ids
+from .predictions import predicted_units
 from .words import UNKNOWN, Unplaceable, predicted_words, split_among
 
 DEFAULT_GUESS_MARKER = "igt"
@@ -38,13 +38,8 @@ def merge_toolbox(path, predictions, report, markers=None, encoding="utf-8", ove
     for line in raw:
         starts.append(starts[-1] + len(line))
     merger = _RecordMerger(raw, starts, markers, encoding, overwrite, guess_marker)
-    ids = unit_ids(path)
-    for number, (location, record, lines) in enumerate(read_records(path, markers, None, encoding), 1):
-        report.count("units")
-        prediction, status = predictions.find(ids(record, number), record)
-        if prediction is None:
-            report.count(status)
-            continue
+    units = read_records(path, markers, None, encoding)
+    for _, location, _, lines, prediction in predicted_units(units, path, predictions, report):
         try:
             written = merger.merge(lines, predicted_words(prediction))
         except Unplaceable as err:
