@@ -335,3 +335,32 @@ def test_a_record_igt_gloss_could_not_gloss_scores_as_empty(tmp_path):
     figures = _json.loads(result.stdout)["all"]
     assert figures["counts"]["missing_predictions"] == 1
     assert figures["glossing"]["morphemes"]["accuracy"]["macro"] == 0.5
+
+
+# --- memory: the join streams ---------------------------------------------------------------
+
+
+def test_predictions_in_gold_order_hold_no_gold_record(tmp_path):
+    """igt-score's memory must not grow with the text of its inputs (issue 19: 394 MB for 200 MB):
+    with predictions in gold order, no gold record waits in memory, only the ids are kept."""
+    from igt_tools.commands.score import _GoldStream
+    from igt_tools.io import Location
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(jsonl({"id": f"g{i}", "glosses": f"w{i}"} for i in range(200)), encoding="utf-8")
+    stream = _GoldStream(gold, "glottocode")
+    for i in range(200):
+        assert stream.find(f"g{i}", Location("<stdin>", i + 1)).glosses == f"w{i}"
+        assert stream._waiting == {}
+    assert list(stream.rest()) == []
+    # Out of order, what was read ahead waits until its prediction comes.
+    stream = _GoldStream(gold, "glottocode")
+    assert stream.find("g2", Location("<stdin>", 1)).glosses == "w2"
+    assert list(stream._waiting) == ["g0", "g1"]
+    assert stream.find("g0", Location("<stdin>", 2)).glosses == "w0"
+    assert [r.id for r in stream.rest()][:3] == ["g1", "g3", "g4"]
+
+
+def test_the_order_of_the_predictions_changes_no_figure(gold_file):
+    in_order = scores(gold_file, [PREDICTIONS[1], PREDICTIONS[2], PREDICTIONS[0]])
+    assert scores(gold_file, PREDICTIONS[::-1]) == in_order == scores(gold_file, PREDICTIONS)

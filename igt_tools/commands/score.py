@@ -28,7 +28,10 @@ could not gloss (an `error` field, no glosses): they score as empty
 predictions and count as missing. Gold records need `id` and
 `glosses` with at least one token (else an error names the line). A
 prediction id that is not in GOLD, a repeated id, or a gold id without a
-prediction is an error listing them (but see --missing).
+prediction is an error listing them (but see --missing). Both are read as
+a stream: with the predictions in gold order (as igt-gloss writes them),
+memory holds only the ids; a gold record is held while predictions later in
+the gold come before its own.
 
 Prints one JSON object on stdout: a key per group (the gold records' --by
 field, sorted; records without it count in "all" only) and "all", each
@@ -101,50 +104,107 @@ def _group_of(record, field, location):
 class _Gold:
     """What scoring needs of one gold record."""
 
-    __slots__ = ("location", "glosses", "segmentation", "group")
+    __slots__ = ("id", "location", "glosses", "segmentation", "group")
 
     def __init__(self, location, record, by):
+        self.id = record["id"]
         self.location = location
         self.glosses = record["glosses"]
         self.segmentation = text(record, "segmentation")
         self.group = _group_of(record, by, location)
 
 
-def read_gold(path, by):
-    """{id: _Gold} in file order; a repeated id is an error."""
-    gold = {}
-    for location, record in iter_jsonl([path], validate=_validate):
-        key = record["id"]
-        if key in gold:
-            first = gold[key].location.line
-            raise DataError(f"id {_quoted(key)} repeated (first at line {first})", location.source, location.line)
-        gold[key] = _Gold(location, record, by)
-    return gold
+class _GoldStream:
+    """The gold records, read as the predictions ask for them.
+
+    Predictions usually come in gold order (igt-gloss keeps it), some perhaps
+    left out: then each finds its gold record at once, and only the ids stay in
+    memory (with the lines that a repeated id's error names). A gold record is
+    held only while a prediction later in the gold is sought; predictions in
+    another order hold more.
+    """
+
+    def __init__(self, path, by):
+        self._records = iter_jsonl([path], validate=_validate)
+        self._by = by
+        # id -> its gold line + _PREDICTED x the line of its prediction (0 until there is one):
+        # one small int per record, where two dicts would hold every id twice.
+        self._lines = {}
+        self._waiting = {}  # id -> _Gold, read ahead of its prediction (gold order)
+        self.ungrouped = 0
+
+    def find(self, key, location):
+        """The gold record of the prediction at `location` with this id, reading on to it if need be;
+        None when no gold record has it. A second prediction of an id is an error."""
+        reference = self._waiting.pop(key, None)
+        if reference is None:
+            lines = self._lines.get(key)
+            if lines is not None:
+                first = lines // _PREDICTED
+                raise DataError(f"id {_quoted(key)} repeated (first at line {first})", location.source, location.line)
+            reference = next((gold for other, gold in self._read(park=key) if other == key), None)
+        if reference is not None:
+            self._lines[key] += _PREDICTED * location.line
+        return reference
+
+    def rest(self):
+        """The gold records no prediction asked for, in gold order."""
+        waiting, self._waiting = self._waiting, {}
+        yield from waiting.values()
+        for _, reference in self._read():
+            yield reference
+
+    def _read(self, park=None):
+        """(id, _Gold) of the records read from here on; those before `park`'s are held in _waiting."""
+        for location, record in self._records:
+            key = record["id"]
+            if key in self._lines:
+                first = self._lines[key] % _PREDICTED
+                raise DataError(f"id {_quoted(key)} repeated (first at line {first})", location.source, location.line)
+            self._lines[key] = location.line
+            reference = _Gold(location, record, self._by)
+            self.ungrouped += reference.group is None
+            if park is not None and key != park:
+                self._waiting[key] = reference
+            yield key, reference
+
+
+_PREDICTED = 1 << 40  # more lines than any file has
+
+
+class _Listed:
+    """Ids to list in an error: how many, the first few, where the first is."""
+
+    def __init__(self):
+        self.count = 0
+        self.shown = []
+        self.first = None
+
+    def add(self, location, key):
+        self.count += 1
+        if self.first is None:
+            self.first = location
+        if len(self.shown) <= SHOWN_IDS:
+            self.shown.append(key)
+
+    def __str__(self):
+        shown = ", ".join(map(_quoted, self.shown[:SHOWN_IDS]))
+        more = self.count - SHOWN_IDS
+        return shown + (f" and {more} more" if more > 0 else "")
 
 
 def _quoted(key):
     return json.dumps(key, ensure_ascii=False)
 
 
-def _listing(ids):
-    shown = ", ".join(map(_quoted, ids[:SHOWN_IDS]))
-    more = len(ids) - SHOWN_IDS
-    return shown + (f" and {more} more" if more > 0 else "")
-
-
 def _join_error(unknown, missing, gold_path):
-    """One DataError for predictions whose id is not in gold and gold ids without prediction."""
+    """One DataError for predictions whose id is not in gold and gold ids without prediction (_Listed each)."""
     parts = []
-    if unknown:
-        parts.append(
-            f"{len(unknown)} prediction id(s) not in {source_name(gold_path)}: {_listing([k for _, k in unknown])}"
-        )
-    if missing:
-        parts.append(
-            f"{len(missing)} gold id(s) without a prediction: {_listing([k for k, _ in missing])}"
-            " (--missing empty scores them as empty)"
-        )
-    where = unknown[0][0] if unknown else missing[0][1].location
+    if unknown.count:
+        parts.append(f"{unknown.count} prediction id(s) not in {source_name(gold_path)}: {unknown}")
+    if missing.count:
+        parts.append(f"{missing.count} gold id(s) without a prediction: {missing} (--missing empty scores them as empty)")
+    where = unknown.first if unknown.count else missing.first
     return DataError("; ".join(parts), where.source, where.line)
 
 
@@ -171,11 +231,9 @@ def score(gold_path, predictions_path, by="glottocode", missing="error", sacrebl
 def _score(gold_path, predictions_path, by, missing, sacrebleu):
     from ..metrics import ALL, CorpusScorer, EmptyGold
 
-    gold = read_gold(gold_path, by)
+    gold = _GoldStream(gold_path, by)
     scorer = CorpusScorer(sacrebleu=sacrebleu)
-    pending = dict(gold)  # gold records still waiting for their prediction
-    unknown = []
-    seen = {}
+    unknown = _Listed()
 
     def add(reference, glosses, segmentation, is_missing=False):
         if reference.group == ALL:
@@ -188,36 +246,33 @@ def _score(gold_path, predictions_path, by, missing, sacrebleu):
             raise DataError(str(err), *_where(reference)) from None
 
     for location, record in iter_jsonl([predictions_path], validate=_validate_prediction, allow_empty=True):
-        key = record["id"]
-        reference = pending.pop(key, None)
+        reference = gold.find(record["id"], location)
         if reference is None:
-            if key in seen:
-                raise DataError(
-                    f"id {_quoted(key)} repeated (first at line {seen[key]})", location.source, location.line
-                )
-            unknown.append((location, key))
+            unknown.add(location, record["id"])
             continue
-        seen[key] = location.line
         if record.get("glosses") is None:
             # igt-gloss could not gloss it (see its `error`): scored as an empty prediction.
             add(reference, "", "" if reference.segmentation is not None else None, is_missing=True)
             continue
         add(reference, record["glosses"], record.get("segmentation"))
-    if unknown or (pending and missing == "error"):
-        raise _join_error(unknown, list(pending.items()) if missing == "error" else [], gold_path)
-    for reference in pending.values():
-        # A missing prediction is empty in every tier it would have had.
-        add(reference, "", "" if reference.segmentation is not None else None, is_missing=True)
-    return scorer.figures(), _notes(gold, scorer, by)
+    without_prediction = _Listed()
+    for reference in gold.rest():
+        if missing == "error" or unknown.count:
+            without_prediction.add(reference.location, reference.id)
+        else:
+            # A missing prediction is empty in every tier it would have had.
+            add(reference, "", "" if reference.segmentation is not None else None, is_missing=True)
+    if unknown.count or (without_prediction.count and missing == "error"):
+        raise _join_error(unknown, without_prediction if missing == "error" else _Listed(), gold_path)
+    return scorer.figures(), _notes(gold.ungrouped, scorer, by)
 
 
 def _where(reference):
     return reference.location.source, reference.location.line
 
 
-def _notes(gold, scorer, by):
+def _notes(ungrouped, scorer, by):
     notes = []
-    ungrouped = sum(1 for reference in gold.values() if reference.group is None)
     if ungrouped and scorer.groups:
         notes.append(f'{ungrouped} gold record(s) without "{by}": counted in "all" only')
     # Over all, languages with and without segmentation may mix; a note is for one group.
