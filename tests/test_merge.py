@@ -160,6 +160,41 @@ def test_flextext_marks_predicted_morphemes_and_indents_them_like_the_file():
     assert merged.count('analysisStatus="guess"') == 2  # both words of the phrase: neither had morphs
 
 
+def test_flextext_a_gloss_with_a_boundary_symbol_is_written_back_as_it_was(tmp_path):
+    path = DATA / "flextext" / "gloss_with_boundary.flextext"
+    (record,) = cleaned("flextext", path)
+    corrected = dict(record, glosses=record["glosses"].replace("come", "arrive"))
+    merged = merge_into("flextext", str(path), located([corrected]), "test", overwrite=True).decode("utf-8")
+    assert '<item type="gls" lang="en">?-(+aplo)</item>' in merged and '<item type="gls" lang="en">mother-in-law</item>' in merged
+    (after,) = read_back("flextext", merged.encode("utf-8"), tmp_path, path)
+    assert after["glosses"] == corrected["glosses"]
+
+
+def test_flextext_word_glosses_only_take_predictions_as_word_glosses(capsys):
+    path = DATA / "flextext" / "word_glosses_only.flextext"
+    first, second = cleaned("flextext", path)
+    predictions = [dict(first, glosses="so TOP and"), dict(second, segmentation="kun cu-gs", glosses="that go-PTCP")]
+    merged = merge_into("flextext", str(path), located(predictions), "test").decode("utf-8")
+    block = merged[merged.index("<morphemes"):merged.index("</morphemes>") + len("</morphemes>")]
+    added = ['\n                <item type="gls" lang="en">so</item>', '\n                <item type="gls" lang="en">that</item>', "\n                " + block]
+    original = merged
+    for text in added:
+        assert original.count(text) == 1
+        original = original.replace(text, "")
+    assert original == path.read_text(encoding="utf-8")
+    assert '<item type="gls" lang="en">so</item>' in merged and '<item type="gls" lang="en">that</item>' in merged
+    assert merged.count('<morphemes analysisStatus="guess">') == 1  # cu-gs: two morphemes, no word gloss can hold them
+    assert "the file glosses words only; 1 predicted words of several morphemes got <morphemes" in capsys.readouterr().err
+
+
+def test_flextext_empty_word_gloss_of_the_generic_export_is_filled_in_place():
+    path = DATA / "flextext" / "word_glosses_generic.flextext"
+    (record,) = cleaned("flextext", path)
+    merged = merge_into("flextext", str(path), located([dict(record, glosses="pai.meu be queimou‑os")]), "test")
+    assert merged == path.read_bytes().replace(b'<item type="gls" lang="pt" /><item type="pos" lang="pt">Irreg-na',
+                                               b'<item type="gls" lang="pt">be</item><item type="pos" lang="pt">Irreg-na')
+
+
 def test_toolbox_marks_predicted_records_and_lines_up_columns():
     path = DATA / "toolbox" / "id_keyed.sfm"
     records = cleaned("toolbox", path)
@@ -273,10 +308,26 @@ def test_a_prediction_with_other_word_counts_is_reported_and_left_out(fmt, path,
 
 
 def test_a_misaligned_prediction_is_reported_and_left_out(capsys):
+    """Rows with no analysis of their own take nothing of a prediction misaligned in one word."""
     path = CLDF_FILES[0]
-    records = [dict(r, segmentation="a-b c", glosses="A B") for r in cleaned("cldf", path)]
+    records = [dict(r, segmentation="a-b c", glosses="A B") for r in cleaned("cldf", path) if not r.get("segmentation")]
     assert merge_into("cldf", str(path), located(records), "test", overwrite=True) == path.read_bytes()
-    assert f"{path}:2: row left as it was: the prediction is misaligned (word 1 ('a-b' / 'A'): 2 morphemes but 1 glosses)" \
+    assert f"{path}:4: row left as it was: the prediction is misaligned (word 1 ('a-b' / 'A'): 2 morphemes but 1 glosses)" \
+        in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt, path, options", [ALL_FILES[0], (("toolbox",) + TOOLBOX_FILES[0]), ("cldf", CLDF_FILES[0], {})], ids=["flextext", "toolbox", "cldf"])
+def test_overwrite_merges_the_words_that_fit_and_reports_the_misaligned_one(fmt, path, options, tmp_path, capsys):
+    records = cleaned(fmt, path, **options)
+    index, before = next((i, r) for i, r in enumerate(records) if len((r.get("segmentation") or "").split()) >= 2 and not r.get("issues"))
+    seg_words, gloss_words = before["segmentation"].split(), before["glosses"].split()
+    corrected = dict(before, segmentation=" ".join(["x-y-z"] + seg_words[1:-1] + ["fixed"]),
+                     glosses=" ".join(["X"] + gloss_words[1:-1] + ["FIXED"]))
+    merged = merge_into(fmt, str(path), located([corrected]), "test", overwrite=True, **options)
+    after = read_back(fmt, merged, tmp_path, path, **options)[index]
+    assert after["segmentation"].split() == seg_words[:1] + seg_words[1:-1] + ["fixed"]
+    assert after["glosses"].split() == gloss_words[:1] + gloss_words[1:-1] + ["FIXED"]
+    assert "the prediction is misaligned in word 1 ('x-y-z' / 'X'): 3 morphemes but 1 glosses: that word left as it was" \
         in capsys.readouterr().err
 
 
@@ -347,7 +398,8 @@ def _schema():
     return etree, etree.XMLSchema(etree.parse(str(SCHEMA)))
 
 
-@pytest.mark.parametrize("path", [p for p in FLEX_FILES if p.name != "no_phrase_elements.flextext"], ids=lambda p: p.name)
+# Older exports without <phrase> elements predate the schema.
+@pytest.mark.parametrize("path", [p for p in FLEX_FILES if p.name not in ("no_phrase_elements.flextext", "word_glosses_generic.flextext")], ids=lambda p: p.name)
 def test_merged_flextext_validates_against_fieldworks_schema(path):
     """The test files are valid exports (older ones without <phrase> predate the schema), and stay valid merged."""
     etree, schema = _schema()

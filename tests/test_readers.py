@@ -390,9 +390,9 @@ def test_flextext_phrases_words_morphs():
         "text_title": "The tuna",
         "segnum": "1",
     }
-    # Word glosses without morphs: glosses but no segmentation; quotes hug their words.
+    # Word glosses without morphs: one morpheme a word; quotes hug their words.
     assert unanalysed["transcription"] == '"tuna vauvau!"'
-    assert (unanalysed.get("segmentation"), unanalysed["glosses"]) == (None, "tuna [UNK]")
+    assert (unanalysed.get("segmentation"), unanalysed["glosses"]) == ("tuna vauvau", "tuna [UNK]")
     assert (unanalysed["translation"], unanalysed["metalanguage"]) == ("Beaucoup de thons\u00a0!", "French")
     # The phrase's own txt wins over the joined words; nothing analysed means no tiers.
     assert bare == {"transcription": "Ki ki.", "language_code": "kkk", "text_title": "The tuna"}
@@ -420,6 +420,24 @@ def test_flextext_external_entity_is_named_never_read_nor_dropped():
         records(read_flextext, DATA / "flextext" / "external_entity.xml")
     assert caught.value.line == 4
     assert caught.value.message.startswith("external entity &xxe;, file:///etc/passwd, is not read")
+
+
+def test_flextext_a_gloss_holding_a_boundary_symbol_stays_one_gloss():
+    (found,) = records(read_flextext, DATA / "flextext" / "gloss_with_boundary.flextext")
+    assert found["segmentation"] == "k-aplo tiwa semo"
+    assert found["glosses"] == "?\u2011(+aplo)-mother\u2011in\u2011law come [UNK]"  # U+2011: a hyphen that is no boundary
+
+
+@pytest.mark.parametrize(
+    "name, segmentation, glosses",
+    [
+        ("word_glosses_only.flextext", "wetks nancakamanks hi", "[UNK] TOP and"),
+        ("word_glosses_generic.flextext", "Babanga ana munda", "pai.meu [UNK] queimou\u2011os"),
+    ],
+)
+def test_flextext_word_glosses_only_read_as_one_morpheme_a_word(name, segmentation, glosses):
+    found = records(read_flextext, DATA / "flextext" / name)
+    assert (found[0]["segmentation"], found[0]["glosses"]) == (segmentation, glosses)
 
 
 def test_flextext_streams(tmp_path):

@@ -22,7 +22,11 @@ analyses) do not change what is read.
 
 One record per phrase. Morph forms carry their own boundaries in FLEx
 (`ka-`, `-na`, `=ri`): a word's segmentation glues them (a `-` between two
-stems), and its glosses follow the same boundaries. A morph without a gloss
+stems), and its glosses follow the same boundaries. A boundary symbol inside
+one morph's gloss (`mother-in-law`) is read as a look-alike (U+2011, U+2E40:
+see morphemes.escape_inner_boundaries), so that the gloss stays one; the
+merge writes it back as it was. A phrase glossed at word level only (no
+morphs: older or simpler exports) has one morpheme a word, the word gloss. A morph without a gloss
 gets `[UNK]` (the metrics' unknown-gloss token), an unanalysed word its word
 gloss (or `[UNK]`). Punctuation words go into the transcription only, as in
 the shared-task data. A phrase with no morphs at all has no segmentation, and
@@ -41,7 +45,7 @@ from xml.parsers import expat
 
 from ..errors import DataError
 from ..io import Location, open_binary, source_name
-from .morphemes import BOUNDARIES, glue_morphemes
+from .morphemes import BOUNDARIES, escape_inner_boundaries, glue_morphemes
 
 UNKNOWN_GLOSS = "[UNK]"
 CHUNK = 1 << 16
@@ -277,7 +281,9 @@ def morphs_of(word):
 
 
 def _analysis(words, lang):
-    """(segmentation, glosses) of the phrase's non-punctuation words (glosses in `lang`); None where the phrase has none."""
+    """(segmentation, glosses) of the phrase's non-punctuation words (glosses in `lang`); None where the phrase has none.
+
+    A phrase analysed at word level only (glosses on words, no morphs) has one morpheme a word."""
     seg_words, gloss_words, analysed, glossed = [], [], False, False
     for word in filter(is_analysable, words):
         form, _ = _first(word["items"], "txt")
@@ -292,12 +298,14 @@ def _analysis(words, lang):
             pieces = [".".join(p.split()) if p is not None else UNKNOWN_GLOSS for p in pieces]
             if len(pieces) > 1:
                 pieces = [p.strip("".join(BOUNDARIES)) or UNKNOWN_GLOSS for p in pieces]
+            pieces = [escape_inner_boundaries(p) for p in pieces]
             gloss = pieces[0] + "".join(s + p for s, p in zip(seps, pieces[1:]))
         else:
             seg = form
             gloss = _gloss(word, lang)
             glossed = glossed or gloss is not None
-            gloss = ".".join(gloss.split()) if gloss is not None else UNKNOWN_GLOSS
+            analysed = analysed or gloss is not None
+            gloss = escape_inner_boundaries(".".join(gloss.split())) if gloss is not None else UNKNOWN_GLOSS
         seg_words.append(seg)
         gloss_words.append(gloss)
     return (" ".join(seg_words) if analysed else None), (" ".join(gloss_words) if glossed else None)

@@ -35,3 +35,24 @@ def attach_affixes(tokens):
         else:
             words.append(token)
     return words
+
+
+# A boundary symbol inside one morpheme's gloss (`mother-in-law`, `?-(+aplo)`) would split it in two:
+# it is read as a look-alike that is no boundary (U+2011 non-breaking hyphen, U+2E40 double hyphen),
+# which shows as it did, and written back as it was.
+_INNER = str.maketrans({"-": "\u2011", "=": "\u2e40"})
+_RESTORED = str.maketrans({"\u2011": "-", "\u2e40": "="})
+
+
+def escape_inner_boundaries(gloss):
+    """One morpheme's gloss with the boundary symbols inside it escaped; those at its ends stay."""
+    core = gloss.strip("".join(BOUNDARIES))
+    if not core:
+        return gloss
+    start = gloss.index(core)
+    return gloss[:start] + core.translate(_INNER) + gloss[start + len(core):]
+
+
+def restore_boundaries(gloss):
+    """A gloss as the file writes it: escaped boundary symbols back."""
+    return gloss.translate(_RESTORED)

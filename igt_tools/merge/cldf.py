@@ -22,7 +22,7 @@ from ..formats.csv_cells import quote
 from ..io import Location, source_name, warn
 from .patch import apply_edits
 from .predictions import predicted_units
-from .words import Unplaceable, predicted_words
+from .words import Unplaceable, placeable_words
 
 ADDED = {  # column -> its description in the metadata, where the table has no such column
     "analyzedWord": {"propertyUrl": TERMS + "analyzedWord", "datatype": "string", "separator": TAB},
@@ -54,7 +54,7 @@ def merge_cldf(path, predictions, report, encoding=None, overwrite=False, metada
             report.count("kept")
             continue
         try:
-            words = predicted_words(prediction)
+            words = placeable_words(prediction, record, lambda why: report.word_kept(location, why), whole=True)
         except Unplaceable as err:
             report.count("unplaceable", location, err)
             continue

@@ -15,7 +15,12 @@ word's `txt` item, indented like its neighbours:
 Morph forms carry their boundaries as FLEx writes them; morph types follow
 from them (prefix, stem, suffix, proclitic, enclitic). Glosses are in the
 phrase's gloss language (else the document's, else English); a gloss the
-model did not know ([UNK]) is left out.
+model did not know ([UNK]) is left out. In a file glossed at word level only
+(no morphs anywhere), a predicted word of one morpheme goes into the word's
+own `gls` item instead, and the words of several get `<morphemes>` (said in
+one line). A prediction misaligned in some words fills the others; those
+are reported and keep what they had. A prediction holding a character XML
+1.0 forbids is reported and left out, its phrase named.
 """
 
 import re
@@ -23,9 +28,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..formats import GUESS
 from ..formats.flextext import gloss_language, is_analysable, morphs_of, read_phrases, words_of
+from ..formats.morphemes import restore_boundaries
+from ..io import source_name, warn
 from .patch import apply_edits, line_end, read_bytes
 from .predictions import predicted_units
-from .words import UNKNOWN, Unplaceable, predicted_words, split_among
+from .words import UNKNOWN, Unplaceable, placeable_words, split_among
 
 DEFAULT_GLOSS_LANGUAGE = "en"
 _START_TAG = re.compile(rb"""<[^\s/>]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?)>""")
@@ -40,21 +47,33 @@ def merge_flextext(path, predictions, report, overwrite=False):
     encoding = _xml_encoding(data)
     newline = line_end(data)
     document_language = next(filter(None, (gloss_language(words_of(p)) for _, _, p in phrases)), DEFAULT_GLOSS_LANGUAGE)
-    edits = []
+    # A file glossed at word level only (no morphs anywhere): one-morpheme predictions go into word glosses.
+    word_level = not any(morphs_of(word) for _, _, phrase in phrases for word in words_of(phrase))
+    edits, morphemes_added = [], 0
     for _, location, record, phrase, prediction in predicted_units(phrases, path, predictions, report):
         words = [w for w in words_of(phrase) if is_analysable(w)]
         try:
             _check_xml_characters(prediction)
-            (analyses,) = split_among(predicted_words(prediction), [len(words)])
+            predicted = placeable_words(prediction, report=lambda why: report.word_kept(location, why))
+            (analyses,) = split_among(predicted, [len(words)])
         except Unplaceable as err:
             report.count("unplaceable", location, err)
             continue
         language = gloss_language(words_of(phrase)) or document_language
         before = len(edits)
         for word, analysis in zip(words, analyses):
-            if overwrite or not morphs_of(word):
+            if analysis is None or analysis.kept:
+                continue
+            if word_level and len(analysis.morphs) == 1:
+                edit = _word_gloss_edit(data, word, analysis.morphs[0].gloss, language, newline, overwrite)
+                edits += [edit] if edit is not None else []
+            elif overwrite or not morphs_of(word):
                 edits.append(_word_edit(data, word, analysis, language, newline))
+                morphemes_added += word_level
         report.count("filled" if len(edits) > before else "kept")
+    if morphemes_added:
+        warn(report.prog, f"{source_name(path)}: the file glosses words only; {morphemes_added:,} predicted words of several"
+             ' morphemes got <morphemes analysisStatus="guess">, the others word glosses')
     return apply_edits(data, [(start, end, text.encode(encoding, "xmlcharrefreplace")) for start, end, text in edits])
 
 
@@ -87,6 +106,23 @@ def _word_edit(data, word, analysis, language, newline):
     return end, end, (newline + indent + block) if indent is not None else block
 
 
+def _word_gloss_edit(data, word, gloss, language, newline, overwrite):
+    """(start, end, text): the word's gloss item in `language`, in place of an empty one (any, with
+    `overwrite`) or after its txt item; None where the word keeps its own gloss or none is predicted."""
+    if gloss in (None, UNKNOWN):
+        return None
+    item = f'<item type="gls" lang={quoteattr(language)}>{escape(restore_boundaries(gloss))}</item>'
+    old = next((i for i in word["items"] if i.kind == "gls" and i.lang == language), None)
+    if old is not None:
+        if old.text and not overwrite:
+            return None
+        return old.start, element_end(data, old.start, old.end_tag), item
+    txt = next(i for i in word["items"] if i.kind == "txt")
+    end = element_end(data, txt.start, txt.end_tag)
+    indent = _indent(data, txt.start)
+    return end, end, (newline + indent + item) if indent is not None else item
+
+
 def element_end(data, start, end_tag):
     """Just past an element that starts at `start` and whose end tag expat reported at `end_tag`."""
     match = _START_TAG.match(data, start)
@@ -117,7 +153,9 @@ def _morphemes(analysis, vernacular, language, indent, unit, newline):
         lines.append((1, f"<morph type={quoteattr(morph.kind)}>"))
         lines.append((2, f'<item type="txt" lang={quoteattr(vernacular)}>{escape(morph.form)}</item>'))
         if morph.gloss not in (None, UNKNOWN):
-            lines.append((2, f'<item type="gls" lang={quoteattr(language)}>{escape(morph.gloss)}</item>'))
+            # A clitic written as a word of its own (`=ki`) carries its boundary in its gloss too (`=2`), as read.
+            gloss = morph.gloss_form if len(analysis.morphs) == 1 else morph.gloss
+            lines.append((2, f'<item type="gls" lang={quoteattr(language)}>{escape(restore_boundaries(gloss))}</item>'))
         lines.append((1, "</morph>"))
     lines.append((0, "</morphemes>"))
     if indent is None:

@@ -99,6 +99,11 @@ class Report:
         if why is not None:
             warn(self.prog, f"{location}: {self.unit} left as it was: {why}")
 
+    def word_kept(self, location, why):
+        """One word of a unit left as it was, the others merged."""
+        self.counts["words kept"] += 1
+        warn(self.prog, f"{location}: {why}")
+
     def summary(self, predictions):
         parts = [f"{self.counts['units']:,} {self.unit}s"]
         for what, label in (
@@ -112,6 +117,8 @@ class Report:
             if self.counts[what]:
                 parts.append(f"{self.counts[what]:,} {label}")
         line = ", ".join(parts)
+        if self.counts["words kept"]:
+            line += f"; {self.counts['words kept']:,} misaligned words left as they were"
         if predictions.matched["transcription"]:
             line += f"; {predictions.matched['transcription']:,} matched by transcription, not by id"
         if self.counts["units"] and not predictions.matched:

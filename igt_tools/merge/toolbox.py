@@ -21,7 +21,7 @@ from ..formats.toolbox import RECORD_MARKERS, bundle_word_counts, fields, file_m
 from ..tokens import is_punctuation
 from .patch import apply_edits, read_bytes
 from .predictions import predicted_units
-from .words import UNKNOWN, Unplaceable, predicted_words, split_among
+from .words import UNKNOWN, Unplaceable, placeable_words, split_among
 
 DEFAULT_GUESS_MARKER = "igt"
 _TOKEN = re.compile(r"\S+")
@@ -39,9 +39,9 @@ def merge_toolbox(path, predictions, report, markers=None, encoding="utf-8", ove
         starts.append(starts[-1] + len(line))
     merger = _RecordMerger(raw, starts, markers, encoding, overwrite, guess_marker)
     units = read_records(path, markers, None, encoding)
-    for _, location, _, lines, prediction in predicted_units(units, path, predictions, report):
+    for _, location, record, lines, prediction in predicted_units(units, path, predictions, report):
         try:
-            written = merger.merge(lines, predicted_words(prediction))
+            written = merger.merge(lines, placeable_words(prediction, record, lambda why: report.word_kept(location, why), whole=True))
         except Unplaceable as err:
             report.count("unplaceable", location, err)
             continue

@@ -11,7 +11,7 @@ from typing import List, Optional
 
 from .. import tokens
 from ..formats.morphemes import glue_morphemes
-from ..interleaved import Misaligned, aligned_words, split_keep
+from ..interleaved import split_keep
 from ..tags import is_tag
 
 UNKNOWN = tokens.UNK
@@ -42,6 +42,7 @@ class Morph:
 @dataclass
 class Word:
     morphs: List[Morph]
+    kept: bool = False  # the original's own analysis, where the prediction's did not fit
 
     @property
     def segmentation(self):
@@ -58,21 +59,73 @@ def predicted_words(record):
 
     A prediction needs a segmentation (what gloss-only models write cannot be placed on morphemes).
     """
+    words, misfits = word_analyses(record)
+    if misfits:
+        raise Unplaceable(f"the prediction is misaligned ({misfits[0][1]})")
+    return words
+
+
+def word_analyses(record, original=None):
+    """([Word or None], [(index, why)]): the prediction's words, where one whose morphemes and glosses differ
+    in number is the `original` record's own word (`kept`) if it has one, else None; `why` names each such word.
+    Unplaceable where no word fits, or the words cannot be paired at all."""
     segmentation, glosses = record.get("segmentation") or "", record.get("glosses") or ""
     if not segmentation.strip():
         raise Unplaceable("the prediction has no segmentation")
+    seg_words = tokens.words(segmentation)
     if not glosses.strip():
-        return [_word(*split_keep(w), None) for w in tokens.words(segmentation)]
-    try:
-        aligned = aligned_words(segmentation, glosses)
-    except Misaligned as err:
-        raise Unplaceable(f"the prediction is misaligned ({err})") from None
-    seps_of = [split_keep(w)[1] for w in tokens.words(segmentation)]
-    return [_word(morphs, seps, pieces) for (morphs, pieces, _), seps in zip(aligned, seps_of)]
+        return [_word(*split_keep(w), None) for w in seg_words], []
+    gloss_words = tokens.words(glosses)
+    if len(seg_words) != len(gloss_words):
+        raise Unplaceable(f"the prediction is misaligned ({len(seg_words)} segmentation words but {len(gloss_words)} gloss words)")
+    own = _original_words(original, len(seg_words))
+    out, misfits = [], []
+    for n, (seg_word, gloss_word) in enumerate(zip(seg_words, gloss_words), start=1):
+        morphs, seps = split_keep(seg_word)
+        pieces, _ = split_keep(gloss_word)
+        if len(morphs) == len(pieces):
+            out.append(_word(morphs, seps, pieces))
+            continue
+        misfits.append((n - 1, f"word {n} ({seg_word!r} / {gloss_word!r}): {len(morphs)} morphemes but {len(pieces)} glosses"))
+        out.append(own[n - 1] if own else None)
+    if len(misfits) == len(out):
+        raise Unplaceable(f"the prediction is misaligned ({misfits[0][1]})")
+    return out, misfits
+
+
+def placeable_words(record, original=None, report=None, whole=False):
+    """word_analyses, each misaligned word told to `report` (a callable taking the reason) as left as it
+    was; with `whole` (writers that write a unit's words all anew: Toolbox lines, CLDF cells), a
+    misaligned word the original has no analysis of makes the prediction Unplaceable."""
+    words, misfits = word_analyses(record, original)
+    missing = next((why for index, why in misfits if words[index] is None), None)
+    if whole and missing is not None:
+        raise Unplaceable(f"the prediction is misaligned ({missing})")
+    for _, why in misfits:
+        if report is not None:
+            report(f"the prediction is misaligned in {why}: that word left as it was")
+    return words
 
 
 def _word(morphs, seps, glosses):
     glosses = glosses or [None] * len(morphs)
+    # A boundary at a word's end (`=ki`: a clitic written apart) is the morph's, not a morph of nothing.
+    lead = trail = ""
+    if len(morphs) > 1 and morphs[0] == "" and not glosses[0]:
+        lead, morphs, seps, glosses = seps[0], morphs[1:], seps[1:], glosses[1:]
+    if len(morphs) > 1 and morphs[-1] == "" and not glosses[-1]:
+        trail, morphs, seps, glosses = seps[-1], morphs[:-1], seps[:-1], glosses[:-1]
+    word = _morphs(morphs, seps, glosses)
+    if lead:
+        first = word.morphs[0]
+        word.morphs[0] = Morph(lead + first.form, first.gloss, _AFTER[lead] if first.kind == "stem" else first.kind)
+    if trail:
+        last = word.morphs[-1]
+        word.morphs[-1] = Morph(last.form + trail, last.gloss, _BEFORE[trail] if last.kind == "stem" else last.kind)
+    return word
+
+
+def _morphs(morphs, seps, glosses):
     stem = next((i for i, g in enumerate(glosses) if g not in (None, UNKNOWN) and not is_tag(g)), 0)
     out = []
     for i, (morph, gloss) in enumerate(zip(morphs, glosses)):
@@ -83,6 +136,21 @@ def _word(morphs, seps, glosses):
         else:
             out.append(Morph(morph, gloss, "stem"))
     return Word(out)
+
+
+def _original_words(original, count):
+    """The original record's own words (marked `kept`), where it has `count` words that fit; else None."""
+    if original is None or not (original.get("segmentation") or "").strip():
+        return None
+    try:
+        words = predicted_words(original)
+    except Unplaceable:
+        return None
+    if len(words) != count:
+        return None
+    for word in words:
+        word.kept = True
+    return words
 
 
 def _glue(forms):
