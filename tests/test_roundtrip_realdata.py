@@ -6,13 +6,24 @@ built, parse(make_label(segmentation, glosses)) must give back both tiers
 falls in one of the classes the format cannot represent; each class is
 checked here from the tiers themselves, not taken on the parser's word.
 benchmarks/roundtrip_report.py prints the counts and examples.
+
+And the real exports under formats/ (FLEx, Toolbox, CLDF; SOURCES.md there)
+each read, merge back byte for byte (`igt-clean F | igt-format --into F`),
+take a corrected gloss with --overwrite (and, where records are unglossed, a
+new analysis) that reads back; CLDF datasets read as their bare tables too,
+and merged FLEx files valid against FieldWorks' schema stay valid.
 """
 
 import collections
+import re
+import shutil
+from pathlib import Path
 
 import pytest
 
 from igt_tools import interleaved, tokens
+from igt_tools.clean import Cleaner, Options
+from igt_tools.merge.into import merge_into
 from igt_tools.formats.sigmorphon import read_sigmorphon
 
 # Measured (benchmarks/roundtrip_report.py): 63,310 of 63,484 labels round-trip, 174 do not.
@@ -86,3 +97,116 @@ def test_every_label_round_trips_or_is_a_reported_class(data_dir, corpus):
                 assert (back.segmentation, back.glosses) == (relabelled, expected[1]), location
     assert outcomes["round-trip"] > 0
     assert outcomes["fail"] <= MAX_FAILURES[corpus], outcomes
+
+
+# --- real exports: FLEx, Toolbox and CLDF files read, merge back and take a correction ----------------
+
+# Options only where the file's own bytes cannot tell: the Shoebox .db is Windows-1252, Gaua is text only.
+EXPORT_OPTIONS = {
+    "fmatter_unboxer_pem_txt_sb.db": {"encoding": "cp1252"},
+    "CNRS-LACITO_Melanesia_Book-stories_Gaua.db": {"markers": "tv,mb,ge,ta"},
+}
+# Lines of invalid UTF-8 each file holds (SOURCES.md): read, reported, their bytes kept.
+DAMAGED_LINES = {"CNRS-LACITO_HimalCo_KHASolmeLamalit.txt": 8}
+EXPORT_COUNTS = {"flextext": 9, "toolbox": 8, "cldf": 4}
+
+
+def _exports(data_dir, fmt):
+    folder = data_dir / "formats" / fmt
+    if fmt == "cldf":
+        found = sorted(folder.glob("*/examples.csv"))
+    else:
+        found = sorted(p for p in folder.iterdir() if p.is_file())
+    assert len(found) == EXPORT_COUNTS[fmt], found
+    return found
+
+
+def _clean(fmt, path, **options):
+    return list(Cleaner(Options(fmt=fmt, **options)).run([str(path)]))
+
+
+def _read_merged(fmt, data, original, folder, **options):
+    """The merged file read back under the original's name (ids stay), beside copies of what was beside it."""
+    shutil.copytree(Path(original).parent, folder, dirs_exist_ok=True)
+    path = folder / Path(original).name
+    written = folder / "examples.csv" if fmt == "cldf" else path  # a CLDF merge writes the table, also when given its metadata
+    written.chmod(0o644)
+    written.write_bytes(data)
+    return {r["id"]: r for r in _clean(fmt, path, **options)}
+
+
+def _corrected(record):
+    """The record with its first word's last morpheme gloss changed."""
+    words = record["glosses"].split()
+    pieces = re.split(r"([-=])", words[0])
+    pieces[-1] = "CORR"
+    return dict(record, glosses=" ".join(["".join(pieces)] + words[1:]))
+
+
+def _new_analysis(record):
+    """An analysis for an unglossed record: each word a stem and a suffix."""
+    words = [w.strip(".,;:!?\"'()«»“”¿¡") for w in (record.get("transcription") or "").split()]
+    words = [w for w in words if re.search(r"\w", w)]
+    return dict(record, segmentation=" ".join(f"{w}-a" for w in words), glosses=" ".join("X-PL" for _ in words))
+
+
+def _round_trip(fmt, path, tmp_path, **options):
+    records = _clean(fmt, path, **options)
+    assert records, path
+    original = (path.parent / "examples.csv" if fmt == "cldf" else path).read_bytes()
+    assert merge_into(fmt, str(path), [(None, r) for r in records], "test", **options) == original, "not byte for byte"
+    glossed = [r for r in records if r.get("segmentation") and r.get("glosses") and not r.get("issues")]
+    if glossed:
+        correction = _corrected(glossed[len(glossed) // 2])
+        merged = merge_into(fmt, str(path), [(None, correction)], "test", overwrite=True, **options)
+        back = _read_merged(fmt, merged, path, tmp_path / "corrected", **options)
+        assert back[correction["id"]]["glosses"] == correction["glosses"], "the correction does not read back"
+    unglossed = [r for r in records if not r.get("segmentation") and re.search(r"\w", r.get("transcription") or "")]
+    if unglossed:
+        prediction = _new_analysis(unglossed[0])
+        merged = merge_into(fmt, str(path), [(None, prediction)], "test", **options)
+        after = _read_merged(fmt, merged, path, tmp_path / "new", **options)[prediction["id"]]
+        assert (after["segmentation"], after["glosses"]) == (prediction["segmentation"], prediction["glosses"])
+    return records
+
+
+@pytest.mark.parametrize("fmt", ["flextext", "toolbox"])
+def test_every_flex_and_toolbox_export_reads_merges_back_and_takes_a_correction(data_dir, fmt, tmp_path, capsys):
+    for path in _exports(data_dir, fmt):
+        capsys.readouterr()
+        records = _round_trip(fmt, path, tmp_path / path.name, **EXPORT_OPTIONS.get(path.name, {}))
+        reported = capsys.readouterr().err.splitlines()
+        damaged = {line.split(": ")[1] for line in reported if "not valid UTF-8" in line}
+        # Each damaged line reported, in the original and (its bytes kept) in the merged copy alike.
+        assert len({place for place in damaged if place.startswith(f"{path}:")}) == DAMAGED_LINES.get(path.name, 0), path
+        assert len(damaged) in (0, 2 * DAMAGED_LINES.get(path.name, 0)), path
+        if path.name == "CNRS-LACITO_Melanesia_Book-stories_Gaua.db":
+            assert len(records) > 1000 and not any(r.get("segmentation") for r in records)
+
+
+def test_every_cldf_dataset_reads_through_its_metadata_and_as_the_bare_table(data_dir, tmp_path):
+    for table in _exports(data_dir, "cldf"):
+        metadata = next(table.parent.glob("*.json"))
+        through_metadata = _round_trip("cldf", metadata, tmp_path / table.parent.name)
+        bare = tmp_path / "bare" / table.parent.name / "examples.csv"
+        bare.parent.mkdir(parents=True)
+        shutil.copy(table, bare)
+        for records in (through_metadata, _clean("cldf", bare)):
+            assert records
+            assert not any("\\t" in (r.get(t) or "") or "\t" in (r.get(t) or "") for r in records for t in ("segmentation", "glosses"))
+
+
+def test_merged_flex_exports_valid_against_fieldworks_schema_stay_valid(data_dir):
+    etree = pytest.importorskip("lxml.etree")
+    schema = etree.XMLSchema(etree.parse(str(data_dir.parent / "specs" / "FlexInterlinear.xsd")))
+    valid = 0
+    for path in _exports(data_dir, "flextext"):
+        if not schema.validate(etree.parse(str(path))):
+            continue
+        valid += 1
+        records = _clean("flextext", path)
+        glossed = [r for r in records if r.get("segmentation") and r.get("glosses") and not r.get("issues")]
+        predictions = [_corrected(r) for r in glossed] + [_new_analysis(r) for r in records if not r.get("segmentation")]
+        merged = merge_into("flextext", str(path), [(None, r) for r in predictions], "test", overwrite=True)
+        assert schema.validate(etree.fromstring(merged).getroottree()), (path, schema.error_log)
+    assert valid >= 5
