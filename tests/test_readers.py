@@ -600,14 +600,17 @@ def test_cldf_without_metadata_splits_both_cells_despite_a_trailing_empty_item()
     assert (second["segmentation"], second["glosses"]) == ("ka et", "1SG go")
 
 
-def _dataset(folder, table_url="examples.csv", **changes):
-    """A copy of the tab dataset in `folder`, its metadata changed: `table_url` for the example table, `changes` at the top."""
+def _dataset(folder, table_url="examples.csv", edit=None, **changes):
+    """A copy of the tab dataset in `folder`, its metadata changed: `table_url` for the example table,
+    `changes` at the top, then `edit(metadata)`."""
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("examples.csv", "languages.csv"):
         (folder / name).write_bytes((CLDF / "tab" / name).read_bytes())
     metadata = json.loads((CLDF / "tab" / "Generic-metadata.json").read_text(encoding="utf-8"))
     metadata["tables"][0]["url"] = table_url
     metadata.update(changes)
+    if edit is not None:
+        edit(metadata)
     path = folder / "Generic-metadata.json"
     path.write_text(json.dumps(metadata), encoding="utf-8")
     return path
@@ -626,10 +629,7 @@ def test_cldf_table_urls_outside_the_dataset_are_refused(tmp_path, url):
 
 
 def test_cldf_language_table_url_outside_the_dataset_is_refused(tmp_path):
-    metadata = _dataset(tmp_path)
-    document = json.loads(metadata.read_text(encoding="utf-8"))
-    document["tables"][1]["url"] = "../languages.csv"
-    metadata.write_text(json.dumps(document), encoding="utf-8")
+    metadata = _dataset(tmp_path, edit=lambda document: document["tables"][1].update(url="../languages.csv"))
     with pytest.raises(DataError, match="refused: table url '../languages.csv'"):
         records(read_cldf, metadata)
 
@@ -651,10 +651,10 @@ def test_cldf_metadata_of_the_wrong_shape_is_one_line(tmp_path, changes, problem
 
 
 def test_cldf_metadata_numeric_separator_is_one_line(tmp_path):
-    metadata = _dataset(tmp_path)
-    document = json.loads(metadata.read_text(encoding="utf-8"))
-    next(c for c in document["tables"][0]["tableSchema"]["columns"] if c["name"] == "Gloss")["separator"] = 9
-    metadata.write_text(json.dumps(document), encoding="utf-8")
+    def numeric_separator(document):
+        next(c for c in document["tables"][0]["tableSchema"]["columns"] if c["name"] == "Gloss")["separator"] = 9
+
+    metadata = _dataset(tmp_path, edit=numeric_separator)
     with pytest.raises(DataError) as caught:
         records(read_cldf, metadata)
     assert caught.value.message == "cannot read the CLDF metadata: table 1, column 'Gloss': \"separator\" must be a string, not 9"
