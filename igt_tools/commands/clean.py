@@ -26,9 +26,12 @@ Input formats (--from; default: JSONL, or guessed from each named file):
   jsonl       one JSON object a line (.jsonl, .json; stdin)
   sigmorphon  \\t \\m \\g \\l \\p marker blocks: the SIGMORPHON 2023 shared task, ODIN
               (.txt, .igt or no extension, when the file starts with a \\marker)
-  toolbox     Toolbox/Shoebox interlinear text: \\ref records (or \\id ones, without
-              \\ref), \\id texts, wrapped bundles, morphemes in columns; the markers
-              of --markers pick the tiers (--markers glosses=gr: the \\gr glosses)
+  toolbox     Toolbox/Shoebox interlinear text: \\ref or \\rf records (or \\id ones,
+              without \\ref), \\id texts, wrapped bundles, morphemes in columns; the
+              tiers are Toolbox's \\tx \\mb \\ge \\ft or Shoebox's \\t \\m \\g with \\ft,
+              \\fe or \\f, whichever the file has, else those --markers names
+              (--markers glosses=gr: the \\gr glosses; --markers tv,mb,ge,ta: a
+              text-only database, its records unglossed)
               (.sfm, .tbx, .db, .toolbox; .txt starting with \\_sh, \\id, \\ref or \\tx)
   flextext    FieldWorks FLEx interlinear XML export, new or old (phrases as
               <phrase> or as <word>s holding <words>) (.flextext, .xml)
@@ -38,7 +41,10 @@ Input formats (--from; default: JSONL, or guessed from each named file):
               (.csv, *-metadata.json)
 
 Marker text and CLDF tables are UTF-8 unless --encoding names another
-(latin-1, cp1252); FLEx's XML declares its own. In FLEx exports with
+(latin-1, cp1252); FLEx's XML declares its own. A UTF-8 marker file with a
+few damaged lines is read, each such line reported (U+FFFD for each bad
+byte; a merge keeps its bytes); one whose first non-ASCII line is not UTF-8
+needs --encoding. Lines may end in LF, CRLF or CR alone. In FLEx exports with
 translations or glosses in several languages, --metalanguage (a name,
 English, or a code, en) picks one; without it, the first translation and the
 language of each phrase's first gloss. In a CLDF table the separator of
@@ -46,7 +52,10 @@ Analyzed_Word and Gloss items is the metadata's (a TAB, or backslash-t);
 without metadata it is guessed safely row by row; items that are morphemes
 (ka \\t =at \\t =a) are joined into words by their boundaries; rows without
 an analysis are translation-only records (counted in the summary); every
-other column passes through.
+other column passes through. A dataset without its LanguageTable reads, with
+one warning; a table URL outside the metadata's folder is refused. A FLEx
+export glossed at word level only reads as one morpheme a word; one with an
+external entity is refused (never read).
 
 Output: one JSON object a line with the canonical fields id, transcription,
 segmentation, glosses, translation, language, metalanguage, glottocode,
@@ -100,7 +109,7 @@ one line naming file and line; --skip-bad reports bad records and goes on),
 @igt_command(PROG, help=HELP, short_help="Clean and audit IGT records (JSONL, SIGMORPHON, Toolbox, FLEx).")
 @inputs_argument
 @click.option("--from", "fmt", type=click.Choice(clean.FORMATS), default=None, help="Input format of every input (default: guessed per file; stdin: jsonl).")
-@click.option("--markers", callback=toolbox_markers, metavar="TX,MB,GE,FT", help="Toolbox markers of transcription, segmentation, glosses, translation (default tx,mb,ge,ft); or TIER=MARKER pairs, e.g. glosses=gl.")
+@click.option("--markers", callback=toolbox_markers, metavar="TX,MB,GE,FT", help="Toolbox markers of transcription, segmentation, glosses, translation (default: tx,mb,ge,ft, or Shoebox's t,m,g,f where the file has those); or TIER=MARKER pairs, e.g. glosses=gl.")
 @click.option("--id-prefix", metavar="PREFIX", help="Prefix of the ids given to records without one (default: the file's name).")
 @click.option("--language", metavar="NAME", help="Language name for records without one.")
 @click.option("--glottocode", metavar="CODE", help="Glottocode for records without one (before the language map).")

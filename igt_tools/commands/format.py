@@ -103,7 +103,13 @@ a \\igt line (--guess-marker) naming the tiers predicted; a CLDF row
 `guess` in a Gloss_Source column (added where missing; --metadata FILE
 writes the metadata that declares it). --encoding names a Toolbox or CLDF
 file's encoding. What could not be placed (word counts that differ) is
-reported on stderr with its line, and a summary.
+reported on stderr with its line, and a summary; a prediction misaligned in
+some words fills the others, each misaligned word reported and left as it
+was. A record with a unit's id but another transcription is reported and
+not merged; so is a second record with the same id and transcription, and
+a prediction holding a character XML 1.0 forbids (FLEx). In a FLEx file
+glossed at word level only, one-morpheme predictions go into the words'
+own glosses.
 
 Exit status: 0 done (even with records reported), 1 bad data (one line
 naming file and line; --skip-bad goes on), 2 usage.
