@@ -10,10 +10,12 @@ or torch.load with weights_only=True), never unpickled as objects.
 
 import json
 import os
+import pickle
 import re
 from pathlib import Path
 
-from ..errors import DataError
+from . import folder_checks
+from .folder_checks import ModelError, first_line, listed
 from .metadata import ModelMetadata
 
 # Only data files come from the hub, never code.
@@ -22,14 +24,12 @@ HUB_BIN_PATTERNS = ["pytorch_model*.bin"]
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
 # Config keys that point at code or at another class: dropped, so nothing can load them.
-REMOTE_CODE_KEYS = ("architectures", "auto_map", "custom_pipelines")
+REMOTE_CODE_KEYS = ("architectures", "auto_map", "custom_pipelines", "trust_remote_code")
+# The settings files of a folder we write: none may ask anyone to run code.
+SETTINGS_FILES = ("config.json", "tokenizer_config.json", "generation_config.json", "special_tokens_map.json")
 
 # Keys that T5ForConditionalGeneration derives from `shared.weight` when a checkpoint leaves them out.
-EMBEDDING_KEYS = ("encoder.embed_tokens.weight", "decoder.embed_tokens.weight")
-
-
-class ModelError(DataError):
-    """A model folder that cannot be used; reported as one line naming the folder."""
+EMBEDDING_KEYS = folder_checks.EMBEDDING_COPIES
 
 
 def load_model(name_or_path, device="cpu", dtype=None, adapter=None, digest=False):
@@ -43,14 +43,22 @@ def load_model(name_or_path, device="cpu", dtype=None, adapter=None, digest=Fals
     """
     folder = resolve(name_or_path)
     data = read_config_json(folder)
+    # The config must fit the weights before anything is built from it (or many bytes read).
+    header = safetensors_shapes(folder)
+    if header is not None:
+        folder_checks.check_against_weights(data, *header, str(folder), _ignored_keys())
     state = read_weights(folder)
+    if header is None:
+        shapes = {name: tuple(tensor.shape) for name, tensor in state.items()}
+        folder_checks.check_against_weights(data, shapes, "the weights", str(folder), _ignored_keys())
+    generation_config = read_generation_config(folder, data["vocab_size"])
+    tokenizer = load_tokenizer(folder, data["vocab_size"])
     metadata = ModelMetadata.read(folder)
     if digest or adapter is not None:
         metadata.weights_digest = weights_digest(state)
     model = build_model(config_from(data, folder), state, _dtype(dtype), source=str(folder),
                         tied_head=data.get("tie_word_embeddings"))
     del state
-    generation_config = read_generation_config(folder)
     if generation_config is not None:
         model.generation_config = generation_config
     if adapter is not None:
@@ -59,7 +67,7 @@ def load_model(name_or_path, device="cpu", dtype=None, adapter=None, digest=Fals
         model, metadata = lora.apply_adapter(model, metadata, adapter)
     model.to(device)
     model.eval()
-    return model, load_tokenizer(folder), metadata
+    return model, tokenizer, metadata
 
 
 def resolve(name_or_path):
@@ -69,9 +77,19 @@ def resolve(name_or_path):
         return path
     if path.exists():
         raise ModelError("not a model folder (expected a folder with config.json)", str(name_or_path))
-    if not HUB_ID.match(str(name_or_path)):
+    if not looks_like_hub_id(str(name_or_path)):
         raise ModelError("no such model folder", str(name_or_path))
     return download(str(name_or_path))
+
+
+def looks_like_hub_id(name):
+    """`owner/name`, and not a local path: no ./, ../, ~ or absolute path, and the owner is no folder here
+    (`models/typo` is a mistyped folder, not a model of a hub user called models)."""
+    # The hub's own rules too: at most 96 characters a name, no `--` or `..` in it.
+    if not HUB_ID.match(name) or "--" in name or ".." in name or max(map(len, name.split("/"))) > 96:
+        return False
+    owner = name.split("/")[0]
+    return owner not in (".", "..") and not Path(owner).exists()
 
 
 def download(repo_id):
@@ -82,7 +100,8 @@ def download(repo_id):
         if not any(folder.glob("*.safetensors")):
             folder = Path(snapshot_download(repo_id, allow_patterns=HUB_PATTERNS + HUB_BIN_PATTERNS))
     except Exception as err:  # network, authentication, missing repository: one line either way
-        raise ModelError(f"cannot download from the Hugging Face hub: {type(err).__name__}: {err}", repo_id) from None
+        raise ModelError("no such model folder, and cannot download it from the Hugging Face hub: "
+                         f"{type(err).__name__}: {first_line(err)}", repo_id) from None
     return folder
 
 
@@ -93,15 +112,12 @@ def read_config(folder):
 
 def read_config_json(folder):
     """config.json as a dict, checked to describe a T5 model."""
-    path = Path(folder) / "config.json"
-    if not path.is_file():
+    data = folder_checks.read_json_object(Path(folder) / "config.json", folder)
+    if data is None:
         raise ModelError("not a model folder: no config.json", str(folder))
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ModelError(f"cannot read config.json: {err}", str(folder)) from None
-    if not isinstance(data, dict) or not all(key in data for key in ("d_model", "num_layers", "vocab_size")):
+    if not all(key in data for key in ("d_model", "num_layers", "vocab_size")):
         raise ModelError("config.json does not describe a T5 model (d_model, num_layers, vocab_size)", str(folder))
+    folder_checks.check_config(data, str(folder))
     return data
 
 
@@ -126,7 +142,7 @@ def config_from(data, folder):
     return config
 
 
-def read_generation_config(folder):
+def read_generation_config(folder, vocab_size):
     """generation_config.json -> GenerationConfig, as `from_pretrained` reads it; None without the file.
 
     The decoder honours what it supports (length_penalty, early_stopping, the
@@ -135,24 +151,56 @@ def read_generation_config(folder):
     from transformers import GenerationConfig
     from transformers.utils import logging as hf_logging
 
-    path = Path(folder) / "generation_config.json"
-    if not path.is_file():
+    data = folder_checks.read_json_object(Path(folder) / "generation_config.json", folder)
+    if data is None:
         return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ModelError(f"cannot read generation_config.json: {err}", str(folder)) from None
-    if not isinstance(data, dict):
-        raise ModelError("generation_config.json is not a JSON object", str(folder))
+    folder_checks.check_token_ids(data, vocab_size, "generation_config.json", str(folder))
     # transformers warns on stderr about beam settings in a config of one beam; igt-gloss sets the beams itself.
     verbosity = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()
     try:
         return GenerationConfig.from_dict(data)
     except (TypeError, ValueError) as err:
-        raise ModelError(f"generation_config.json: {err}", str(folder)) from None
+        raise ModelError(f"generation_config.json: {first_line(err)}", str(folder)) from None
     finally:
         hf_logging.set_verbosity(verbosity)
+
+
+def safetensors_shapes(folder):
+    """({tensor name: shape}, file name) from the safetensors headers of the folder's weights
+    (one file or shards), reading no tensor; None when the weights are a pytorch_model.bin."""
+    folder = Path(folder)
+    if (folder / "model.safetensors").is_file():
+        return folder_checks.safetensors_shapes(folder / "model.safetensors"), "model.safetensors"
+    index_path = folder / "model.safetensors.index.json"
+    if (folder / "pytorch_model.bin").is_file() or not index_path.is_file():
+        return None
+    shapes = {}
+    for shard in _shards(folder, index_path):
+        if not (folder / shard).is_file():
+            raise ModelError(f"missing weight file {shard}", str(folder))
+        shapes.update(folder_checks.safetensors_shapes(folder / shard))
+    return shapes, "the safetensors shards"
+
+
+def _shards(folder, index_path):
+    """The weight files an index names."""
+    try:
+        weight_map = json.loads(index_path.read_text(encoding="utf-8"))["weight_map"]
+        shards = sorted(set(weight_map.values()))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as err:
+        raise ModelError(f"cannot read {index_path.name}: {first_line(err)}", str(folder)) from None
+    # A shard is a file in the folder, never a path out of it.
+    if not all(isinstance(s, str) and s and Path(s).name == s for s in shards):
+        raise ModelError(f"{index_path.name} names weight files outside the folder", str(folder))
+    return shards
+
+
+def _ignored_keys():
+    """Weights that transformers' T5 leaves out when loading (a relative bias T5 never uses)."""
+    from transformers import T5ForConditionalGeneration
+
+    return tuple(T5ForConditionalGeneration._keys_to_ignore_on_load_unexpected or ())
 
 
 def read_weights(folder):
@@ -170,12 +218,8 @@ def read_weights(folder):
 
 
 def _read_sharded(folder, index_path):
-    try:
-        weight_map = json.loads(index_path.read_text(encoding="utf-8"))["weight_map"]
-    except (OSError, ValueError, KeyError, TypeError) as err:
-        raise ModelError(f"cannot read {index_path.name}: {err}", str(folder)) from None
     state = {}
-    for shard in sorted(set(weight_map.values())):
+    for shard in _shards(folder, index_path):
         state.update(_read_weight_file(folder / shard))
     return state
 
@@ -192,9 +236,19 @@ def _read_weight_file(path):
             return load_file(str(path), device="cpu")
         # weights_only: tensors and plain containers only; pickled code is refused.
         return torch.load(str(path), map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as err:
+        raise ModelError(pickle_refusal(path.name, err), str(path.parent)) from None
     except Exception as err:
-        problem = f"cannot read weights from {path.name}: {type(err).__name__}: {err}"
+        problem = f"cannot read weights from {path.name}: {type(err).__name__}: {first_line(err)}"
         raise ModelError(problem, str(path.parent)) from None
+
+
+def pickle_refusal(name, err):
+    """One line for a weights file that torch's weights-only unpickler refused. Its own message
+    is many lines that advise loading the file unsafely: not advice to pass on."""
+    found = re.search(r"(?:GLOBAL|global)\s+([\w.]+)", str(err))
+    what = f"it names {found.group(1)}" if found else first_line(err)[:120]
+    return f"refused {name}: it holds pickled objects, not only tensors ({what}); igt-tools never unpickles code"
 
 
 def build_model(config, state, dtype=None, source="model", tied_head=None):
@@ -210,12 +264,7 @@ def build_model(config, state, dtype=None, source="model", tied_head=None):
     import torch
     from transformers import T5ForConditionalGeneration
 
-    state = dict(state)
-    if "shared.weight" not in state:
-        for key in EMBEDDING_KEYS:
-            if key in state:
-                state["shared.weight"] = state[key]
-                break
+    state = folder_checks.with_shared_embedding(state)
     for key in EMBEDDING_KEYS:
         copy = state.pop(key, None)
         if copy is not None and "shared.weight" in state and not torch.equal(copy, state["shared.weight"]):
@@ -243,16 +292,16 @@ def build_model(config, state, dtype=None, source="model", tied_head=None):
     if missing or unexpected:
         problems = []
         if missing:
-            problems.append(f"missing keys: {_some(missing)}")
+            problems.append(f"missing keys: {listed(missing)}")
         if unexpected:
-            problems.append(f"unexpected keys: {_some(unexpected)}")
+            problems.append(f"unexpected keys: {listed(unexpected)}")
         raise ModelError("weights do not fit a T5 model of this config (" + "; ".join(problems) + ")", source)
     target = dtype or torch.float32
     state = {name: tensor.to(target) if tensor.is_floating_point() else tensor for name, tensor in state.items()}
     try:
         model.load_state_dict(state, strict=False, assign=True)
     except RuntimeError as err:  # shape mismatches
-        raise ModelError(f"weights do not fit the config: {_first_line(err)}", source) from None
+        raise ModelError(f"weights do not fit the config: {first_line(err)}", source) from None
     model.encoder.embed_tokens.weight = model.shared.weight
     model.decoder.embed_tokens.weight = model.shared.weight
     if separate_head:
@@ -304,16 +353,20 @@ def has_separate_head(model):
     return model.lm_head.weight is not model.shared.weight
 
 
-def load_tokenizer(folder):
-    """ByT5Tokenizer (it needs no vocabulary file); the folder's special-token settings if any."""
+def load_tokenizer(folder, vocab_size=None):
+    """ByT5Tokenizer (it needs no vocabulary file); the folder's special-token settings if any,
+    checked first to name only ids of the model's `vocab_size`."""
     from transformers import ByT5Tokenizer
 
     folder = Path(folder)
+    if vocab_size is not None:
+        folder_checks.check_tokenizer_settings(folder, vocab_size)
     if (folder / "tokenizer_config.json").is_file() or (folder / "special_tokens_map.json").is_file():
         try:
             return ByT5Tokenizer.from_pretrained(str(folder))
         except Exception as err:
-            raise ModelError(f"cannot read the tokenizer settings: {type(err).__name__}: {err}", str(folder)) from None
+            raise ModelError(f"cannot read the tokenizer settings: {type(err).__name__}: {first_line(err)}",
+                             str(folder)) from None
     return ByT5Tokenizer()
 
 
@@ -342,8 +395,26 @@ def save_model(model, tokenizer, folder, metadata=None):
     tmp = config_path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, config_path)
+    for name in SETTINGS_FILES:
+        _drop_code_keys(folder / name)
     if metadata is not None:
         metadata.write(folder)
+
+
+def _drop_code_keys(path):
+    """Rewrite a settings file without auto_map, trust_remote_code and the like, which a base model's
+    files may carry into ours through transformers' save_pretrained (architectures is ours: T5)."""
+    if not path.is_file():
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    keys = [key for key in REMOTE_CODE_KEYS if key != "architectures" and key in data]
+    if not keys:
+        return
+    for key in keys:
+        del data[key]
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _dtype(dtype):
@@ -356,12 +427,3 @@ def _dtype(dtype):
     if dtype not in names:
         raise ValueError(f"unknown dtype {dtype!r} (choose from float32, bfloat16, float16)")
     return names[dtype]
-
-
-def _some(keys, most=5):
-    shown = ", ".join(keys[:most])
-    return shown + (f" and {len(keys) - most} more" if len(keys) > most else "")
-
-
-def _first_line(err):
-    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__

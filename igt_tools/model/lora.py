@@ -13,12 +13,14 @@ attention's query and value projections.
 """
 
 import contextlib
+import pickle
 import warnings
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from .loading import ModelError
+from .folder_checks import first_line
+from .loading import ModelError, pickle_refusal
 from .metadata import ModelMetadata
 
 CONFIG_FILE = "adapter_config.json"
@@ -94,8 +96,10 @@ def load_adapter(model, base_metadata, folder, trainable=False):
     with _quiet():
         try:
             wrapped = PeftModel.from_pretrained(model, str(folder), is_trainable=trainable)
+        except pickle.UnpicklingError as err:
+            raise ModelError(pickle_refusal("the adapter's weights", err), str(folder)) from None
         except Exception as err:  # shapes or names that do not fit: one line either way
-            raise ModelError(f"cannot apply the adapter: {type(err).__name__}: {_first_line(err)}", str(folder)) from None
+            raise ModelError(f"cannot apply the adapter: {type(err).__name__}: {first_line(err)}", str(folder)) from None
     return wrapped, metadata
 
 
@@ -159,8 +163,3 @@ def merged_metadata(adapter_metadata, adapter_folder):
 
 def _short(digest):
     return (digest or "unknown")[:19]
-
-
-def _first_line(err):
-    text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__
