@@ -364,3 +364,8 @@ def test_predictions_in_gold_order_hold_no_gold_record(tmp_path):
 def test_the_order_of_the_predictions_changes_no_figure(gold_file):
     in_order = scores(gold_file, [PREDICTIONS[1], PREDICTIONS[2], PREDICTIONS[0]])
     assert scores(gold_file, PREDICTIONS[::-1]) == in_order == scores(gold_file, PREDICTIONS)
+
+
+def test_an_error_record_without_an_id_is_one_line(gold_file):
+    """Found by tests/test_filters_property.py: it was a KeyError traceback."""
+    assert_one_line_error(score(gold_file, [{"error": "input too long"}]), "<stdin>:1:", 'missing field "id"')

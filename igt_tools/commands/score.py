@@ -78,16 +78,20 @@ usage error (torch missing for --model).
 
 def _validate(record, location):
     """Gold and predictions alike need an `id` (string or integer) and `glosses` (a string)."""
-    check_types(record, location)
-    if record.get("id") is None:
-        raise RecordError('missing field "id" (needed to join predictions to gold)', location.source, location.line)
+    _validate_id(record, location)
     require(record, location, "glosses")
 
 
+def _validate_id(record, location):
+    check_types(record, location)
+    if record.get("id") is None:
+        raise RecordError('missing field "id" (needed to join predictions to gold)', location.source, location.line)
+
+
 def _validate_prediction(record, location):
-    """As _validate, but a record igt-gloss could not gloss (an `error`, no glosses) is allowed."""
+    """As _validate, but a record igt-gloss could not gloss (an `error`, no glosses) needs no glosses."""
     if record.get("error") is not None and record.get("glosses") is None:
-        check_types(record, location)
+        _validate_id(record, location)
         return
     _validate(record, location)
 
