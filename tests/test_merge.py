@@ -36,6 +36,7 @@ TOOLBOX_FILES = [
     (DATA / "toolbox" / "cr_only.tbx", {}),
     (DATA / "toolbox" / "unmarked_morphemes.txt", {}),
     (DATA / "toolbox" / "bare_boundary.tbx", {}),
+    (DATA / "toolbox" / "unglossed_mixed_ends.txt", {}),
 ]
 CLDF_FILES = [DATA / "cldf" / name / "examples.csv" for name in ("tab", "backslash_t", "no_metadata", "trailing_empty", "no_language_table")]
 ALL_FILES = (
@@ -257,6 +258,16 @@ def test_toolbox_text_only_database_takes_new_analysis_lines_under_each_transcri
     assert "\\rf Hur.01\n\\tv se rere ra luk e\n" + added + "\\tf le cyclone" in merged
     assert merged.replace(added, "").replace(
         "\\AUDbegin 1.9259\n\\igt guess mb ge\n", "\\AUDbegin 1.9259\n") == path.read_text(encoding="utf-8")
+
+
+def test_toolbox_lines_added_at_the_end_take_the_line_end_of_the_lines_before():
+    """Khasi: CRLF in the header, LF after, no final line end."""
+    path = DATA / "toolbox" / "unglossed_mixed_ends.txt"
+    (record,) = cleaned("toolbox", path)
+    prediction = dict(record, segmentation="ki=kjat ki kyuh yoh-i ba", glosses="PL=limb 3pl fear get-3sg.N NMZ")
+    merged = merge_into("toolbox", str(path), located([prediction]), "t")
+    assert merged.endswith(b"\nwhen -  that\n\\igt guess mb ge") and b"\r\n\\igt" not in merged
+    assert b"\n\\mb ki= kjat    ki  kyuh\n\\ge PL= limb    3pl fear\n\\ph" in merged
 
 
 def test_toolbox_damaged_lines_keep_their_bytes(tmp_path):

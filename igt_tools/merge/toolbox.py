@@ -145,7 +145,9 @@ class _RecordMerger:
     def _insert_after(self, line, texts):
         """Edit: new lines after this line of the file, with its line end."""
         content = self.raw[line].rstrip(b"\r\n")
-        newline = self.raw[line][len(content):] or next((r[len(r.rstrip(b"\r\n")):] for r in self.raw if r.endswith(b"\n")), b"\n")
+        # Its own line end; on a last line without one, that of the nearest line before it (a file may mix them).
+        ends = (r[len(r.rstrip(b"\r\n")):] for r in reversed(self.raw[:line + 1]))
+        newline = next((end for end in ends if end), b"\n")
         position = self.starts[line] + len(content)
         return position, position, b"".join(newline + self._encode(text) for text in texts)
 
