@@ -87,7 +87,7 @@ def marker_lines(path, encoding="utf-8"):
             if not read_as_encoded:
                 raise DataError(
                     f"not valid {label} (byte {err.start + 1} of the line); name its encoding with --encoding,"
-                    " e.g. --encoding latin-1", location.source, location.line
+                    " e.g. --encoding cp1252 (Windows) or --encoding latin-1", location.source, location.line
                 ) from None
             text = raw.decode(encoding, errors="replace")
             note(f"{location}: not valid {label} (byte {err.start + 1} of the line): read with U+FFFD"
