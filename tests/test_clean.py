@@ -413,7 +413,7 @@ def test_cli_encoding():
     path = str(DATA / "toolbox" / "latin1.tbx")
     result = run(["-q", path])
     assert result.exit_code == 1
-    assert result.stderr == f"igt-clean: {path}:2: not valid UTF-8 (byte 8 of the line); name its encoding with --encoding, e.g. --encoding latin-1\n"
+    assert result.stderr == f"igt-clean: {path}:2: not valid UTF-8 (byte 8 of the line); name its encoding with --encoding, e.g. --encoding cp1252 (Windows) or --encoding latin-1\n"
     result = run(["-q", "--encoding", "latin-1", path])
     assert [r["transcription"] for r in output_records(result)] == ["caféa ñoro", "ñoro"]
     assert run(["--encoding", "no-such-encoding", path]).exit_code == 2
