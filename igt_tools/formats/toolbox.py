@@ -395,6 +395,8 @@ def _groups_by_text(text_tokens, morph_tokens):
     groups, m = [], 0
     for word in words:
         word = word.strip(_PUNCTUATION)
+        if not word:
+            continue
         spelled, group = "", []
         while m < len(morph_tokens) and len(spelled) < len(word):
             spelled += morph_tokens[m][1].strip(strip)
