@@ -308,7 +308,7 @@ def test_toolbox_latin1_needs_its_encoding_named():
 def test_toolbox_text_only_database_reads_as_unglossed_records():
     """A TextBankis database (Gaua): \\ti text headers, \\rf utterances with \\tv and \\ta only."""
     found = records(read_toolbox, TOOLBOX / "text_only.db", markers="tv,mb,ge,ta")
-    assert [r["id"] for r in found] == ["Hur.01", "Hur.02", "Eel.01"]
+    assert [r["id"] for r in found] == ["Hur.01", "Hur.02", "Eel.01", "Sea.01"]
     assert found[0] == {
         "id": "Hur.01", "transcription": "se rere ra luk e", "translation": "the hurricane comes",
         "tf": "le cyclone arrive", "AUDbegin": "1.9259",
@@ -316,6 +316,8 @@ def test_toolbox_text_only_database_reads_as_unglossed_records():
     # The second text's header (\\ti ... \\id) is no part of the utterance before it, and names the text.
     assert "ti" not in found[1] and "lg" not in found[1]
     assert found[2]["text_id"] == "Olr.Eel"
+    # A third text without an \\id is not named after the second.
+    assert "text_id" not in found[3]
 
 
 def test_toolbox_without_the_tier_markers_proposes_a_markers_line():

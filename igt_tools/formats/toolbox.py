@@ -183,6 +183,8 @@ def read_records(path, markers=None, bad=None, encoding="utf-8"):
                 continue
             if name in RECORD_MARKERS:
                 by_ref, pending_id, keyed_id = True, None, None
+            elif name is not None and name == header_marker:
+                text_id = pending_id = keyed_id = None  # a new text: the last one's \id is not its name
         if text.strip():
             record_lines.append((location, text))
     record = finish()
