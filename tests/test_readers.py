@@ -630,6 +630,15 @@ def test_cldf_table_urls_outside_the_dataset_are_refused(tmp_path, url):
     assert caught.value.message == f"refused: table url {url!r} is outside the metadata's folder"
 
 
+@pytest.mark.parametrize("url, why", [("a\x00b", "embedded null byte"), ("loop", "Symlink loop")])
+def test_cldf_table_urls_that_cannot_be_resolved_are_one_line(tmp_path, url, why):
+    metadata = _dataset(tmp_path, url)
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    with pytest.raises(DataError) as caught:
+        records(read_cldf, metadata)
+    assert caught.value.message.startswith(f"refused: table url {url!r}: ") and why in caught.value.message
+
+
 def test_cldf_language_table_url_outside_the_dataset_is_refused(tmp_path):
     metadata = _dataset(tmp_path, edit=lambda document: document["tables"][1].update(url="../languages.csv"))
     with pytest.raises(DataError, match="refused: table url '../languages.csv'"):

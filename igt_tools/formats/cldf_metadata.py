@@ -101,7 +101,11 @@ def table_path(metadata_path, url):
     followed): a dataset from elsewhere must not make igt-tools read /etc/passwd or ../secret.csv."""
     folder = Path(metadata_path).parent
     path = folder / url
-    if "://" in url or url.startswith("file:") or not path.resolve().is_relative_to(folder.resolve()):
+    try:
+        inside = "://" not in url and not url.startswith("file:") and path.resolve().is_relative_to(folder.resolve())
+    except (OSError, ValueError, RuntimeError) as err:  # a NUL byte; a symlink loop (RuntimeError in Python 3.11)
+        raise DataError(f"refused: table url {url!r}: {err}", str(metadata_path)) from None
+    if not inside:
         raise DataError(f"refused: table url {url!r} is outside the metadata's folder", str(metadata_path))
     return path
 
@@ -216,5 +220,5 @@ def _dialect(metadata, spec):
 def _same_file(a, b):
     try:
         return a.resolve() == b.resolve()
-    except OSError:
+    except (OSError, ValueError, RuntimeError):  # a NUL byte; a symlink loop
         return False
