@@ -386,7 +386,8 @@ def test_flextext_characters_xml_forbids_are_refused_with_the_phrase_named(chara
     records[0] = dict(records[0], segmentation=records[0]["segmentation"], glosses=records[0]["glosses"].replace("3SG", "3SG" + character, 1))
     assert merge_into("flextext", str(path), located(records), "test", overwrite=True) == path.read_bytes()
     reported = capsys.readouterr().err
-    assert f"{path}:" in reported and f"its glosses holds U+{ord(character):04X}, which XML 1.0 forbids" in reported
+    assert f"{path}:" in reported
+    assert f"record {records[0]['id']!r}: its glosses holds U+{ord(character):04X}, which XML 1.0 forbids" in reported
 
 
 def test_cldf_prediction_its_encoding_lacks_is_one_line(tmp_path):

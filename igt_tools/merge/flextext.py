@@ -83,7 +83,7 @@ def _check_xml_characters(prediction):
     for field in ("segmentation", "glosses"):
         match = _NOT_XML.search(prediction.get(field) or "")
         if match is not None:
-            raise Unplaceable(f"its {field} holds U+{ord(match.group()):04X}, which XML 1.0 forbids")
+            raise Unplaceable(f"record {prediction.get('id')!r}: its {field} holds U+{ord(match.group()):04X}, which XML 1.0 forbids")
 
 
 def _xml_encoding(data):
