@@ -216,3 +216,37 @@ def test_igt_train_drops_remote_code_settings_of_its_base(base, tmp_path):
         data = json.loads(path.read_text())
         assert not set(asks) & set(data), path
         assert data.get("architectures", ["T5ForConditionalGeneration"]) == ["T5ForConditionalGeneration"]
+
+
+# --- the model commands read JSONL through the same reader ------------------------------
+
+HOSTILE_LINES = [b'{"id": "x", "input": "\xff\xfe"}', b'{"id": "x\\ud800"}', b'{"n": 1e400}', b'{"a": 1, "a": 2}',
+                 b'{"n": ' + b"9" * 5000 + b"}", b"[" * 100_000 + b"]" * 100_000]
+
+
+def test_igt_train_skips_hostile_lines_and_sets_their_bytes_aside(tmp_path):
+    good_path = write_jsonl(tmp_path / "good.jsonl", toy_examples(8))  # also stdin, which naming FILEs leaves unread
+    good = good_path.read_bytes()
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(good + b"".join(line + b"\n" for line in HOSTILE_LINES) + good)
+    strict = train([*TRAIN_FAST, "--out", str(tmp_path / "strict"), "--max-steps", "1", str(path)], good_path)
+    assert strict.exit_code == 1 and f"{path}:9: not valid UTF-8" in strict.stderr
+    assert len(strict.stderr.strip().splitlines()) == 1, strict.stderr
+    aside = tmp_path / "bad.txt"
+    result = train([*TRAIN_FAST, "--out", str(tmp_path / "m"), "--max-steps", "1", "--bad-out", str(aside), str(path)],
+                   good_path)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("skipped: ") == len(HOSTILE_LINES)
+    assert aside.read_bytes() == b"".join(line + b"\n" for line in HOSTILE_LINES)
+    assert sum(json.loads((tmp_path / "m" / "igt_tools.json").read_text())["languages"].values()) == 16
+
+
+def test_igt_lora_refuses_a_hostile_line_in_one_line(base, tmp_path):
+    from igt_tools.commands.lora import command as lora_command
+    from test_lora import FAST as LORA_FAST
+
+    path = tmp_path / "records.jsonl"
+    path.write_bytes(b'{"id": "ok", "transcription": "a", "segmentation": "a", "glosses": "A"}\n' + HOSTILE_LINES[1] + b"\n")
+    result = CliRunner().invoke(lora_command, [*LORA_FAST, "--model", str(base), "--out", str(tmp_path / "a"), str(path)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip() == f"igt-lora: {path}:2: invalid JSON: a lone surrogate \\ud800 (not a Unicode character)"
