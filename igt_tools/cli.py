@@ -40,7 +40,7 @@ class IgtCommand(click.Command):
             if os.environ.get("IGT_DEBUG"):
                 raise
             click.echo(f"{ctx.command_path}: {describe_os_error(err)}", err=True)
-            _drop_pending_output()
+            _flush_or_drop()
             ctx.exit(EXIT_DATA)
 
 
@@ -56,6 +56,14 @@ def describe_os_error(err):
     if err.errno in _WRITE_ERRNOS:
         return f"cannot write the output: {reason}"
     return reason
+
+
+def _flush_or_drop():
+    """The records written so far go out; or, when stdout is what failed, they are dropped quietly."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        _drop_pending_output()
 
 
 def _drop_pending_output():
