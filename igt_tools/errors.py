@@ -1,5 +1,7 @@
 """Errors that commands turn into one-line messages and exit codes."""
 
+import json
+
 # Usage errors exit 2: click's own status.
 EXIT_DATA = 1
 EXIT_USAGE = 2
@@ -28,3 +30,14 @@ class RecordError(DataError):
 
 class MissingDependency(Exception):
     """A package the command needs is not installed; one line saying what to install, exit status 2."""
+
+
+# Line breaks that JSON leaves as they are but str.splitlines() and some terminals break at.
+_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def quoted(value, most=80):
+    """A value from the data, quoted for a one-line message: JSON, no line break, at most `most` characters."""
+    if isinstance(value, str) and len(value) > most:
+        return json.dumps(value[:most], ensure_ascii=False).translate(_LINE_BREAKS)[:-1] + '..."'
+    return json.dumps(value, ensure_ascii=False).translate(_LINE_BREAKS)

@@ -11,7 +11,7 @@ import re
 import sys
 from dataclasses import dataclass
 
-from .errors import DataError, RecordError
+from .errors import DataError, RecordError, quoted
 
 STDIN_NAMES = (None, "", "-")
 
@@ -102,7 +102,7 @@ def _unique_keys(pairs):
     if len(record) != len(pairs):
         seen = set()
         duplicate = next(key for key, _ in pairs if key in seen or seen.add(key))
-        raise _NotStandard(f'duplicate key "{duplicate}"')
+        raise _NotStandard(f"duplicate key {quoted(duplicate)}")
     return record
 
 

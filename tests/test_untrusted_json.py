@@ -200,3 +200,11 @@ def test_metadata_that_cannot_be_written_stops_before_the_table(tmp_path):
     assert result.stderr.decode().strip() == (
         "igt-format: /nonexistent/d/m.json: cannot write --metadata: no such folder /nonexistent/d"
     )
+
+
+def test_a_key_or_id_from_the_data_cannot_break_the_error_line():
+    """Keys are quoted as JSON, and line breaks that JSON leaves raw (U+2028, U+0085) are escaped."""
+    with pytest.raises(RecordError) as caught:
+        io.parse_json_record(io.Location("in", 1), '{"a\\u2028b\\u0085": 1, "a\\u2028b\\u0085": 2}')
+    assert str(caught.value) == 'in:1: invalid JSON: duplicate key "a\\u2028b\\u0085"'
+    assert len(str(caught.value).splitlines()) == 1

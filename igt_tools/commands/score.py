@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..cli import entry_point, igt_command
-from ..errors import DataError, RecordError
+from ..errors import DataError, RecordError, quoted
 from ..io import STDIN_NAMES, iter_jsonl, source_name, stderr_is_terminal, warn
 from ..record import check_types, require, text
 
@@ -145,7 +145,7 @@ class _GoldStream:
             lines = self._lines.get(key)
             if lines is not None:
                 first = lines // _PREDICTED
-                raise DataError(f"id {_quoted(key)} repeated (first at line {first})", location.source, location.line)
+                raise DataError(f"id {quoted(key)} repeated (first at line {first})", location.source, location.line)
             reference = next((gold for other, gold in self._read(park=key) if other == key), None)
         if reference is not None:
             self._lines[key] += _PREDICTED * location.line
@@ -164,7 +164,7 @@ class _GoldStream:
             key = record["id"]
             if key in self._lines:
                 first = self._lines[key] % _PREDICTED
-                raise DataError(f"id {_quoted(key)} repeated (first at line {first})", location.source, location.line)
+                raise DataError(f"id {quoted(key)} repeated (first at line {first})", location.source, location.line)
             self._lines[key] = location.line
             reference = _Gold(location, record, self._by)
             self.ungrouped += reference.group is None
@@ -192,13 +192,9 @@ class _Listed:
             self.shown.append(key)
 
     def __str__(self):
-        shown = ", ".join(map(_quoted, self.shown[:SHOWN_IDS]))
+        shown = ", ".join(map(quoted, self.shown[:SHOWN_IDS]))
         more = self.count - SHOWN_IDS
         return shown + (f" and {more} more" if more > 0 else "")
-
-
-def _quoted(key):
-    return json.dumps(key, ensure_ascii=False)
 
 
 def _join_error(unknown, missing, gold_path):
