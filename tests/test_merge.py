@@ -390,6 +390,15 @@ def test_flextext_characters_xml_forbids_are_refused_with_the_phrase_named(chara
     assert f"record {records[0]['id']!r}: its glosses holds U+{ord(character):04X}, which XML 1.0 forbids" in reported
 
 
+def test_cldf_punctuation_items_stay_in_their_places(tmp_path):
+    path = tmp_path / "examples.csv"
+    path.write_text("ID,Primary_Text,Analyzed_Word,Gloss\n147,pezen : pezemoi,peze-n\t:\tpeze-moi,wash-1SG\t:\twash-REFL.1SG\n", encoding="utf-8")
+    (record,) = cleaned("cldf", path)
+    corrected = dict(record, glosses="wash-1PL : wash-REFL.1SG")
+    merged = merge_into("cldf", str(path), located([corrected]), "t", overwrite=True).decode("utf-8")
+    assert "peze-n\t:\tpeze-moi,wash-1PL\t:\twash-REFL.1SG,guess" in merged
+
+
 def test_cldf_prediction_its_encoding_lacks_is_one_line(tmp_path):
     path = tmp_path / "examples.csv"
     path.write_bytes("ID,Primary_Text,Analyzed_Word,Gloss\r\nc-1,caf\xe9,,\r\n".encode("latin-1"))

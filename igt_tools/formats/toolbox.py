@@ -299,16 +299,18 @@ def _tokens(entry):
     return out
 
 
-def bundle_word_counts(bundles, markers):
-    """How many words each line set ({marker: Field}) holds, as the reader counts them: its morpheme
-    line's words, else its transcription's (punctuation left out)."""
-    counts = []
+def bundle_word_counts(bundles, markers, total):
+    """How many of a record's `total` words each line set ({marker: Field}) holds: as the reader
+    counts them (its morpheme line's words; a line set without one, its transcription's, unless the
+    record's other line sets are analysed), else by the transcription's words (punctuation left out)."""
+    analysed, spoken = [], []
     for bundle in bundles:
         entries = {t: bundle[markers[t]].entry(True) if markers.get(t) in bundle else None for t in ("transcription", "segmentation", "glosses")}
         words, _ = _bundle_words(*(_tokens(entries[t]) for t in ("transcription", "segmentation", "glosses")))
-        text_words = [t for _, t in _tokens(entries["transcription"]) if not is_punctuation(t)]
-        counts.append(len(words) if words else len(text_words))
-    return counts
+        analysed.append(len(words))
+        spoken.append(sum(not is_punctuation(t) for _, t in _tokens(entries["transcription"])))
+    read = [a or s for a, s in zip(analysed, spoken)]
+    return next((counts for counts in (analysed, read, spoken) if sum(counts) == total and any(counts)), read)
 
 
 def _join_bundles(bundles, markers):

@@ -20,6 +20,7 @@ from ..formats.cldf import BACKSLASH_T, PREDICTION_COLUMN, SPACES, TAB, guess_se
 from ..formats.cldf_metadata import EXAMPLE_COLUMNS, TERMS
 from ..formats.csv_cells import quote
 from ..io import Location, source_name, warn
+from ..tokens import is_droppable
 from .patch import apply_edits
 from .predictions import predicted_units
 from .words import Unplaceable, placeable_words
@@ -59,9 +60,10 @@ def merge_cldf(path, predictions, report, encoding=None, overwrite=False, metada
             report.count("unplaceable", location, err)
             continue
         report.count("filled")
+        segmentation, glosses = _items(prediction, words)
         filled[number] = {
-            wanted[0]: separator.join(w.segmentation for w in words),
-            wanted[1]: "" if any(w.glosses is None for w in words) else separator.join(w.glosses for w in words),
+            wanted[0]: separator.join(segmentation),
+            wanted[1]: "" if None in glosses else separator.join(glosses),
             PREDICTION_COLUMN: GUESS,
         }
         _check_encodable(filled[number].values(), encoding, location)
@@ -70,6 +72,21 @@ def merge_cldf(path, predictions, report, encoding=None, overwrite=False, metada
     edits = _cell_edits(header, rows, names, added, filled, table.delimiter)
     _write_metadata(table, names, added, metadata_out, prog)
     return apply_edits(text, edits).encode(encoding)
+
+
+def _items(prediction, words):
+    """The cells' items: each word's segmentation and glosses, and the punctuation items (`:`) the
+    prediction has at the same places in both tiers, where it has them there (a table keeps them)."""
+    seg_tokens, gloss_tokens = (str(prediction.get(f) or "").split() for f in ("segmentation", "glosses"))
+    kept = [is_droppable(t) for t in seg_tokens]
+    if len(seg_tokens) != len(gloss_tokens) or kept != [is_droppable(t) for t in gloss_tokens] or kept.count(False) != len(words):
+        return [w.segmentation for w in words], [w.glosses for w in words]
+    segmentation, glosses, it = [], [], iter(words)
+    for seg_token, gloss_token, punctuation in zip(seg_tokens, gloss_tokens, kept):
+        word = None if punctuation else next(it)
+        segmentation.append(seg_token if punctuation else word.segmentation)
+        glosses.append(gloss_token if punctuation else word.glosses)
+    return segmentation, glosses
 
 
 def _check_encodable(values, encoding, location):

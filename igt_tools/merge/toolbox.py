@@ -64,7 +64,7 @@ class _RecordMerger:
         tx, mb, ge = (self.markers.get(t) for t in ("transcription", "segmentation", "glosses"))
         if not bundles or any(tx not in bundle for bundle in bundles):
             raise Unplaceable("a line set without a transcription line")
-        counts = bundle_word_counts(bundles, self.markers)
+        counts = bundle_word_counts(bundles, self.markers, len(words))
         written, edits = set(), []
         for bundle, bundle_words in zip(bundles, split_among(words, counts)):
             edits += self._bundle_edits(bundle, bundle_words, number, tx, mb, ge, written)
@@ -113,8 +113,11 @@ class _RecordMerger:
         return edits
 
     def _word_columns(self, tx_field, words):
-        """The column of each morpheme: words start under their transcription word where there is room."""
-        targets = _token_columns(tx_field, skip_punctuation=True) or [None] * len(words)
+        """The column of each morpheme: words start under their transcription word where there is room
+        (and where they are as many: else one after the other)."""
+        targets = _token_columns(tx_field, skip_punctuation=True)
+        if targets is None or len(targets) != len(words):
+            targets = [None] * len(words)
         columns, cursor = [], len(tx_field.lines[0][1]) - len(tx_field.lines[0][1][tx_field.column:])
         for target, word in zip(targets, words):
             column = max(cursor, target or 0)
