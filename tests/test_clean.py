@@ -304,6 +304,13 @@ def test_cli_toolbox_with_the_wrong_markers_says_so():
     )
 
 
+def test_cli_toolbox_shoebox_markers_on_stdin_are_proposed():
+    """Stdin cannot be read twice to find its markers: the error says which to name."""
+    result = run(["--from", "toolbox"], stdin=(DATA / "handmade.sfm").read_text(encoding="utf-8"))
+    assert result.exit_code == 1
+    assert result.stderr.endswith("(name them with --markers, e.g. --markers t,m,g,f)\n")
+
+
 def test_cli_toolbox_shoebox_markers_need_no_markers_option():
     result = run(["-q", str(DATA / "handmade.sfm")])
     assert result.exit_code == 0, result.stderr

@@ -108,11 +108,16 @@ def file_markers(path, markers=None):
     for _, raw in raw_lines(path):
         match = _MARKER_NAME.match(raw)
         if match is not None:
-            names.add(match.group(1))
-    if b"tx" not in names and b"t" in names and names & {b"m", b"g", b"ft", b"fe", b"f"}:
-        translation = next((m for m in SHOEBOX_TRANSLATIONS if m.encode() in names), SHOEBOX_TRANSLATIONS[-1])
+            names.add(match.group(1).decode("latin-1"))  # marker names are ASCII
+    return _standard_markers(names) or parse_markers(None)
+
+
+def _standard_markers(names):
+    """Shoebox's marker set where a file's marker `names` are its, else None (Toolbox's is the default)."""
+    if "tx" not in names and "t" in names and names & {"m", "g", *SHOEBOX_TRANSLATIONS}:
+        translation = next((m for m in SHOEBOX_TRANSLATIONS if m in names), SHOEBOX_TRANSLATIONS[-1])
         return dict(SHOEBOX_MARKERS, translation=translation)
-    return parse_markers(None)
+    return None
 
 
 def read_toolbox(path, markers=None, bad=None, encoding="utf-8"):
@@ -204,6 +209,9 @@ def read_records(path, markers=None, bad=None, encoding="utf-8"):
 def _proposed_markers(first_record, seen):
     """A --markers line for a file without the standard tiers: its records' first two fields as
     transcription and translation, Toolbox's \\mb and \\ge for the analysis to come."""
+    standard = _standard_markers(seen)
+    if standard is not None:  # Shoebox's, on stdin (a named file's are found by themselves)
+        return ",".join(standard[tier] for tier in TIERS)
     fields = [m for m in first_record if m not in (*RECORD_MARKERS, TEXT_MARKER)]
     fields = fields or sorted(seen - {*RECORD_MARKERS, TEXT_MARKER})
     transcription = fields[0]
