@@ -9,6 +9,7 @@ import os
 import click
 
 from ..cli import entry_point, igt_command, inputs_argument, skip_bad_options
+from ..model.presets import PRESETS
 from ..model_stack import require_model_stack
 from ..tasks import PROMPT_SETS, TASKS
 from .training_options import BATCHES, CHECKPOINTS, HARDWARE, LENGTH, OPTIMISATION, group, training_options
@@ -21,9 +22,10 @@ input and label), from FILEs or standard input.
   igt-format < dev.jsonl > dev-examples.jsonl
   igt-train --init tiny --out model/ --dev dev-examples.jsonl < examples.jsonl
 
-Start from scratch with a preset (--init tiny|small|base: `base` has
-ByT5-base's shape) or continue training a model folder or Hugging Face hub
-id (--model, e.g. a PolyGloss checkpoint). Batches are grouped by length
+Start from scratch with a preset (--init tiny|mini|medium|small|base: 4.6M,
+12M and 45M parameters, then ByT5-small's and ByT5-base's shapes) or
+continue training a model folder or Hugging Face hub id (--model, e.g. a
+PolyGloss checkpoint). Batches are grouped by length
 under a token budget, so little compute goes to padding. The best
 checkpoint by dev loss (the last one without --dev) becomes DIR, a normal
 Hugging Face model folder with igt_tools.json (task, prompts, unit,
@@ -41,8 +43,9 @@ every process reads them).
 
 Defaults depend on the start: from a pretrained --model the paper's (lr
 5e-5, clip 20, 32768 tokens a batch, 15 epochs); from --init tiny lr 5e-4,
-clip 1, 8192 tokens; from small or base lr 5e-4, clip 1, 32768 tokens; 15
-epochs from a preset too. To adapt a model to a new language from a few
+clip 1, 8192 tokens; from mini 2e-3, medium 1e-3, small or base 5e-4, each
+with clip 1 and 32768 tokens; 15 epochs from a preset too. On a GPU, AdamW
+is the fused kernel and bf16 autocast is on. To adapt a model to a new language from a few
 hundred examples, see igt-lora.
 
 Exit status: 0 done; 1 bad data (one line naming file and line); 2 usage
@@ -57,7 +60,7 @@ Exit status: 0 done; 1 bad data (one line naming file and line); 2 usage
               help=group("output") + "Folder for the model, its checkpoints and log.jsonl.")
 @click.option("--dev", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
               help=group("data") + "Dev examples (igt-format output): dev loss per language, best checkpoint.")
-@click.option("--init", type=click.Choice(["micro", "tiny", "small", "base"]),
+@click.option("--init", type=click.Choice(list(PRESETS)),
               help=group("model") + "Train from scratch with this preset shape (micro: for smoke tests only).")
 @click.option("--model", "model_name", metavar="NAME_OR_PATH",
               help=group("model") + "Continue training this model folder or hub id (its code is never run).")

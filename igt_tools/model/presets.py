@@ -5,8 +5,10 @@ over UTF-8 bytes with ByT5's vocabulary of 384 ids (3 specials, 256 bytes,
 125 sentinels) and an output layer separate from the input embedding.
 `small` and `base` have google/byt5-small's and google/byt5-base's shapes,
 so a GPU recipe trained from `base` compares with the published models;
-`tiny` is sized to learn a small language on a 2-core CPU in minutes;
-`micro` only checks that the machinery runs.
+`tiny` (4.6M parameters) is sized to learn a small language on a 2-core CPU
+in minutes; `mini` (12.0M) is what a few GPU minutes train best (about
+compute-optimal for them) and still ships in 24 MB as bf16; `medium` (45M)
+is a larger GPU shape; `micro` only checks that the machinery runs.
 """
 
 # Shared by every preset: ByT5's vocabulary, specials and attention set-up.
@@ -27,6 +29,9 @@ PRESETS = {
     # for tests and smoke runs: trains in seconds, learns little
     "micro": dict(d_model=64, d_ff=128, num_layers=2, num_decoder_layers=1, num_heads=2, d_kv=32, dropout_rate=0.1),
     "tiny": dict(d_model=256, d_ff=512, num_layers=4, num_decoder_layers=2, num_heads=4, d_kv=64, dropout_rate=0.1),
+    # GPU shapes between tiny and ByT5-small (training/gpu.sh measures them on an H200)
+    "mini": dict(d_model=384, d_ff=1024, num_layers=4, num_decoder_layers=2, num_heads=6, d_kv=64, dropout_rate=0.1),
+    "medium": dict(d_model=512, d_ff=1536, num_layers=8, num_decoder_layers=4, num_heads=8, d_kv=64, dropout_rate=0.1),
     "small": dict(d_model=1472, d_ff=3584, num_layers=12, num_decoder_layers=4, num_heads=6, d_kv=64, dropout_rate=0.1),
     "base": dict(d_model=1536, d_ff=3968, num_layers=18, num_decoder_layers=6, num_heads=12, d_kv=64, dropout_rate=0.1),
 }

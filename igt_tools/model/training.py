@@ -81,6 +81,9 @@ DEFAULTS = {
     "micro": dict(lr=1e-3, clip=1.0, batch_tokens=4096, epochs=15),
     # tiny: 5e-4 measured better than 1e-3 (and 2e-3, 3e-3) on the demo language
     "tiny": dict(lr=5e-4, clip=1.0, batch_tokens=8192, epochs=15),
+    # mini, medium: GPU shapes; their rate as training/gpu.sh used it on an H200
+    "mini": dict(lr=2e-3, clip=1.0, batch_tokens=32768, epochs=15),
+    "medium": dict(lr=1e-3, clip=1.0, batch_tokens=32768, epochs=15),
     "small": dict(lr=5e-4, clip=1.0, batch_tokens=32768, epochs=15),
     "base": dict(lr=5e-4, clip=1.0, batch_tokens=32768, epochs=15),
 }
@@ -447,32 +450,39 @@ def _recorded_options(options):
 
 
 def _step(net, model, optimizer, batches, train_set, step_tokens, options, state, device, dist, autocast):
-    """One optimiser step over this process's batches; returns the step's mean loss per token here."""
+    """One optimiser step over this process's batches; returns the step's mean loss per token here.
+
+    Nothing here waits for the GPU: label tokens are counted on the host and the
+    loss stays a device tensor, read only when a line is written (on a GPU, a
+    `.item()` per step left the card idle while Python queued the next batch).
+    """
     import torch
 
     # Dropout draws from (seed, step, rank): a resumed run repeats them exactly.
     torch.manual_seed(options.seed * 1_000_003 + state.step * 1009 + dist.rank)
     loss_here, tokens_here = 0.0, 0
     for j, batch in enumerate(batches):
-        tensors = {k: v.to(device) for k, v in batching.collate([train_set[i] for i in batch]).items()}
+        host = batching.collate([train_set[i] for i in batch])
+        tokens_here += int((host["labels"] != batching.LABEL_PAD).sum())
+        tensors = {k: v.to(device, non_blocking=True) for k, v in host.items()}
         sync = j == len(batches) - 1 or not dist.enabled
         with (contextlib.nullcontext() if sync else net.no_sync()):
-            loss_sum, tokens = _loss_sum(net, tensors, autocast)
+            loss_sum, _ = _loss_sum(net, tensors, autocast, count_tokens=False)
             # mean over every label token of the step, whichever process holds it
             (loss_sum * dist.world_size / step_tokens).backward()
-        loss_here += loss_sum.item()
-        tokens_here += tokens
+        loss_here = loss_here + loss_sum.detach()
     if options.clip:
         torch.nn.utils.clip_grad_norm_(model.parameters(), options.clip)
     optimizer.step()
     optimizer.zero_grad(set_to_none=True)
-    state.loss_sum += loss_here
+    state.loss_sum = state.loss_sum + loss_here  # a device tensor until the next evaluation reads it
     state.loss_tokens += tokens_here
     return loss_here / max(1, tokens_here)
 
 
-def _loss_sum(net, tensors, autocast, per_example=False):
-    """Cross-entropy summed over label tokens (per example with `per_example`), and the token count."""
+def _loss_sum(net, tensors, autocast, per_example=False, count_tokens=True):
+    """Cross-entropy summed over label tokens (per example with `per_example`), and the token count
+    (None with count_tokens=False: counting here waits for the GPU)."""
     import torch.nn.functional as F
 
     with autocast():
@@ -483,7 +493,7 @@ def _loss_sum(net, tensors, autocast, per_example=False):
         ).logits
     labels = tensors["labels"]
     losses = F.cross_entropy(logits.float().transpose(1, 2), labels, ignore_index=batching.LABEL_PAD, reduction="none")
-    tokens = int((labels != batching.LABEL_PAD).sum())
+    tokens = int((labels != batching.LABEL_PAD).sum()) if count_tokens else None
     return (losses.sum(dim=1) if per_example else losses.sum()), tokens
 
 
@@ -494,7 +504,7 @@ def _evaluate(model, dev_set, options, state, device, dist, autocast, total_step
     record = {"step": state.step, "examples": state.examples, "tokens": state.tokens,
               "padding": round(1 - state.real_tokens / state.padded_tokens, 4) if state.padded_tokens else None,
               "train_loss": None}
-    sums = torch.tensor([state.loss_sum, float(state.loss_tokens)], dtype=torch.float64, device=device)
+    sums = torch.tensor([float(state.loss_sum), float(state.loss_tokens)], dtype=torch.float64, device=device)
     dist.all_reduce_sum(sums)
     if sums[1] > 0:
         record["train_loss"] = float(sums[0] / sums[1])
