@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 import adaptation
+import gpu_results
 from igt_tools.formats.aligned import DOUBTFUL
 
 LANGUAGES = ("Gitksan", "Lezgi", "Natugu", "Nyangbo", "Tsez", "Uspanteko")
@@ -257,6 +258,7 @@ def main():
     parser.add_argument("--family-check", type=Path, default=None, help="training/family_check.sh's work folder")
     parser.add_argument("--per-language", type=Path, default=None, help="training/per_language.sh's work folder")
     parser.add_argument("--plot", type=Path, default=None, help="the adaptation curves' PNG")
+    parser.add_argument("--gpu", type=Path, default=None, help="what training/gpu.sh brought back (training/gpu)")
     args = parser.parse_args()
     work = args.work
     out = [
@@ -338,6 +340,8 @@ def main():
         if args.plot:
             adaptation.write_plot(args.plot, args.family, args.family_model, args.arapaho, args.model)
             out += ["", f"![adaptation curves and perplexity against MER]({args.plot.name})"]
+    if args.gpu:
+        out += ["", *gpu_results.section(work, args.gpu)]
     print("\n".join(out))
 
 

@@ -1,0 +1,145 @@
+"""RESULTS.md's GPU section, from what training/gpu.sh brought back and the CPU scores of its model.
+
+    python gpu_results.py --work ../runs/real --gpu gpu
+
+Reads GPU/training_speed.jsonl and GPU/decoding_speed.jsonl (benchmarks/training_speed.py
+and decoding_speed.py on the H200), GPU/training_speed.cpu.jsonl (the same benchmark on this
+CPU), the sentence model's GPU/sentence-model.igt_tools.json and .log.jsonl, and WORK/scores/{six,Arapaho}.SYSTEM.json
+(make -C training gpu-scores, and the CPU systems). results.py includes it with --gpu.
+"""
+
+import argparse
+import json
+from pathlib import Path
+
+# The CPU systems shown beside the GPU model (results.py's names).
+BESIDE = {
+    "lexicon-frequent": "lexicon, most frequent analysis (CPU)",
+    "analogy": "lexicon + analogy, no model (CPU)",
+    "model": "`models/sigmorphon` alone (tiny word model, 110 CPU min)",
+    "hybrid": "lexicon + analogy + `models/sigmorphon` (CPU default)",
+    "gpu-sentence": "**GPU sentence model alone** (mini, 3.5 min on an H200)",
+    "gpu-sentence-lexicon": "**lexicon + analogy + GPU sentence model**",
+}
+LANGUAGES = ("Gitksan", "Lezgi", "Natugu", "Nyangbo", "Tsez", "Uspanteko")
+CODES = {"Gitksan": "gitx1241", "Lezgi": "lezg1247", "Natugu": "natu1246", "Nyangbo": "nyan1302",
+         "Tsez": "dido1241", "Uspanteko": "uspa1245"}
+
+
+def read_jsonl(path):
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def mer(scores, group="all"):
+    block = scores.get(group) if scores else None
+    return block["glossing"]["morphemes"]["error_rate"] if block else None
+
+
+def cell(value, digits=3):
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def speed_rows(figures):
+    rows = ["| shape | parameters | device | variant | batch tokens | examples/s | tokens/s (real) | padding | "
+            "peak memory | TFLOP/s | share of 790 |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for f in figures:
+        device = f["device"] if f["device"] != "cpu" else f"cpu, {f['threads']} thread(s)"
+        memory = f"{f['peak_memory_gb']:.1f} GB" if f.get("peak_memory_gb") is not None else ""
+        share = f"{f['share']:.1%}" if f["device"] != "cpu" else ""
+        rows.append(f"| {f['run']} {f['preset']} | {f['parameters'] / 1e6:.1f}M | {device} | {f['variant']} | "
+                    f"{f['batch_tokens']:,} | {f['examples_per_s']:,.1f} | {f['tokens_per_s']:,.0f} | "
+                    f"{f['padding']:.1%} | {memory} | {f['tflops']:.2f} | {share} |")
+    return rows
+
+
+def decoding_rows(figures):
+    rows = ["| model | dtype | beams | sentences/s | words/s | against the naive loop | identical to `generate` | "
+            "bf16 = float32 (sentences) | decoder reads | share of 4.3 TB/s |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for f in figures:
+        naive = f"{f['speedup_over_naive']:.2f}x ({f['naive_inputs']} inputs)" if "speedup_over_naive" in f else ""
+        same = (f"{f['identical_to_generate']} of {f.get('compared_with_generate', f['naive_inputs'])}"
+                if "identical_to_generate" in f else "")
+        agree = (f"{f['sentences_agreeing_with_float32'] / f['sentences']:.1%}"
+                 if "sentences_agreeing_with_float32" in f else "")
+        rows.append(f"| `{Path(f['model']).name}` ({f['unit']}) | {f['dtype']} | {f['beams']} | "
+                    f"{f['sentences_per_s']:,.1f} | {f['words_per_s']:,.0f} | {naive} | {same} | {agree} | "
+                    f"{f['decoder_bytes_per_s'] / 1e9:,.1f} GB/s | {f['bandwidth_share']:.2%} |")
+    return rows
+
+
+def curve_rows(gpu):
+    log = read_jsonl(gpu / "sentence-model.log.jsonl")
+    rows = ["| step | examples seen | epochs | minutes | train loss | dev loss |", "|---|---|---|---|---|---|"]
+    for record in log:
+        if record.get("dev_loss") is None:
+            continue
+        rows.append(f"| {record['step']} | {record['examples']:,} | {record.get('epoch', 0):.2f} | "
+                    f"{record.get('elapsed_s', 0) / 60:.1f} | {cell(record.get('train_loss'))} | "
+                    f"{record['dev_loss']:.3f} |")
+    return rows
+
+
+def quality_rows(work):
+    head = "| system | " + " | ".join(LANGUAGES) + " | six together | Arapaho |"
+    rows = [head, "|" + "---|" * (len(LANGUAGES) + 3)]
+    for system, name in BESIDE.items():
+        six = load(work / "scores" / f"six.{system}.json")
+        own = [load(work / "scores" / f"{language}.{system}.json") for language in LANGUAGES]
+        cells = [cell(mer(o)) if o else cell(mer(six, CODES[language])) for language, o in zip(LANGUAGES, own)]
+        arapaho = load(work / "scores" / f"Arapaho.{system}.json")
+        rows.append(f"| {name} | " + " | ".join(cells) + f" | {cell(mer(six))} | {cell(mer(arapaho))} |")
+    return rows
+
+
+def section(work, gpu):
+    gpu_speed = read_jsonl(gpu / "training_speed.jsonl")
+    cpu_speed = read_jsonl(gpu / "training_speed.cpu.jsonl")
+    decoding = read_jsonl(gpu / "decoding_speed.jsonl")
+    meta = load(gpu / "sentence-model.igt_tools.json")
+    training = (meta or {}).get("training", {})
+    best = max((f for f in gpu_speed if f["device"] != "cpu"), key=lambda f: f["tflops"], default=None)
+    out = ["## On a GPU (training/gpu.sh on one H200)", "",
+           "`training/gpu.sh` ran once on an H200 (one call, about 9 minutes); its log and figures are in",
+           f"[training/gpu/]({gpu.name}/). Figures on the CPU are this 2-core machine's, shared with other work.",
+           "", "### Training speed (benchmarks/training_speed.py)", "",
+           "FLOPs are 6 x parameters x tokens, per stack: encoder parameters x input tokens plus decoder",
+           "parameters (with the output layer) x label tokens, padded tokens included (the card computes",
+           "them); attention's score products are not counted, so TFLOP/s are slight underestimates.",
+           "`fused` is igt-train now (fused AdamW, no host sync in the loop), `plain` igt-train before;",
+           "`compile` adds torch.compile.", "", *speed_rows(gpu_speed), ""]
+    if best:
+        out += [f"Best: {best['run']} {best['preset']} at {best['batch_tokens']:,} tokens a batch, "
+                f"{best['tflops']:.1f} TFLOP/s, {best['share']:.1%} of the card's dense bf16 rate.", ""]
+    if cpu_speed:
+        out += ["The same shapes on this CPU:", "", *speed_rows(cpu_speed), ""]
+    out += ["### The sentence-level PolyGloss recipe, scaled down", ""]
+    if meta:
+        out += [f"`models/gpu-sentence`: preset mini (12.0M parameters), interleaved, PolyGloss "
+                f"prompts, with the auxiliary t2g and s2g examples; {training.get('seconds', 0) / 60:.1f} minutes "
+                f"of training on one H200 under `torchrun --nproc_per_node 1`, "
+                f"{training.get('examples_seen', 0):,} examples seen, best dev loss {meta.get('dev_loss', 0):.3f}. "
+                "Dev loss against examples seen:", "", *curve_rows(gpu), ""]
+    else:
+        out += ["(no model came back)", ""]
+    out += ["MER on the dev sets, glossed on this CPU (`make -C training gpu-scores`), beside the CPU systems:",
+            "", *quality_rows(work), "", "### Decoding (benchmarks/decoding_speed.py, six dev sets)", "",
+            *decoding_rows(decoding)]
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--gpu", type=Path, required=True)
+    args = parser.parse_args()
+    print("\n".join(section(args.work, args.gpu)))
+
+
+if __name__ == "__main__":
+    main()
