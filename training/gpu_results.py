@@ -4,7 +4,7 @@
 
 Reads GPU/training_speed.jsonl and GPU/decoding_speed.jsonl (benchmarks/training_speed.py
 and decoding_speed.py on the H200), GPU/training_speed.cpu.jsonl (the same benchmark on this
-CPU), the sentence model's GPU/sentence-model.igt_tools.json and .log.jsonl, and WORK/scores/{six,Arapaho}.SYSTEM.json
+CPU), the sentence model's GPU/sentence-model.igt_tools.json and .log.jsonl, and WORK/scores/{six,Arapaho-500}.SYSTEM.json
 (make -C training gpu-scores, and the CPU systems). results.py includes it with --gpu.
 """
 
@@ -85,14 +85,41 @@ def curve_rows(gpu):
     return rows
 
 
+def longer_run_lines(gpu, target=1.007, target_name="the CPU's tiny sentence model (110 CPU minutes)"):
+    """What a longer run needs, from the learning curve's last stretch (a linear extrapolation)."""
+    log = [r for r in read_jsonl(gpu / "sentence-model.log.jsonl") if r.get("dev_loss") is not None]
+    if len(log) < 3:
+        return []
+    first, last = log[len(log) // 2], log[-1]
+    slope = (first["dev_loss"] - last["dev_loss"]) / (last["examples"] - first["examples"]) * 100_000
+    rate = last["examples_per_s"]
+    if slope <= 0:
+        return [f"Over the second half of the run the dev loss did not fall ({first['dev_loss']:.3f} -> "
+                f"{last['dev_loss']:.3f}): a longer run needs another learning rate or a larger model first."]
+    needed = (last["dev_loss"] - target) / slope * 100_000
+    return [f"Over the run's second half the dev loss fell {slope:.3f} per 100,000 examples "
+            f"({first['dev_loss']:.3f} -> {last['dev_loss']:.3f}). At that rate it would reach {target_name}'s "
+            f"{target:.3f} after another {needed / 1e6:.1f} million examples ({needed / len_examples(gpu):.0f} "
+            f"epochs), {needed / rate / 3600:.1f} hours at the run's {rate:,.0f} examples/s. Losses fall more slowly "
+            "than that, so this is a lower bound: a useful sentence model needs an hour or more on the card (several "
+            "10-minute calls with `--resume`) and a shape that uses more of the card."]
+
+
+def len_examples(gpu):
+    meta = load(gpu / "sentence-model.igt_tools.json") or {}
+    # the examples of one epoch: the first evaluation's examples over its epoch fraction
+    log = [r for r in read_jsonl(gpu / "sentence-model.log.jsonl") if r.get("epoch")]
+    return log[0]["examples"] / log[0]["epoch"] if log else meta.get("training", {}).get("examples_seen", 1)
+
+
 def quality_rows(work):
-    head = "| system | " + " | ".join(LANGUAGES) + " | six together | Arapaho |"
+    head = "| system | " + " | ".join(LANGUAGES) + " | six together | Arapaho (first 500) |"
     rows = [head, "|" + "---|" * (len(LANGUAGES) + 3)]
     for system, name in BESIDE.items():
         six = load(work / "scores" / f"six.{system}.json")
         own = [load(work / "scores" / f"{language}.{system}.json") for language in LANGUAGES]
         cells = [cell(mer(o)) if o else cell(mer(six, CODES[language])) for language, o in zip(LANGUAGES, own)]
-        arapaho = load(work / "scores" / f"Arapaho.{system}.json")
+        arapaho = load(work / "scores" / f"Arapaho-500.{system}.json")
         rows.append(f"| {name} | " + " | ".join(cells) + f" | {cell(mer(six))} | {cell(mer(arapaho))} |")
     return rows
 
@@ -124,7 +151,7 @@ def section(work, gpu):
                 f"prompts, with the auxiliary t2g and s2g examples; {training.get('seconds', 0) / 60:.1f} minutes "
                 f"of training on one H200 under `torchrun --nproc_per_node 1`, "
                 f"{training.get('examples_seen', 0):,} examples seen, best dev loss {meta.get('dev_loss', 0):.3f}. "
-                "Dev loss against examples seen:", "", *curve_rows(gpu), ""]
+                "Dev loss against examples seen:", "", *curve_rows(gpu), "", *longer_run_lines(gpu), ""]
     else:
         out += ["(no model came back)", ""]
     out += ["MER on the dev sets, glossed on this CPU (`make -C training gpu-scores`), beside the CPU systems:",
