@@ -144,7 +144,8 @@ def section(work, gpu):
         out += [f"Best: {best['run']} {best['preset']} at {best['batch_tokens']:,} tokens a batch, "
                 f"{best['tflops']:.1f} TFLOP/s, {best['share']:.1%} of the card's dense bf16 rate.", ""]
     if cpu_speed:
-        out += ["The same shapes on this CPU (8,192 tokens a batch; measured while other work kept the load average at 1-6 on its 2 cores, so these are low), for comparison:", "", *speed_rows(cpu_speed), ""]
+        out += ["The same shapes on this CPU, for comparison (8,192 tokens a batch; other work kept the load",
+                "average at 1-6 on its 2 cores meanwhile, so these figures are low):", "", *speed_rows(cpu_speed), ""]
     out += ["### The sentence-level PolyGloss recipe, scaled down", ""]
     if meta:
         out += [f"`models/gpu-sentence`: preset mini (12.0M parameters), interleaved, PolyGloss "
