@@ -13,8 +13,9 @@ import_installed("transformers")
 from igt_tools.commands.gloss import command  # noqa: E402
 from igt_tools.model.generation import DecodeSettings, Decoder, Hypothesis  # noqa: E402
 from igt_tools.model.loading import load_model  # noqa: E402
+from igt_tools.prompts import compact_prompt  # noqa: E402
 from test_gloss import MAX_NEW, PINNED, _texts, loaded, model_dir, one_thread  # noqa: E402,F401 (fixtures)
-from test_word_model import word_model  # noqa: E402,F401 (a fixture)
+from test_word_model import _word_input, scripted, word_model  # noqa: E402,F401 (fixtures)
 
 SPACE = 32 + 3  # ByT5: byte + 3
 
@@ -51,28 +52,48 @@ def _gloss(args, records):
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
-def test_a_sentence_model_gives_a_confidence_per_word_it_wrote(model_dir, tmp_path):
-    records = [{"id": i, "transcription": t} for i, t in enumerate(["ab cd", "abc de f", "a b c d"])]
+def _scored_output(words):
+    """(output, token scores) for the scripted decoder: [(word, score)] -> each word's tokens and the space
+    after it (the end token after the last) all at its score, so the word's confidence is that score."""
+    output = " ".join(word for word, _ in words)
+    scores = [score for word, score in words for _ in word.encode("utf-8") + b" "]
+    return output, scores
+
+
+def test_a_sentence_model_gives_a_confidence_per_word_it_wrote(model_dir, scripted, tmp_path):
+    written = {
+        "ab cd": [("AB(ab)", -0.5), ("CD(cd)", -0.25)],
+        "abc de f": [("ABC(abc)", -1.0), ("DE(de)", -0.125), ("F(f)", -0.75)],
+        "a b c d": [("A(a)", -0.5), ("B(b)", -0.5), ("C(c)-D(d)", -2.0)],  # three words for four
+    }
+    scripted({compact_prompt("interleaved", {"transcription": t}): _scored_output(w) for t, w in written.items()})
+    records = [{"id": i, "transcription": t} for i, t in enumerate(written)]
     out = _gloss(["-m", str(model_dir), "--confidence"], records)
-    for record in out:
-        assert len(record["word_confidence"]) == len(record["provenance"])
-        if len(record["glosses"].split()) == len(record["provenance"]):
-            assert all(score is not None and score <= 0 for score in record["word_confidence"])
+    for record, words in zip(out, written.values()):
+        assert record["provenance"] == ["model"] * len(words)
+        assert record["word_confidence"] == [pytest.approx(score) for _, score in words]
+        # the record's figure: over every token, the spaces and the end token included
+        tokens = sum(len(word) + 1 for word, _ in words)
+        assert record["confidence"] == pytest.approx(sum((len(w) + 1) * s for w, s in words) / tokens)
 
     lexicon = tmp_path / "lex.jsonl"
     lexicon.write_text(json.dumps({"transcription": "abc", "segmentation": "abc", "glosses": "ABC"}) + "\n")
     # the model writes three words for "abc de f": the lexicon takes the first, the model the others
     with_lexicon = _gloss(["-m", str(model_dir), "--confidence", "-l", str(lexicon), "--no-guess"], records[1:2])[0]
     assert with_lexicon["provenance"] == ["lexicon", "model", "model"]
-    assert with_lexicon["word_confidence"][0] is None
-    assert with_lexicon["word_confidence"][1:] == [pytest.approx(s) for s in out[1]["word_confidence"][1:]]
+    assert with_lexicon["word_confidence"] == [None, pytest.approx(-0.125), pytest.approx(-0.75)]
+    # three words for four: they cannot be placed, so none is the model's and none has a score
+    a_b_c_d = _gloss(["-m", str(model_dir), "--confidence", "-l", str(lexicon), "--no-guess"], records[2:])[0]
+    assert a_b_c_d["provenance"] == ["none"] * 4 and a_b_c_d["word_confidence"] == [None] * 4
     assert "word_confidence" not in _gloss(["-m", str(model_dir)], records[:1])[0]
 
 
-def test_a_word_model_gives_each_word_its_output_confidence(word_model, tmp_path):
+def test_a_word_model_gives_each_word_its_output_confidence(word_model, scripted, tmp_path):
+    scripted({_word_input("de"): ("D(d)-E(e)", [-0.5] * 9 + [-0.25])})  # mean: -0.475
     lexicon = tmp_path / "lex.jsonl"
     lexicon.write_text(json.dumps({"transcription": "abc", "segmentation": "a-bc", "glosses": "X-Y"}) + "\n")
     (record,) = _gloss(["-m", str(word_model), "--confidence", "-l", str(lexicon)], [{"transcription": "abc de"}])
     assert record["provenance"] == ["lexicon", "model"]
+    assert record["word_confidence"] == [None, pytest.approx(-0.475)]
     (alone,) = _gloss(["-m", str(word_model), "--confidence"], [{"transcription": "de"}])
-    assert record["word_confidence"] == [None, pytest.approx(alone["confidence"])]
+    assert alone["word_confidence"] == [pytest.approx(alone["confidence"])] == [pytest.approx(-0.475)]
