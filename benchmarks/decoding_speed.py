@@ -42,7 +42,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-REFERENCE_BATCH = 64
+from gloss_throughput import naive_loop  # noqa: E402  (the reference's loop, beside this script)
+from training_speed import stack_parameters  # noqa: E402
+
 NAIVE_MAX_NEW_TOKENS = 1024
 
 
@@ -101,9 +103,7 @@ class DecoderCalls:
 def decoder_bytes(model, calls, rows, mean_input, mean_output, element_bytes):
     """Estimated bytes the decoder reads (see the module's doc)."""
     config = model.config
-    shared = {id(p) for p in model.shared.parameters()}
-    weights = sum(p.numel() for p in model.decoder.parameters() if id(p) not in shared)
-    weights += sum(p.numel() for p in model.lm_head.parameters())
+    weights = stack_parameters(model)[1]
     inner = config.num_heads * config.d_kv
     per_row = config.num_decoder_layers * 2 * inner * (mean_input + mean_output / 2)
     return element_bytes * (calls * weights + rows * per_row)
@@ -121,19 +121,6 @@ def igt_decode(model, tokenizer, ids, limits, beams, device):
     # An output stopped by its cap (igt-gloss's per-input limit) is not generate's, which has none.
     capped = [len(h.tokens) >= decoder._limit(limit) for h, limit in zip(hypotheses, limits)]
     return texts, capped
-
-
-def naive_decode(model, tokenizer, texts, beams, device):
-    import torch
-
-    outputs = []
-    with torch.inference_mode():
-        for start in range(0, len(texts), REFERENCE_BATCH):
-            batch = tokenizer(texts[start : start + REFERENCE_BATCH], padding=True, return_tensors="pt").to(device)
-            generated = model.generate(**batch, num_beams=beams, do_sample=False,
-                                       max_new_tokens=NAIVE_MAX_NEW_TOKENS)
-            outputs += tokenizer.batch_decode(generated, skip_special_tokens=True)
-    return outputs
 
 
 def main():
@@ -193,7 +180,7 @@ def main():
             if dtype == "float32" and args.naive:
                 subset = slice(0, args.naive_limit)
                 start = time.perf_counter()
-                naive = naive_decode(model, tokenizer, texts[subset], beams, args.device)
+                naive = naive_loop(model, tokenizer, texts[subset], beams, NAIVE_MAX_NEW_TOKENS, args.device)
                 sync()
                 naive_seconds = time.perf_counter() - start
                 counter.take()

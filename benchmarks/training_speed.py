@@ -72,9 +72,9 @@ class Run:
     def __init__(self, preset, encoded, device, variant, batch_tokens, seed=0):
         import torch
 
-        from igt_tools.model import batching, optim, presets
+        from igt_tools.model import batching, optim, presets, training
 
-        self.torch, self.batching = torch, batching
+        self.torch, self.batching, self.training = torch, batching, training
         self.device, self.variant = torch.device(device), variant
         model, _ = presets.new_model(preset, seed=seed)
         self.model = model.to(self.device).train()
@@ -90,8 +90,7 @@ class Run:
         self.encoded = encoded
         lengths = [(len(e.input_ids), len(e.label_ids)) for e in encoded]
         self.plan = batching.token_budget_plan(lengths, batch_tokens, seed, 0)
-        self.autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if self.device.type == "cuda" \
-            else __import__("contextlib").nullcontext
+        self.autocast = training._autocast(self.device, None)  # igt-train's: bf16 on a GPU that has it
         self.steps = 0
         self.reset()
 
@@ -99,24 +98,17 @@ class Run:
         self.examples = self.real_tokens = self.input_tokens = self.label_tokens = 0
 
     def step(self):
-        import torch.nn.functional as F
-
+        """igt-train's step (training._step) without its bookkeeping; `plain` as it was before."""
         torch, batching = self.torch, self.batching
         items = [self.encoded[i] for i in self.plan[self.steps % len(self.plan)]]
         host = batching.collate(items)
-        if self.variant != "plain":
+        plain = self.variant == "plain"
+        if not plain:
             tokens = int((host["labels"] != batching.LABEL_PAD).sum())
-        tensors = {k: v.to(self.device, non_blocking=self.variant != "plain") for k, v in host.items()}
-        with self.autocast():
-            logits = self.net(input_ids=tensors["input_ids"], attention_mask=tensors["attention_mask"],
-                              decoder_input_ids=tensors["decoder_input_ids"]).logits
-        labels = tensors["labels"]
-        loss = F.cross_entropy(logits.float().transpose(1, 2), labels, ignore_index=batching.LABEL_PAD,
-                               reduction="sum")
-        if self.variant == "plain":
-            tokens = int((labels != batching.LABEL_PAD).sum())
-        (loss / tokens).backward()
-        if self.variant == "plain":
+        tensors = {k: v.to(self.device, non_blocking=not plain) for k, v in host.items()}
+        loss, counted = self.training._loss_sum(self.net, tensors, self.autocast, count_tokens=plain)
+        (loss / (counted if plain else tokens)).backward()
+        if plain:
             loss.item()
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
         self.optimizer.step()

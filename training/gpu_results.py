@@ -12,6 +12,8 @@ import argparse
 import json
 from pathlib import Path
 
+from results import CODES, LANGUAGES, load, number
+
 # The CPU systems shown beside the GPU model (results.py's names).
 BESIDE = {
     "lexicon-frequent": "lexicon, most frequent analysis (CPU)",
@@ -21,9 +23,6 @@ BESIDE = {
     "gpu-sentence": "**GPU sentence model alone** (mini, 3.5 min on an H200)",
     "gpu-sentence-lexicon": "**lexicon + analogy + GPU sentence model**",
 }
-LANGUAGES = ("Gitksan", "Lezgi", "Natugu", "Nyangbo", "Tsez", "Uspanteko")
-CODES = {"Gitksan": "gitx1241", "Lezgi": "lezg1247", "Natugu": "natu1246", "Nyangbo": "nyan1302",
-         "Tsez": "dido1241", "Uspanteko": "uspa1245"}
 
 
 def read_jsonl(path):
@@ -32,17 +31,9 @@ def read_jsonl(path):
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def load(path):
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
-
-
 def mer(scores, group="all"):
     block = scores.get(group) if scores else None
     return block["glossing"]["morphemes"]["error_rate"] if block else None
-
-
-def cell(value, digits=3):
-    return "" if value is None else f"{value:.{digits}f}"
 
 
 def speed_rows(figures):
@@ -80,7 +71,7 @@ def curve_rows(gpu):
         if record.get("dev_loss") is None:
             continue
         rows.append(f"| {record['step']} | {record['examples']:,} | {record.get('epoch', 0):.2f} | "
-                    f"{record.get('elapsed_s', 0) / 60:.1f} | {cell(record.get('train_loss'))} | "
+                    f"{record.get('elapsed_s', 0) / 60:.1f} | {number(record.get('train_loss'))} | "
                     f"{record['dev_loss']:.3f} |")
     return rows
 
@@ -118,9 +109,9 @@ def quality_rows(work):
     for system, name in BESIDE.items():
         six = load(work / "scores" / f"six.{system}.json")
         own = [load(work / "scores" / f"{language}.{system}.json") for language in LANGUAGES]
-        cells = [cell(mer(o)) if o else cell(mer(six, CODES[language])) for language, o in zip(LANGUAGES, own)]
+        cells = [number(mer(o)) if o else number(mer(six, CODES[language])) for language, o in zip(LANGUAGES, own)]
         arapaho = load(work / "scores" / f"Arapaho-500.{system}.json")
-        rows.append(f"| {name} | " + " | ".join(cells) + f" | {cell(mer(six))} | {cell(mer(arapaho))} |")
+        rows.append(f"| {name} | " + " | ".join(cells) + f" | {number(mer(six))} | {number(mer(arapaho))} |")
     return rows
 
 

@@ -16,7 +16,6 @@ import re
 from pathlib import Path
 
 import adaptation
-import gpu_results
 from igt_tools.formats.aligned import DOUBTFUL
 
 LANGUAGES = ("Gitksan", "Lezgi", "Natugu", "Nyangbo", "Tsez", "Uspanteko")
@@ -341,6 +340,8 @@ def main():
             adaptation.write_plot(args.plot, args.family, args.family_model, args.arapaho, args.model)
             out += ["", f"![adaptation curves and perplexity against MER]({args.plot.name})"]
     if args.gpu:
+        import gpu_results  # here: it builds on this module's tables
+
         out += ["", *gpu_results.section(work, args.gpu)]
     print("\n".join(out))
 
