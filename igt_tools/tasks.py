@@ -34,7 +34,7 @@ TASKS = ("interleaved", "concatenated", "multitask", "gloss-only", "segment-only
 PROMPT_SETS = ("polygloss", "glosslm", "compact")
 SPLITS = ("eval", "train")
 # What one example covers: a whole sentence (the published models), or one word.
-UNITS = ("sentence", "word")
+UNITS = ("sentence", "word", "context")  # context: a word with its evidence (word_context.py)
 
 GLOSSES_MARKER = "\nGlosses: "
 
@@ -68,7 +68,7 @@ def check_unit(unit, task, prompt_set):
     """ValueError unless the unit can be used with the task and prompt set."""
     if unit not in UNITS:
         raise ValueError(f"unknown unit {unit!r}; choose from {', '.join(UNITS)}")
-    if unit == "word" and (task, prompt_set) != ("interleaved", "compact"):
+    if unit in ("word", "context") and (task, prompt_set) != ("interleaved", "compact"):
         raise ValueError("the word unit has its own short input: use it with --task interleaved --prompts compact")
 
 
@@ -208,8 +208,12 @@ def parse_concatenated(output):
 
 def word_input(word, record):
     """The model input for one word of a record."""
-    language = record.get("glottocode") or prompt_texts.collapse(record.get("language") or "") or "und"
-    return f"{language}: {words.exact_key(word)}"
+    return f"{language_key(record)}: {words.exact_key(word)}"
+
+
+def language_key(record):
+    """How a word-level input names a record's language: its glottocode, else its language, else und."""
+    return record.get("glottocode") or prompt_texts.collapse(record.get("language") or "") or "und"
 
 
 def glossable_words(record):

@@ -28,6 +28,8 @@ class WordAnalysis:
     provenance: Optional[str] = None  # None: still to be glossed
     model_input: Optional[str] = None  # what a word-level model is asked, when it is
     guess: Optional[tuple] = None  # analogy's (segmentation, glosses), held while a model competes
+    position: int = 0  # the word's place in the transcription's words (a context model reads its neighbours)
+    attested: tuple = ()  # several attested analyses a context model chooses among
 
     def set(self, segmentation, glosses, provenance):
         # The segmentation in the input word's normalisation form, so that it compares equal with gold in that form.
@@ -54,7 +56,7 @@ def from_lexicon(record, lexicon, chooser="frequent"):
         analysis = lexicon.choose(glottocode, sentence, n, chooser) if lexicon is not None else None
         if tokens.is_punctuation(word) and analysis is None:
             continue
-        item = WordAnalysis(word)
+        item = WordAnalysis(word, position=n)
         if analysis is not None:
             item.set(*analysis, "lexicon")
         out.append(item)

@@ -6,10 +6,19 @@ Used by igt-gloss with --lexicon alone (no model, no torch) and with a model
 trained on igt-format --unit word examples. Each distinct model input
 (glottocode + word) is decoded once, and its output remembered for the
 chunks after (the latest REMEMBERED_OUTPUTS of them).
+
+A context model (igt-format --unit context, word_context.py) reads the word
+with its neighbours, the translation and what the lexicon knows. It is asked
+about unseen words and about attested words whose analyses are ambiguous (no
+analysis has AMBIGUOUS_SHARE of the word's attestations); of the latter, an
+output that is one of the attested analyses replaces the lexicon's choice.
+Words attested with one analysis stay on the lexicon's fast path.
 """
 
-from . import interleaved, tasks, words
+from . import interleaved, tasks, tokens, words
 from . import word_analyses as wa
+from . import word_context
+from .record import text as record_text
 
 # Longest output of a word model, in tokens per byte of the word plus a floor:
 # an interleaved word label is at most 11 times its word's length in the
@@ -24,6 +33,14 @@ WORD_OUTPUT_FLOOR = 40
 # Measured on the six SIGMORPHON 2023 dev sets (before translation stems): MER 0.190 with analogy alone, 0.183
 # with -0.05 or -0.1, 0.199 with -0.2, 0.216 with the model always.
 TRUST_MODEL = -0.1
+
+# An attested word goes to a context model when its most frequent analysis has
+# less than this share of its attestations (below it the lexicon's choice is a coin toss).
+AMBIGUOUS_SHARE = 0.9
+
+# A context model's choice among an ambiguous word's attested analyses replaces the
+# lexicon's when its mean token log-probability is at least this (training/thresholds.py).
+TRUST_CHOICE = -0.1
 
 # Model outputs kept for words seen again in later chunks (a dict entry each).
 REMEMBERED_OUTPUTS = 100_000
@@ -64,8 +81,16 @@ class WordGlosser:
     """
 
     def __init__(self, lexicon, chooser, output_record, error_record, decoder=None, tokenizer=None,
-                 max_input_tokens=1024, confidence=False, analogy=None, trust_model=TRUST_MODEL):
+                 max_input_tokens=1024, confidence=False, analogy=None, trust_model=TRUST_MODEL,
+                 context=False, ambiguous_share=AMBIGUOUS_SHARE, ask_all=False, trust_choice=None):
         self.lexicon = lexicon
+        # A context model's evidence: the lexicon's words, served by retrieval
+        self.retrieval = word_context.Retrieval(lexicon) if context and lexicon is not None else None
+        self.context = context
+        self.ambiguous_share = ambiguous_share
+        self.trust_choice = TRUST_CHOICE if trust_choice is None else trust_choice
+        # Every word to the model, attested ones too (the lexicon is then evidence only): to measure the model
+        self.ask_all = ask_all
         self.analogy = analogy
         self.trust_model = trust_model
         self.chooser = chooser
@@ -89,13 +114,19 @@ class WordGlosser:
                 plans.append(problem)
                 continue
             analyses = wa.from_lexicon(record, self.lexicon, self.chooser)
+            if self.ask_all and self.decoder is not None:
+                for item in analyses:
+                    if not tokens.is_punctuation(item.word):
+                        item.provenance = None
             if self.analogy is not None:
                 # Without a model, the guesses stand; with one, they compete with its outputs.
                 wa.guess_unseen(analyses, self.analogy, record.get("glottocode"), hold=self.decoder is not None)
             if self.decoder is not None:
                 for item in analyses:
-                    if item.provenance is None:
-                        item.model_input = tasks.word_input(item.word, record)
+                    if self.context and item.provenance == "lexicon":
+                        item.attested = self._ambiguous(record, item.word)
+                    if item.provenance is None or item.attested:
+                        item.model_input = self._model_input(record, item)
                         if item.model_input not in self._outputs:
                             unique.setdefault(item.model_input, word_output_limit(item.word))
             plans.append(analyses)
@@ -112,6 +143,20 @@ class WordGlosser:
         for key in list(self._outputs)[: max(0, len(self._outputs) - REMEMBERED_OUTPUTS)]:
             del self._outputs[key]
         return out
+
+    def _ambiguous(self, record, word):
+        """The word's attested analyses when none has ambiguous_share of them, else ()."""
+        _, entry = self.lexicon.entry(record.get("glottocode"), word)
+        if entry is None or len(entry) < 2 or max(entry.values()) >= self.ambiguous_share * sum(entry.values()):
+            return ()
+        return tuple(entry)
+
+    def _model_input(self, record, item):
+        if not self.context:
+            return tasks.word_input(item.word, record)
+        sentence = (record_text(record, "transcription") or "").split()
+        evidence = self.retrieval.evidence(record.get("glottocode")) if self.retrieval is not None else None
+        return word_context.context_input(sentence, item.position, record, evidence)
 
     def _decode(self, texts, limits, on_inputs):
         """[(segmentation, glosses, malformed, hypothesis)] for model inputs (none without a model)."""
@@ -130,6 +175,12 @@ class WordGlosser:
         word_confidence = []  # per analysis: its model output's confidence, None where the model did not gloss it
         for item in analyses:
             score = None
+            if item.attested and item.model_input is not None:
+                # The model chooses among the attested analyses only: an attested analysis stays "lexicon".
+                segmentation, glosses, _, hypothesis = self._outputs[item.model_input]
+                if (segmentation, glosses) in item.attested and hypothesis.confidence >= self.trust_choice:
+                    item.set(segmentation, glosses, "lexicon")
+                    score = hypothesis.confidence
             if item.provenance is None and item.model_input is not None:
                 segmentation, glosses, pieces, hypothesis = self._outputs[item.model_input]
                 trusted = item.guess is None or hypothesis.confidence >= self.trust_model

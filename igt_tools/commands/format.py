@@ -5,10 +5,11 @@ import sys
 
 import click
 
-from .. import interleaved, tasks
+from .. import interleaved, tasks, word_context
 from ..cli import bad_records, check_encoding, check_writable, entry_point, igt_command, inputs_argument, skip_bad_options, toolbox_markers
 from ..formats.latex import STYLES as LATEX_STYLES
 from ..io import JsonlWriter, iter_jsonl, warn
+from ..lexicon import Lexicon
 from ..record import validator
 
 PROG = "igt-format"
@@ -130,8 +131,9 @@ naming file and line; --skip-bad goes on), 2 usage.
     "--unit",
     type=click.Choice(tasks.UNITS),
     default=None,
-    help="sentence: one example per record; word: one per word (interleaved, compact input). [default: sentence]",
+    help="sentence: one example per record; word: one per word (interleaved, compact input); context: one per word, with its neighbours, translation and lexicon evidence. [default: sentence]",
 )
+@click.option("--lexicon", "lexicon_paths", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="FILE", help="With --unit context: the glossed records (JSONL) whose words are the evidence; in --split train without it, each record's words are looked up in the other records.")
 @click.option("--distinct", is_flag=True, help="Write each (input, label) pair once, at its first occurrence.")
 @click.option(
     "--split",
@@ -162,10 +164,12 @@ naming file and line; --skip-bad goes on), 2 usage.
 @click.option("--guess-marker", metavar="MARKER", help="With --to toolbox --into: the marker of the line that marks predictions. [default: igt]")
 @click.option("-q", "--quiet", is_flag=True, help="No warning line per reported record; the summary stays.")
 @skip_bad_options
-def command(inputs, task, prompt_set, unit, distinct, split, writer, width, latex_style, markers, original, overwrite, tagmap, metadata_out, encoding, guess_marker, quiet, skip_bad, bad_out):
+def command(inputs, task, prompt_set, unit, lexicon_paths, distinct, split, writer, width, latex_style, markers, original, overwrite, tagmap, metadata_out, encoding, guess_marker, quiet, skip_bad, bad_out):
     ctx = click.get_current_context()
     if writer is not None and (task or prompt_set or split or unit or distinct):
         raise click.UsageError("--to writes records, not examples: drop --task, --prompts, --unit, --distinct and --split", ctx)
+    if lexicon_paths and unit != "context":
+        raise click.UsageError("--lexicon goes with --unit context", ctx)
     if writer != "toolbox" and markers is not None:
         raise click.UsageError("--markers goes with --to toolbox", ctx)
     if writer != "latex" and latex_style is not None:
@@ -182,13 +186,16 @@ def command(inputs, task, prompt_set, unit, distinct, split, writer, width, late
         else:
             unit = unit or "sentence"
             task, split = task or "interleaved", split or "eval"
-            prompt_set = prompt_set or ("compact" if unit == "word" else "polygloss")
+            prompt_set = prompt_set or ("polygloss" if unit == "sentence" else "compact")
             try:
                 tasks.check_prompts(task, prompt_set)
                 tasks.check_unit(unit, task, prompt_set)
             except ValueError as err:
                 raise click.UsageError(str(err), ctx) from None
-            write_examples(inputs, task, prompt_set, split, bad, quiet, unit=unit, distinct=distinct)
+            if unit == "context":
+                write_context_examples(inputs, lexicon_paths, split, bad, distinct)
+            else:
+                write_examples(inputs, task, prompt_set, split, bad, quiet, unit=unit, distinct=distinct)
     finally:
         bad.close()
 
@@ -215,6 +222,22 @@ def write_examples(inputs, task, prompt_set, split, bad, quiet=False, unit="sent
             out.write(example)
         report.examples += len(examples)
     report.summary()
+
+
+def write_context_examples(inputs, lexicon_paths, split, bad, distinct=False):
+    """Context examples (word_context.py) to stdout: against the lexicon files, or, in the
+    training split without them, each record against the others (all read first)."""
+    records = (record for _, record in iter_jsonl(inputs, bad=bad, validate=validator("transcription")))
+    if lexicon_paths:
+        examples = word_context.examples_against(records, word_context.Retrieval(Lexicon.read(lexicon_paths, bad=bad)), split)
+    elif split == "train":
+        examples = word_context.training_examples(list(records))
+    else:
+        examples = word_context.examples_against(records, None, split)
+    out, seen = JsonlWriter(), set()
+    for example in examples:
+        if not distinct or _first_time(seen, (example["input"], example["label"])):
+            out.write(example)
 
 
 def _first_time(seen, key):

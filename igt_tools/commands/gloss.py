@@ -18,7 +18,7 @@ from ..lexicon import CHOOSERS, Lexicon
 from ..model_stack import require_model_stack
 from ..record import check_types
 from ..tagmap import TagMap
-from ..word_glosser import TRUST_MODEL, WordGlosser, new_counts
+from ..word_glosser import TRUST_CHOICE, TRUST_MODEL, WordGlosser, new_counts
 
 PROG = "igt-gloss"
 
@@ -179,6 +179,8 @@ def check_device(ctx, param, value):
 @click.option("--choose", type=click.Choice(CHOOSERS), default="context", show_default=True, help="How the lexicon picks among a word's attested analyses (see above).")
 @click.option("--guess/--no-guess", default=True, show_default=True, help="Guess the words the lexicon does not attest by analogy with words it does (see above).")
 @click.option("--translation-stems/--no-translation-stems", default=True, show_default=True, help="With --guess: a guess's unknown stem takes a word of the sentence's translation (see above).")
+@click.option("--ask-model", type=click.Choice(["unsure", "all"]), default="unsure", show_default=True, help="With a word or context model: which words it is asked about: unsure (unseen words, and a context model's ambiguous ones) or all (attested words too: the lexicon is evidence only; to measure the model).")
+@click.option("--trust-choice", type=float, default=TRUST_CHOICE, show_default=True, metavar="LOGPROB", help="With a context model: take its choice among an ambiguous word's attested analyses over the lexicon's when its mean token log-probability is at least this.")
 @click.option("--trust-model", type=float, default=TRUST_MODEL, show_default=True, metavar="LOGPROB", help="With --guess and a word model: take the model's analysis of an unseen word over analogy's when its mean token log-probability is at least this.")
 @click.option("--task", type=click.Choice(tasks.TASKS), default=None, help="Task format of the model.  [default: from the model folder, else interleaved]")
 @click.option("--prompts", type=click.Choice(tasks.PROMPT_SETS), default=None, help="Prompt set of the model.  [default: from the model folder, else polygloss]")
@@ -196,7 +198,7 @@ def check_device(ctx, param, value):
 @click.option("--strict", is_flag=True, help="Exit with status 1 if any record could not be glossed.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr (warnings still).")
 @skip_bad_options
-def command(inputs, model_name, adapter, lexicon_paths, choose, guess, translation_stems, trust_model, task, prompts, beams, max_new_tokens,
+def command(inputs, model_name, adapter, lexicon_paths, choose, guess, translation_stems, ask_model, trust_choice, trust_model, task, prompts, beams, max_new_tokens,
             max_input_tokens, batch_tokens, chunk_size, shard, device, dtype, keep_raw, confidence, tagmap, strict, quiet,
             skip_bad, bad_out):
     if model_name is None and not lexicon_paths:
@@ -215,7 +217,8 @@ def command(inputs, model_name, adapter, lexicon_paths, choose, guess, translati
     else:
         glosser, decoder = _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, max_new_tokens,
                                           max_input_tokens, batch_tokens, device, dtype, keep_raw, confidence,
-                                          adapter=adapter, trust_model=trust_model)
+                                          adapter=adapter, trust_model=trust_model, ask_all=ask_model == "all",
+                                          trust_choice=trust_choice)
     progress = Progress(quiet)
     out = JsonlWriter()
     try:
@@ -237,7 +240,8 @@ def command(inputs, model_name, adapter, lexicon_paths, choose, guess, translati
 
 
 def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, max_new_tokens, max_input_tokens,
-                   batch_tokens, device, dtype, keep_raw, confidence, adapter=None, trust_model=TRUST_MODEL):
+                   batch_tokens, device, dtype, keep_raw, confidence, adapter=None, trust_model=TRUST_MODEL,
+                   ask_all=False, trust_choice=None):
     """(glosser, decoder) for a model folder (and adapter): word by word for a word-unit model, else by sentence."""
     # The model package imports torch: only now that the options are known to be good.
     from ..model.generation import DecodeSettings, Decoder
@@ -256,17 +260,18 @@ def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, m
         beams=beams or default_beams(metadata.unit),
         max_new_tokens=max_new_tokens,
         batch_tokens=batch_tokens or BATCH_TOKENS["cuda" if device.startswith("cuda") else "cpu"],
-        token_scores=confidence and metadata.unit != "word",  # a word model's words are outputs of their own
+        token_scores=confidence and metadata.unit == "sentence",  # a word model's words are outputs of their own
     )
     try:
         decoder = Decoder(model, settings, eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
     except ValueError as err:
         raise DataError(str(err), model_name) from None
     max_input_tokens = max_input_tokens or metadata.max_input_tokens or 1024
-    if metadata.unit == "word":
+    if metadata.unit in ("word", "context"):
         glosser = WordGlosser(lexicon, choose, output_record, error_record, decoder=decoder, tokenizer=tokenizer,
                               max_input_tokens=max_input_tokens, confidence=confidence, analogy=analogy,
-                              trust_model=trust_model)
+                              trust_model=trust_model, context=metadata.unit == "context", ask_all=ask_all,
+                              trust_choice=trust_choice)
     else:
         glosser = Glosser(decoder, tokenizer, task, prompts, max_input_tokens=max_input_tokens,
                           keep_raw=keep_raw, confidence=confidence, lexicon=lexicon, chooser=choose, analogy=analogy)
@@ -276,7 +281,7 @@ def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, m
 def default_beams(unit):
     """2 beams for sentences, as published; greedy for words: measured on the six SIGMORPHON
     dev sets, lexicon + analogy + models/sigmorphon lose 0.001 MER for twice the words/s."""
-    return 1 if unit == "word" else 2
+    return 1 if unit in ("word", "context") else 2
 
 
 def output_record(record, fields):

@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections import Counter
 
-from .. import interleaved, prompts, tasks
+from .. import interleaved, prompts, tasks, word_context, words
 from ..errors import RecordError
 from ..io import iter_jsonl
 from ..record import check_types, require
@@ -35,8 +35,8 @@ def validate(record, location):
         value = record.get(name)
         if value is not None and not isinstance(value, str):
             raise error(f'field "{name}" must be a string or null, got {type(value).__name__}')
-    if record.get("unit") not in (None, "sentence", "word"):
-        raise error(f'field "unit" must be "sentence" or "word", got {record.get("unit")!r}')
+    if record.get("unit") not in (None, *tasks.UNITS):
+        raise error(f'field "unit" must be one of {", ".join(tasks.UNITS)}, got {record.get("unit")!r}')
 
 
 def read(paths, bad=None):
@@ -77,6 +77,8 @@ def read_for_model(paths, metadata, split="train", bad=None):
 def for_model(records, metadata, split="train"):
     """read_for_model on records already read."""
     out, left_out = [], Counter()
+    if metadata.unit == word_context.UNIT:
+        return _context_examples(records, left_out)
     for record in records:
         if is_example(record):
             out.append(_example(record))
@@ -90,6 +92,21 @@ def for_model(records, metadata, split="train"):
         if not labelled:
             left_out["missing tier"] += 1
         out.extend(_example(e) for e in labelled)
+    return out, left_out
+
+
+def _context_examples(records, left_out):
+    """A context model's examples of IGT records: every word, looked up in the other records
+    (igt-lora's few sentences are all the evidence there is); examples pass through."""
+    out, igt = [], []
+    for record in records:
+        if is_example(record):
+            out.append(_example(record))
+        elif words.analysed_words(record) is None:
+            left_out["missing tier" if not (record.get("segmentation") and record.get("glosses")) else "misaligned"] += 1
+        else:
+            igt.append(record)
+    out.extend(_example(e) for e in word_context.training_examples(igt, attested_share=1.0, ambiguous_share=1.0))
     return out, left_out
 
 
@@ -137,7 +154,7 @@ def prompt_set(examples):
         "glosslm": ("Provide the glosses for the following transcription",),
         "compact": tuple(prompts.COMPACT_MARKERS.values()),
     }
-    if unit(examples) == "word":
-        return "compact"  # word inputs have a form of their own (tasks.word_input)
+    if unit(examples) in ("word", "context"):
+        return "compact"  # word inputs have a form of their own (tasks.word_input, word_context)
     counts = Counter(name for e in examples for name, heads in starts.items() if e["input"].startswith(heads))
     return counts.most_common(1)[0][0] if counts else None

@@ -49,8 +49,11 @@ class LanguageScore:
 class ModelMetadata:
     task: str = DEFAULT_TASK
     prompts: str = DEFAULT_PROMPTS
-    # "sentence" (one example per record; published checkpoints) or "word" (igt-format --unit word)
+    # "sentence" (one example per record; published checkpoints), "word" (igt-format --unit word)
+    # or "context" (--unit context: a word with its neighbours and the lexicon's evidence)
     unit: str = "sentence"
+    # A context model's input settings (word_context.SETTINGS: format, neighbours, ...), as trained
+    retrieval: dict = None
     # glottocode -> training examples seen (per epoch)
     languages: dict = field(default_factory=dict)
     dev_loss: float = None

@@ -16,7 +16,7 @@ import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, word_context
 from ..errors import DataError
 from . import batching, checkpoint, distributed, examples as examples_mod, optim
 from .checkpoint import TrainingState
@@ -593,6 +593,7 @@ def _metadata(options, state, train_examples, init_name, clock):
         task=options.task or examples_mod.task_format(train_examples),
         prompts=options.prompts or examples_mod.prompt_set(train_examples) or "polygloss",
         unit=examples_mod.unit(train_examples),
+        retrieval=word_context.SETTINGS if examples_mod.unit(train_examples) == word_context.UNIT else None,
         languages=examples_mod.languages(train_examples),
         dev_loss=state.best_loss,
         dev_languages={

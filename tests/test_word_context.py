@@ -1,0 +1,174 @@
+"""The context unit: a word with its neighbours, translation and the lexicon's evidence
+(word_context.py), made into examples by igt-format and glossed by igt-gloss.
+
+The evidence and the examples are checked against records the tests write; the
+glossing logic against a decoder whose outputs the test sets (test_word_model's
+`scripted`), never against what a model trained for seconds happens to write.
+"""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from igt_tools import word_context as wc
+from igt_tools.commands.format import command as format_command
+from igt_tools.lexicon import Lexicon
+
+pytest.importorskip("torch")
+from test_word_model import scripted  # noqa: E402,F401  (the decoder that writes what the test sets)
+
+
+def _record(transcription, segmentation, glosses, glottocode="test1234", **more):
+    return {"transcription": transcription, "segmentation": segmentation, "glosses": glosses,
+            "glottocode": glottocode, **more}
+
+
+def _lines(text):
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_a_sentence_is_looked_up_in_the_other_sentences_only():
+    records = [
+        _record("abc dog", "abc dog", "A DOG"),
+        _record("abc cat", "abc cat", "B CAT"),
+    ]
+    made = list(wc.training_examples(records, attested_share=1.0, ambiguous_share=1.0))
+    first = [e for e in made if e["id"] is None and "A(abc)" == e["label"]][0]
+    # abc is attested elsewhere only as B: its own sentence's A is not evidence
+    assert "! B(abc) 1" in first["input"].splitlines()
+    assert "A(abc)" not in first["input"]
+    assert first["evidence"] == "attested"
+    dog = [e for e in made if e["label"] == "DOG(dog)"][0]
+    assert dog["evidence"] == "unseen"
+    assert not any(line.startswith("! ") for line in dog["input"].splitlines())
+
+
+def test_the_sample_keeps_every_unseen_word_and_is_the_same_each_time():
+    records = [_record(f"w{n} common", f"w{n} common", f"W{n} C") for n in range(40)]
+    made = list(wc.training_examples(records, attested_share=0.0, ambiguous_share=0.0))
+    assert sorted(e["label"] for e in made) == sorted(f"W{n}(w{n})" for n in range(40))
+    assert made == list(wc.training_examples(records, attested_share=0.0, ambiguous_share=0.0))
+    assert len(list(wc.training_examples(records, attested_share=1.0))) == 80
+
+
+def test_neighbours_share_the_longest_ending_or_beginning_then_are_the_most_frequent():
+    evidence = wc.Evidence({
+        "walking": {("walk-ing", "walk-PROG"): 1},
+        "talking": {("talk-ing", "talk-PROG"): 5},
+        "sing": {("sing", "sing"): 9},
+        "walked": {("walk-ed", "walk-PST"): 2},
+        "jumping": {("jump-ing", "jump-PROG"): 3},
+        "zzz": {("zzz", "Z"): 50},
+    })
+    found = evidence.neighbours("stalking", limit=4)
+    # talking shares "alking" (6 letters) and is more frequent than walking; sing and jumping
+    # share "ing" and come by frequency; zzz shares nothing
+    assert [key for key, _ in found] == ["talking", "walking", "sing", "jumping"]
+    assert found[0][1] == ("talk-ing", "talk-PROG")
+    assert "walking" not in [key for key, _ in evidence.neighbours("walking")]  # never itself
+    assert [key for key, _ in evidence.neighbours("walkers", limit=1)] == ["walked"]  # by its beginning
+
+
+def test_the_input_names_the_language_word_neighbours_translation_and_evidence():
+    lexicon = Lexicon()
+    lexicon.add(_record("the dogs", "the dog-s", "DET dog-PL"))
+    evidence = wc.Retrieval(lexicon).evidence("test1234")
+    record = {"glottocode": "test1234", "translation": "x" * 200}
+    lines = wc.context_input(["see", "the", "hogs,"], 2, record, evidence).splitlines()
+    assert lines[0] == "test1234: hogs"
+    assert lines[1] == "< the |  >"
+    assert lines[2] == "= " + "x" * wc.TRANSLATION_BYTES
+    assert lines[3:] == ["~ dogs dog(dog)-PL(s)"]  # unseen: no line of its own analyses
+    attested = wc.context_input(["the"], 0, {"language": "Test"}, evidence).splitlines()
+    assert attested[0] == "Test: the" and "! DET(the) 1" in attested
+
+
+def test_igt_format_writes_the_librarys_examples(tmp_path):
+    records = [_record("abc dog", "abc dog", "A DOG"), _record("abc cat", "abc cat", "B CAT")]
+    stdin = "".join(json.dumps(r) + "\n" for r in records)
+    result = CliRunner().invoke(format_command, ["--unit", "context", "--split", "train"], input=stdin)
+    assert result.exit_code == 0, result.output
+    assert _lines(result.stdout) == list(wc.training_examples(records))
+    lexicon = tmp_path / "lexicon.jsonl"
+    lexicon.write_text(json.dumps(records[0]) + "\n")
+    result = CliRunner().invoke(format_command, ["--unit", "context", "--lexicon", str(lexicon)],
+                                input=json.dumps(_record("abc cow", "abc cow", "A COW")) + "\n")
+    assert result.exit_code == 0, result.output
+    first, second = _lines(result.stdout)
+    assert "! A(abc) 1" in first["input"].splitlines() and first["label"] == "A(abc)"
+    assert second["label"] == "COW(cow)"
+    result = CliRunner().invoke(format_command, ["--unit", "word", "--lexicon", str(lexicon)], input=stdin)
+    assert result.exit_code == 2 and "--lexicon goes with --unit context" in result.output
+
+
+def test_a_misaligned_analysis_is_no_evidence_and_no_label():
+    records = [_record("ab cd", "a-b cd", "A CD"), _record("ab", "a-b", "A-B")]  # a-b glossed A: misaligned
+    made = list(wc.training_examples(records, attested_share=1.0, ambiguous_share=1.0))
+    assert [e["label"] for e in made] == ["CD(cd)", "A(a)-B(b)"]
+    assert all("A(a-b)" not in e["input"] for e in made)
+
+
+# -- igt-gloss with a context model: the logic, against outputs the test sets ------------
+
+
+
+
+@pytest.fixture(scope="module")
+def context_model(tmp_path_factory):
+    from test_gloss import fresh_tiny
+
+    from igt_tools.model.loading import save_model
+    from igt_tools.model.metadata import ModelMetadata
+
+    model, tokenizer = fresh_tiny(0)
+    folder = tmp_path_factory.mktemp("context") / "model"
+    save_model(model, tokenizer, folder, ModelMetadata(task="interleaved", prompts="compact", unit="context",
+                                                       retrieval=wc.SETTINGS))
+    return folder
+
+
+def _gloss(args, records):
+    from igt_tools.commands.gloss import command
+
+    stdin = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    result = CliRunner().invoke(command, ["--device", "cpu", "--dtype", "float32", *args], input=stdin)
+    assert result.exit_code == 0, result.output
+    return _lines(result.stdout)
+
+
+def test_ambiguous_and_unseen_words_go_to_the_model_attested_ones_stay_on_the_fast_path(context_model, scripted, tmp_path):
+    gold = [_record("ab cd", "ab cd", "A C"), _record("ab cd", "ab cd", "B C"), _record("cd", "cd", "C")]
+    lexicon_file = tmp_path / "lexicon.jsonl"
+    lexicon_file.write_text("".join(json.dumps(r) + "\n" for r in gold))
+    lexicon = Lexicon.read([str(lexicon_file)])
+    evidence = wc.Retrieval(lexicon).evidence("test1234")
+    record = {"transcription": "ab cd xy", "glottocode": "test1234"}
+    sentence = record["transcription"].split()
+
+    def asked_about(n):
+        return wc.context_input(sentence, n, record, evidence)
+
+    asked = scripted({asked_about(0): ("B(ab)", -0.1), asked_about(2): ("X(xy)", -0.2)})
+    (out,) = _gloss(["-m", str(context_model), "-l", str(lexicon_file), "--no-guess"], [record])
+    assert [text for text, _ in asked] == [asked_about(0), asked_about(2)]  # cd has one analysis: not asked
+    assert out["glosses"] == "B C X" and out["provenance"] == ["lexicon", "lexicon", "model"]
+
+    # an output that is not one of the attested analyses does not replace the lexicon's choice
+    scripted({asked_about(0): ("Z(ab)", -0.1)})
+    (out,) = _gloss(["-m", str(context_model), "-l", str(lexicon_file), "--no-guess"], [record])
+    assert out["glosses"] == "A C X"  # the first attested of the tie
+
+
+def test_igt_train_records_the_retrieval_settings(tmp_path):
+    from igt_tools.commands.train import command as train_command
+    from igt_tools.model.metadata import ModelMetadata
+
+    records = [_record(f"w{n} common", f"w{n} common", f"W{n} C") for n in range(6)]
+    examples = tmp_path / "examples.jsonl"
+    examples.write_text("".join(json.dumps(e) + "\n" for e in wc.training_examples(records)))
+    result = CliRunner().invoke(train_command, ["--init", "micro", "--out", str(tmp_path / "m"), "--max-steps", "1",
+                                                "--device", "cpu", str(examples)])
+    assert result.exit_code == 0, result.output
+    metadata = ModelMetadata.read(tmp_path / "m")
+    assert metadata.unit == "context" and metadata.retrieval == wc.SETTINGS
