@@ -172,3 +172,26 @@ def test_igt_train_records_the_retrieval_settings(tmp_path):
     assert result.exit_code == 0, result.output
     metadata = ModelMetadata.read(tmp_path / "m")
     assert metadata.unit == "context" and metadata.retrieval == wc.SETTINGS
+
+
+def test_igt_lora_and_igt_score_make_a_context_models_examples_from_records():
+    from igt_tools.model.examples import for_model
+    from igt_tools.model.metadata import ModelMetadata
+
+    records = [_record("abc dog", "abc dog", "A DOG"), _record("abc cat", "abc cat", "B CAT"),
+               _record("no tiers", None, None), {"input": "given", "label": "X(x)"}]
+    made, left_out = for_model(records, ModelMetadata(task="interleaved", prompts="compact", unit="context"))
+    # every word of the glossed records (a few sentences are all the evidence there is), examples as given
+    assert sorted(e["label"] for e in made) == ["A(abc)", "B(abc)", "CAT(cat)", "DOG(dog)", "X(x)"]
+    assert all(e["unit"] == "context" for e in made if e["label"] != "X(x)")
+    assert left_out == {"missing tier": 1}
+
+
+def test_asking_the_model_about_every_word_leaves_the_lexicon_as_evidence_only(context_model, scripted, tmp_path):
+    lexicon_file = tmp_path / "lexicon.jsonl"
+    lexicon_file.write_text(json.dumps(_record("cd", "cd", "C")) + "\n")
+    evidence = wc.Retrieval(Lexicon.read([str(lexicon_file)])).evidence("test1234")
+    record = {"transcription": "cd", "glottocode": "test1234"}
+    asked = scripted({wc.context_input(["cd"], 0, record, evidence): ("D(cd)", -0.1)})
+    (out,) = _gloss(["-m", str(context_model), "-l", str(lexicon_file), "--ask-model", "all", "--no-guess"], [record])
+    assert len(asked) == 1 and out["glosses"] == "D" and out["provenance"] == ["model"]

@@ -1,0 +1,112 @@
+"""RESULTS.md's section on the context model (models/sigmorphon since the context unit).
+
+    python results.py ... --context      # make -C training results
+
+Reads WORK/scores/LANGUAGE.SYSTEM.json for the systems context and context-alone
+(make context-scores), the ceilings (make ceilings), the Arapaho curve
+(WORK/scores/arapaho.N.SYSTEM.json, make arapaho-context), the model's
+igt_tools.json and, if present, WORK/scores/context-speed.txt
+(benchmarks/word_gloss_speed.py's output). A figure whose file is missing is left blank.
+"""
+
+import json
+
+import results
+
+COLUMNS = {
+    "lexicon-frequent": "plain lexicon",
+    "analogy": "lexicon + analogy (no model)",
+    "hybrid": "+ context-free word model",
+    "context": "+ context model (the default)",
+    "context-alone": "context model alone, lexicon as evidence",
+    "ceiling-unseen": "ceiling: unseen words perfect",
+    "ceiling-choice": "ceiling: perfect choice among attested",
+}
+ARAPAHO_SYSTEMS = {"lexicon-frequent": "plain lexicon", "analogy": "lexicon + analogy", "context": "+ context model"}
+# igt-lora's curve before (RESULTS.md, arapaho.sh: lexicon + analogy on the same 1,000 test sentences)
+# and PolyGloss's LoRA curve (docs/REFERENCE.md: 0.57 at 50 examples, 0.34 at 380), for rough comparison.
+PUBLISHED_ARAPAHO = {50: 0.57, 400: 0.34}
+
+
+def mer(work, name, system):
+    scores = results.scores_of(work, name, system)
+    return results.headline(scores)[0] if scores else None
+
+
+def dev_table(work):
+    names = list(results.LANGUAGES) + ["six"]
+    rows = ["| language | " + " | ".join(COLUMNS.values()) + " | PolyGloss (test) |",
+            "|---" * (len(COLUMNS) + 2) + "|"]
+    for name in names:
+        cells = [results.number(mer(work, name, system)) for system in COLUMNS]
+        published = results.PUBLISHED.get(name)
+        rows.append(f"| {'six together' if name == 'six' else name} | " + " | ".join(cells)
+                    + f" | {results.number(published[0]) if published else ''} |")
+    return rows
+
+
+def verdict_lines(work):
+    out = []
+    for name in list(results.LANGUAGES) + ["six"]:
+        context, analogy = mer(work, name, "context"), mer(work, name, "analogy")
+        if context is None or analogy is None:
+            continue
+        published = results.PUBLISHED.get(name)
+        against = f"; PolyGloss {published[0]:.3f}" if published else ""
+        out.append(f"- {name}: {context:.3f} with the context model, {analogy:.3f} without "
+                   f"({context - analogy:+.3f}){against}")
+    return out
+
+
+def arapaho_table(work, sizes):
+    rows = ["| N | " + " | ".join(ARAPAHO_SYSTEMS.values()) + " | PolyGloss LoRA (published, roughly) |",
+            "|---" * (len(ARAPAHO_SYSTEMS) + 2) + "|"]
+    for n in sizes:
+        cells = []
+        for system in ARAPAHO_SYSTEMS:
+            scores = results.load(work / "scores" / f"arapaho.{n}.{system}.json")
+            cells.append(results.number(results.headline(scores)[0]) if scores else "")
+        rows.append(f"| {n} | " + " | ".join(cells) + f" | {results.number(PUBLISHED_ARAPAHO.get(n))} |")
+    return rows
+
+
+def training_lines(model):
+    meta = results.load(model / "igt_tools.json") if model else None
+    if not meta or meta.get("unit") != "context":
+        return ["(models/sigmorphon is not a context model: nothing to report.)"]
+    training = meta.get("training", {})
+    return [f"- {training.get('examples_seen', 0):,} examples seen in {training.get('seconds', 0) / 60:.0f} minutes "
+            f"({training.get('steps', 0):,} steps), best dev loss {meta.get('dev_loss', 0):.3f}, "
+            f"starting from `{meta.get('init')}`; retrieval settings {json.dumps(meta.get('retrieval'))}"]
+
+
+def section(work, model, sizes):
+    speed = work / "scores" / "context-speed.txt"
+    out = [
+        "## The context model: a word in its context, with the lexicon's evidence",
+        "",
+        "`make -C training context-model context-ship context-scores arapaho-context`. One example per",
+        "word: the word, a neighbour each side, the translation, its own attested analyses with counts",
+        "and the analyses of the three attested words most like it (igt-format --unit context). igt-gloss",
+        "asks it about unseen words and about attested words no analysis of which has 90% of the",
+        "attestations; analogy stays where it is unsure (`--trust-model`), the lexicon's choice where it",
+        "is unsure of an ambiguous word (`--trust-choice`). The ceilings (training/ceilings.py) give",
+        "each unseen word, or each attested word, its gold analysis behind the plain lexicon.",
+        "",
+        *training_lines(model),
+        "",
+        *dev_table(work),
+        "",
+        *verdict_lines(work),
+        "",
+        "### Arapaho: N of its sentences as the lexicon, nothing trained on it",
+        "",
+        "Test: its dev sentences 501-1,500 (arapaho.sh's test); the lexicon: the first N of the others",
+        "(sentences 1-400, then 1,501 on; 3,662 is all of them).",
+        "",
+        *arapaho_table(work, sizes),
+    ]
+    if speed.is_file():
+        out += ["", "### Speed (benchmarks/word_gloss_speed.py, one CPU thread)", "", "```",
+                *speed.read_text(encoding="utf-8").rstrip().splitlines(), "```"]
+    return out
