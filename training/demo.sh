@@ -31,9 +31,8 @@ cd "$here"
 if [ ! -x .venv/bin/igt-train ]; then
     echo "demo: setting up .venv (torch CPU build first, then igt-tools)" >&2
     python3 -m venv .venv
-    .venv/bin/pip install -q --upgrade pip
-    .venv/bin/pip install -q torch==2.13.0
-    .venv/bin/pip install -q -e '.[train,test]'
+    .venv/bin/pip install -q -c constraints.txt torch==2.13.0   # README's set-up, pinned
+    .venv/bin/pip install -q -c constraints.txt -e '.[train,test]'
 fi
 export PATH="$here/.venv/bin:$PATH"
 
