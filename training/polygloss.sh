@@ -1,53 +1,51 @@
 #!/bin/sh
-# Recipe: train and evaluate a glossing model on the SIGMORPHON 2023 shared-task data.
+# Recipe: the PolyGloss recipe, a sentence-level model (interleaved task, the auxiliary tasks,
+# PolyGloss prompts) trained and evaluated on SIGMORPHON 2023 shared-task languages. Not the
+# word model models/sigmorphon (make model ship), nor the Makefile's sentence-model, which
+# trains on compact prompts at the word model's budget.
 #
-#   training/sigmorphon.sh Tsez                      # tiny model from scratch, CPU
-#   INIT= MODEL=google/byt5-base training/sigmorphon.sh Tsez Uspanteko   # the paper's set-up, GPU
-#   MODEL=lecslab/polygloss-byt5-interleaved-2025-12-28 INIT= training/sigmorphon.sh Lezgi
-#   NPROC=4 INIT=base training/sigmorphon.sh all     # from scratch, 4 GPUs (torchrun)
+#   make -C training polygloss POLYGLOSS=Tsez                 # tiny model from scratch, CPU
+#   make -C training polygloss POLYGLOSS="Tsez Uspanteko" INIT= BASE=google/byt5-base   # the paper's set-up, GPU
+#   make -C training polygloss POLYGLOSS=Lezgi INIT= BASE=lecslab/polygloss-byt5-interleaved-2025-12-28
+#   make -C training polygloss NPROC=4 INIT=base              # all six, from scratch, 4 GPUs (torchrun)
 #
-# Languages: Gitksan Lezgi Natugu Nyangbo Tsez Uspanteko, or `all` (one
-# multilingual model). Arapaho has no training split. Each step is a plain
+# Languages (POLYGLOSS, the script's arguments): those with a training split in
+# training/languages.tsv, or `all` (one multilingual model). Each step is a plain
 # igt-* command, so any of them can be rerun by hand:
 #
 #   igt-clean (marker text -> records) | igt-format --split train   -> train examples
 #   igt-clean | igt-format                                         -> dev examples, dev records
 #   igt-train --dev  ->  $WORK/model;  igt-gloss | igt-score        -> $WORK/scores.json
 #
-# Settings (environment): DATA (../shared/data), WORK (runs/sigmorphon-<languages>),
-# INIT (tiny; empty to use MODEL), MODEL, TASK (interleaved), PROMPTS (polygloss),
+# Settings (make's or the environment's; paths relative to the repository root): DATA
+# (../shared/data), WORK (make: POLYGLOSS_WORK; runs/polygloss-<languages>), INIT (tiny; empty
+# to start from BASE), BASE (a model folder or name to fine-tune), TASK (interleaved), PROMPTS (polygloss),
 # NPROC (processes for torchrun; 1: plain), TRAIN_ARGS (more igt-train options, e.g.
 # "--max-minutes 60 --early-stopping 3"), GLOSS_ARGS (more igt-gloss options).
 # An interrupted run continues where it stopped: rerun the same command (--resume).
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-DATA=${DATA:-$here/../shared/data}
+cd "$here"
+DATA=${DATA:-../shared/data}
 INIT=${INIT-tiny}
-MODEL=${MODEL:-}
+BASE=${BASE:-}
 TASK=${TASK:-interleaved}
 PROMPTS=${PROMPTS:-polygloss}
 NPROC=${NPROC:-1}
 TRAIN_ARGS=${TRAIN_ARGS:-}
 GLOSS_ARGS=${GLOSS_ARGS:-}
 
-[ $# -ge 1 ] || { sed -n '2,22p' "$0" >&2; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,25p' "$0" >&2; exit 2; }
 languages=$*
-[ "$languages" = all ] && languages="Gitksan Lezgi Natugu Nyangbo Tsez Uspanteko"
-WORK=${WORK:-runs/sigmorphon-$(echo "$languages" | tr ' ' '-')}
+WORK=${WORK:-runs/polygloss-$(echo "$languages" | tr ' ' '-')}
+[ "$languages" = all ] && languages=$(awk -F '\t' '!/^#/ && $5 == "yes" { print $1 }' training/languages.tsv)
 mkdir -p "$WORK"
 
-# folder -> ISO code, glottocode, language of the translations
-info() {
-    case $1 in
-        Gitksan) echo "git gitx1241 English" ;;
-        Lezgi) echo "lez lezg1247 English" ;;
-        Natugu) echo "ntu natu1246 English" ;;
-        Nyangbo) echo "nyb nyan1302 English" ;;
-        Tsez) echo "ddo dido1241 English" ;;
-        Uspanteko) echo "usp uspa1245 Spanish" ;;
-        *) echo "unknown language: $1 (no training split?)" >&2; exit 2 ;;
-    esac
+info() {  # language -> its file prefix, glottocode and metalanguage (training/languages.tsv)
+    row=$(awk -F '\t' -v language="$1" '!/^#/ && $1 == language && $5 == "yes" { print $2, $3, $4 }' training/languages.tsv)
+    [ -n "$row" ] || { echo "unknown language: $1 (no training split?)" >&2; exit 2; }
+    echo "$row"
 }
 
 clean() {  # language split -> records on stdout
@@ -64,7 +62,7 @@ for language in $languages; do
     clean "$language" dev | tee -a "$WORK/dev.jsonl" | igt-format --task "$TASK" --prompts "$PROMPTS" >> "$WORK/dev.examples.jsonl"
 done
 
-if [ -n "$INIT" ]; then start="--init $INIT"; else start="--model $MODEL"; fi
+if [ -n "$INIT" ]; then start="--init $INIT"; else start="--model $BASE"; fi
 resume=""
 [ -d "$WORK/model" ] && ls "$WORK/model" | grep -q '^checkpoint-' && resume=--resume
 if [ "$NPROC" -gt 1 ]; then
