@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from igt_tools import tokens  # noqa: E402
+from igt_tools.core import tokens  # noqa: E402
 from igt_tools.formats.aligned import DOUBTFUL  # noqa: E402
 from igt_tools.metrics.levenshtein import distance  # noqa: E402
 

@@ -131,14 +131,15 @@ def naive_loop(model, tokenizer, prompts, beams, max_new_tokens, device):
 
 
 def igt_gloss(model, tokenizer, metadata, chunk, beams, max_new_tokens, device):
-    """igt-gloss's own path (commands.gloss.Glosser) with the command's default settings."""
-    from igt_tools.commands.gloss import BATCH_TOKENS, Glosser
+    """igt-gloss's own path (igt_tools.glossing.sentence.SentenceGlosser) with the command's default settings."""
+    from igt_tools.model.device import BATCH_TOKENS
+    from igt_tools.glossing.sentence import SentenceGlosser
     from igt_tools.model.generation import DecodeSettings, Decoder
 
     budget = BATCH_TOKENS["cuda" if device.startswith("cuda") else "cpu"]
     decoder = Decoder(model, DecodeSettings(beams=beams, max_new_tokens=max_new_tokens, batch_tokens=budget),
                       eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
-    glosser = Glosser(decoder, tokenizer, metadata.task, metadata.prompts, max_input_tokens=10**9, keep_raw=True)
+    glosser = SentenceGlosser(decoder, tokenizer, metadata.task, metadata.prompts, max_input_tokens=10**9, keep_raw=True)
     out = glosser.gloss(chunk)
     return [record["prediction"] for record in out], decoder.stats
 
@@ -168,8 +169,8 @@ def main():
 
     import torch
 
-    from igt_tools import tasks
-    from igt_tools.io import Location
+    from igt_tools.examples import tasks
+    from igt_tools.core.io import Location
     from igt_tools.model.loading import load_model
 
     torch.set_num_threads(args.threads)

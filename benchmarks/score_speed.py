@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from igt_tools.formats.sigmorphon import read_sigmorphon  # noqa: E402
 from igt_tools.metrics import compare  # noqa: E402
-from igt_tools.tokens import words  # noqa: E402
+from igt_tools.core.tokens import words  # noqa: E402
 
 GLOTTOCODES = {
     "arp": "arap1274",

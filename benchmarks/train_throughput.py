@@ -43,7 +43,7 @@ LANGUAGES = {  # folder: (file prefix, glottocode, metalanguage)
 def examples_of(data_dir, language, split):
     """Training-split examples (main and auxiliary) of one SIGMORPHON file, and the misaligned count."""
     from igt_tools.formats.sigmorphon import read_sigmorphon
-    from igt_tools.tasks import UNLABELLED, build_examples
+    from igt_tools.examples.tasks import UNLABELLED, build_examples
 
     prefix, glottocode, metalanguage = LANGUAGES[language]
     path = Path(data_dir) / "sigmorphon2023" / language / f"{prefix}-{split}-track2-uncovered"

@@ -23,7 +23,7 @@ model loading excluded) and the process's wall time
     sentence, greedy     the same with --beams 1
 
 Lexicon load: the records of the six training sets and of all ODIN files
-(igt-clean --drop-misaligned) read into igt_tools.lexicon.Lexicon, in-process,
+(igt-clean --drop-misaligned) read into igt_tools.glossing.lexicon.Lexicon, in-process,
 best of --repeat.
 """
 
@@ -88,14 +88,14 @@ def input_words(dev):
     """Words of the transcriptions, as igt-gloss's word paths count them."""
     import json
 
-    from igt_tools import tasks
+    from igt_tools.examples import tasks
 
     with open(dev, encoding="utf-8") as stream:
         return sum(len(tasks.glossable_words(json.loads(line))) for line in stream if line.strip())
 
 
 def lexicon_load(paths, repeat):
-    from igt_tools.lexicon import Lexicon
+    from igt_tools.glossing.lexicon import Lexicon
 
     best, lexicon = None, None
     for _ in range(repeat):

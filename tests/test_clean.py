@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import QUIET_PIPE_STATUSES, pipe_to_head
-from igt_tools import clean
+from igt_tools.formats import cleaning as clean
 from igt_tools.commands.clean import command
-from igt_tools.errors import DataError, RecordError
-from igt_tools.interleaved import Misaligned, aligned_words
-from igt_tools.record import CANONICAL_FIELDS
+from igt_tools.core.errors import DataError, RecordError
+from igt_tools.core.interleaved import Misaligned, aligned_words
+from igt_tools.core.record import CANONICAL_FIELDS
 
 DATA = Path(__file__).parent / "data"
 BIN = Path(sys.executable).parent
@@ -168,7 +168,7 @@ def test_cleaning_twice_changes_nothing():
 
 
 def test_issues_must_be_a_list():
-    from igt_tools.io import Location
+    from igt_tools.core.io import Location
 
     clean.check_issues({"issues": ["x"]}, Location("f", 3))
     clean.check_issues({"issues": None}, Location("f", 3))

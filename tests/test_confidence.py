@@ -13,7 +13,7 @@ import_installed("transformers")
 from igt_tools.commands.gloss import command  # noqa: E402
 from igt_tools.model.generation import DecodeSettings, Decoder, Hypothesis  # noqa: E402
 from igt_tools.model.loading import load_model  # noqa: E402
-from igt_tools.prompts import compact_prompt  # noqa: E402
+from igt_tools.examples.prompts import compact_prompt  # noqa: E402
 from test_gloss import MAX_NEW, PINNED, _texts, loaded, model_dir, one_thread  # noqa: E402,F401 (fixtures)
 from test_word_model import _word_input, scripted, word_model  # noqa: E402,F401 (fixtures)
 

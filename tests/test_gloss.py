@@ -22,12 +22,12 @@ transformers = import_installed("transformers")
 
 from click.testing import CliRunner  # noqa: E402
 
-from igt_tools import tasks  # noqa: E402
+from igt_tools.examples import tasks  # noqa: E402
 from igt_tools.commands.gloss import command  # noqa: E402
 from igt_tools.model.generation import DecodeSettings, Decoder, plan_batches  # noqa: E402
 from igt_tools.model.loading import load_model, save_model, untie_lm_head  # noqa: E402
 from igt_tools.model.metadata import ModelMetadata  # noqa: E402
-from igt_tools.prompts import compact_prompt  # noqa: E402
+from igt_tools.examples.prompts import compact_prompt  # noqa: E402
 
 MAX_NEW = 40
 # The expected outputs come from float32 `generate` on the CPU; on a CUDA build igt-gloss
@@ -452,12 +452,12 @@ def test_identical_inputs_are_decoded_once(model_dir, monkeypatch):
 
 
 def test_progress_bar_on_a_terminal_leaves_the_data_alone(model_dir, monkeypatch):
-    from igt_tools.commands import gloss
+    from igt_tools.cli import progress
 
     records = _records(4)
     args = ["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW)]
     plain = _run(args, records)
-    monkeypatch.setattr(gloss, "stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(progress, "stderr_is_terminal", lambda: True)
     with_bar = _run(args, records)
     assert with_bar.exit_code == 0, with_bar.stderr
     assert with_bar.stdout == plain.stdout

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from igt_tools.commands.gloss import command as gloss_command
-from igt_tools.lexicon import Lexicon
+from igt_tools.glossing.lexicon import Lexicon
 
 BIN = Path(sys.executable).parent
 
@@ -154,8 +154,8 @@ def test_aligned_view_flags_the_model_words_it_was_unsure_of():
 
 
 def test_the_empty_analysis_counts_as_a_word_for_the_metrics():
-    from igt_tools import tokens
-    from igt_tools.word_analyses import UNKNOWN_GLOSS
+    from igt_tools.core import tokens
+    from igt_tools.glossing.analyses import UNKNOWN_GLOSS
 
     assert tokens.words(f"{UNKNOWN_GLOSS} {UNKNOWN_GLOSS}") == [UNKNOWN_GLOSS, UNKNOWN_GLOSS]
 

@@ -232,7 +232,7 @@ def test_a_published_layout_is_adapted_and_glossed(tmp_path, data):
 
 
 def test_examples_made_for_another_kind_of_model_are_refused(tmp_path, data):
-    from igt_tools import tasks
+    from igt_tools.examples import tasks
 
     base = new_base(tmp_path / "base")  # compact prompts
     examples = [e for r in toy_records(5) for e in tasks.build_examples(r, "interleaved", "train", "polygloss")]

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from igt_tools.clean import Cleaner, Options
+from igt_tools.formats.cleaning import Cleaner, Options
 from igt_tools.commands.format import command
-from igt_tools.errors import DataError
-from igt_tools.merge.into import merge_into
+from igt_tools.core.errors import DataError
+from igt_tools.formats.merge.into import merge_into
 
 from conftest import ROOT
 

@@ -11,7 +11,7 @@ import_installed("transformers")
 
 from safetensors.torch import save_file  # noqa: E402
 
-from igt_tools.errors import DataError  # noqa: E402
+from igt_tools.core.errors import DataError  # noqa: E402
 from igt_tools.model import loading, presets  # noqa: E402
 from igt_tools.model.metadata import LanguageScore, ModelMetadata  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""The interleaved parser (igt_tools.interleaved) and igt-parse, the command around it."""
+"""The interleaved parser (igt_tools.core.interleaved) and igt-parse, the command around it."""
 
 import json
 import subprocess
@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from igt_tools import interleaved, tokens
+from igt_tools.core import interleaved, tokens
 from igt_tools.commands.parse import command
 
 BIN = Path(sys.executable).parent

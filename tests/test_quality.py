@@ -5,7 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from igt_tools import quality
+from igt_tools.model import quality
 from igt_tools.model.metadata import ModelMetadata, perplexity
 
 # -- the fit (no model) --------------------------------------------------------

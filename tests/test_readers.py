@@ -7,13 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from igt_tools.errors import DataError, RecordError
+from igt_tools.core.errors import DataError, RecordError
 from igt_tools.formats.cldf import read_cldf
 from igt_tools.formats.csv_cells import rows
 from igt_tools.formats.flextext import read_flextext
 from igt_tools.formats.sigmorphon import read_sigmorphon, write_sigmorphon
 from igt_tools.formats.toolbox import parse_markers, read_toolbox, write_toolbox
-from igt_tools.io import BadRecords
+from igt_tools.core.io import BadRecords
 
 DATA = Path(__file__).parent / "data"
 

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from igt_tools import interleaved, tokens
-from igt_tools.clean import Cleaner, Options
+from igt_tools.core import interleaved, tokens
+from igt_tools.formats.cleaning import Cleaner, Options
 from igt_tools.formats.sigmorphon import read_sigmorphon
-from igt_tools.merge.into import merge_into
+from igt_tools.formats.merge.into import merge_into
 
 # Measured (benchmarks/roundtrip_report.py): 63,310 of 63,484 labels round-trip, 174 do not.
 # A change to the format that loses more than this is a regression.

@@ -343,8 +343,8 @@ def test_a_record_igt_gloss_could_not_gloss_scores_as_empty(tmp_path):
 def test_predictions_in_gold_order_hold_no_gold_record(tmp_path):
     """igt-score's memory must not grow with the text of its inputs (issue 19: 394 MB for 200 MB):
     with predictions in gold order, no gold record waits in memory, only the ids are kept."""
-    from igt_tools.commands.score import _GoldStream
-    from igt_tools.io import Location
+    from igt_tools.metrics.scoring import _GoldStream
+    from igt_tools.core.io import Location
 
     gold = tmp_path / "gold.jsonl"
     gold.write_text(jsonl({"id": f"g{i}", "glosses": f"w{i}"} for i in range(200)), encoding="utf-8")

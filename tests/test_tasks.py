@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from igt_tools import prompts, tasks
-from igt_tools.interleaved import Misaligned
+from igt_tools.examples import prompts, tasks
+from igt_tools.core.interleaved import Misaligned
 
 RECORD = {
     "id": "usp-1",

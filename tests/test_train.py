@@ -382,8 +382,8 @@ def test_a_run_killed_before_publishing_is_published_on_resume_without_training(
 
 
 def test_task_format_and_prompts_are_read_from_the_examples():
-    from igt_tools.model.examples import prompt_set, task_format
-    from igt_tools.tasks import build_examples
+    from igt_tools.examples.building import prompt_set, task_format
+    from igt_tools.examples.tasks import build_examples
 
     record = {"id": "1", "glottocode": "dido1241", "transcription": "a b", "segmentation": "a b-c",
               "glosses": "A B-C", "translation": "x"}

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from test_cli_common import RECORD
 
-from igt_tools import io
+from igt_tools.core import io
 from igt_tools.commands import clean, format, gloss, parse, score
-from igt_tools.errors import RecordError
+from igt_tools.core.errors import RecordError
 
 BIN = Path(sys.executable).parent
 

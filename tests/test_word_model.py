@@ -19,12 +19,12 @@ transformers = import_installed("transformers")
 
 from click.testing import CliRunner  # noqa: E402
 
-from igt_tools import tasks  # noqa: E402
+from igt_tools.examples import tasks  # noqa: E402
 from igt_tools.commands.gloss import command  # noqa: E402
 from igt_tools.model.generation import DecodeSettings, Decoder, Hypothesis  # noqa: E402
 from igt_tools.model.loading import load_model, save_model  # noqa: E402
 from igt_tools.model.metadata import ModelMetadata  # noqa: E402
-from igt_tools.word_glosser import word_output_limit  # noqa: E402
+from igt_tools.glossing.word import word_output_limit  # noqa: E402
 
 PINNED = ["--device", "cpu", "--dtype", "float32"]
 LETTERS = "abcdef"
@@ -177,13 +177,13 @@ def test_decoder_output_caps_equal_generate_with_that_limit(word_model):
 
 
 def test_a_sentence_models_words_fill_the_words_the_lexicon_lacks_position_by_position():
-    from igt_tools.commands.gloss import Glosser
-    from igt_tools.interleaved import Parse
-    from igt_tools.lexicon import Lexicon
+    from igt_tools.glossing.sentence import SentenceGlosser
+    from igt_tools.core.interleaved import Parse
+    from igt_tools.glossing.lexicon import Lexicon
 
     lexicon = Lexicon()
     lexicon.add({"transcription": "abc , x", "segmentation": "a-bc , x", "glosses": "X-Y , Z"})
-    glosser = Glosser(None, None, "interleaved", "compact", 1024, lexicon=lexicon)
+    glosser = SentenceGlosser(None, None, "interleaved", "compact", 1024, lexicon=lexicon)
     record = {"transcription": "abc , de"}
     # one model word per input word (punctuation aside): the lexicon's "abc" and ",", the model's "de"
     merged = glosser._with_lexicon(record, Parse("ab-c d-e", "P-Q D-E"))
@@ -194,16 +194,15 @@ def test_a_sentence_models_words_fill_the_words_the_lexicon_lacks_position_by_po
 
 
 def test_a_word_is_decoded_once_across_chunks(word_model):
-    from igt_tools.commands.gloss import error_record, output_record
-    from igt_tools.io import Location
-    from igt_tools.word_glosser import WordGlosser
+    from igt_tools.core.io import Location
+    from igt_tools.glossing.word import WordGlosser
 
     model, tokenizer, _ = load_model(word_model)
     decoder = Decoder(model, DecodeSettings(beams=2, max_new_tokens=40))
     decoded = []
     decode = decoder.decode
     decoder.decode = lambda inputs, **kw: decoded.append(len(inputs)) or decode(inputs, **kw)
-    glosser = WordGlosser(None, "frequent", output_record, error_record, decoder=decoder, tokenizer=tokenizer)
+    glosser = WordGlosser(None, "frequent", decoder=decoder, tokenizer=tokenizer)
     first = glosser.gloss([(Location("-", 1), {"transcription": "abc de abc"})])
     second = glosser.gloss([(Location("-", 2), {"transcription": "de abc"})])
     assert decoded == [2]  # abc and de, once, in the first chunk

@@ -37,11 +37,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from igt_tools import interleaved, tasks  # noqa: E402
-from igt_tools import word_analyses as wa  # noqa: E402
-from igt_tools.commands.gloss import output_record  # noqa: E402
-from igt_tools.commands.score import score  # noqa: E402
-from igt_tools.lexicon import Lexicon  # noqa: E402
+from igt_tools.core import interleaved  # noqa: E402
+from igt_tools.examples import tasks  # noqa: E402
+from igt_tools.glossing import analyses as wa  # noqa: E402
+from igt_tools.glossing.output import output_record  # noqa: E402
+from igt_tools.metrics.scoring import score  # noqa: E402
+from igt_tools.glossing.lexicon import Lexicon  # noqa: E402
 from igt_tools.metrics import ALL  # noqa: E402
 
 LANGUAGES = ("Gitksan", "Lezgi", "Natugu", "Nyangbo", "Tsez", "Uspanteko")

@@ -3,7 +3,7 @@ matching and the analyser were chosen from. Prints one JSON object (language -> 
 
     python word_stats.py --work ../runs/real > ../runs/real/scores/word-stats.json
 
-Per dev set, over word tokens whose tiers pair up (igt_tools.words):
+Per dev set, over word tokens whose tiers pair up (igt_tools.core.words):
   unseen             the word's key is not in the training lexicon of its language
   ambiguous_wrong    attested, but the most frequent attested analysis is not the gold one
   canonical          the segmentation without boundaries differs from the transcription word
@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from igt_tools import tokens, words  # noqa: E402
-from igt_tools.lexicon import Lexicon  # noqa: E402
+from igt_tools.core import tokens, words  # noqa: E402
+from igt_tools.glossing.lexicon import Lexicon  # noqa: E402
 
 LANGUAGES = ("Gitksan", "Lezgi", "Natugu", "Nyangbo", "Tsez", "Uspanteko")
 

@@ -2,9 +2,11 @@
 
 import click
 
-from .. import clean
-from ..cli import bad_records, check_encoding, entry_point, igt_command, inputs_argument, skip_bad_options, toolbox_markers
-from ..io import JsonlWriter, stderr_is_terminal, warn
+from ..formats import cleaning as clean
+from ..cli.base import (
+    bad_records, check_encoding, entry_point, igt_command, inputs_argument, skip_bad_options, toolbox_markers,
+)
+from ..core.io import JsonlWriter, stderr_is_terminal, warn
 
 PROG = "igt-clean"
 MOST_LANGUAGES = 25
@@ -144,7 +146,7 @@ def command(inputs, fmt, markers, id_prefix, language, glottocode, metalanguage,
     out = JsonlWriter()
     inventory = None
     if list_tags:
-        from ..tags import Inventory
+        from ..core.tags import Inventory
 
         inventory = Inventory()
     try:

@@ -5,11 +5,15 @@ import sys
 
 import click
 
-from .. import interleaved, tasks
-from ..cli import bad_records, check_encoding, check_writable, entry_point, igt_command, inputs_argument, skip_bad_options, toolbox_markers
+from ..core import interleaved
+from ..examples import tasks
+from ..cli.base import (
+    bad_records, check_encoding, check_writable, entry_point, igt_command, inputs_argument, skip_bad_options,
+    toolbox_markers,
+)
 from ..formats.latex import STYLES as LATEX_STYLES
-from ..io import JsonlWriter, iter_jsonl, warn
-from ..record import validator
+from ..core.io import JsonlWriter, iter_jsonl, warn
+from ..core.record import validator
 
 PROG = "igt-format"
 WRITERS = ("aligned", "sigmorphon", "toolbox", "latex", "html", "flextext", "cldf", "jsonl")
@@ -286,7 +290,7 @@ def _tag_mapped(records, tagmap):
     if tagmap is None:
         yield from records
         return
-    from ..tagmap import TagMap
+    from ..core.tagmap import TagMap
 
     mapping = TagMap.load(tagmap)
     for location, record in records:
@@ -297,7 +301,7 @@ def _tag_mapped(records, tagmap):
 
 def merge_records(inputs, writer, original, bad, tagmap=None, **options):
     """Write ORIGINAL to stdout with the records' predictions merged in."""
-    from ..merge.into import merge_into
+    from ..formats.merge.into import merge_into
 
     try:
         merged = merge_into(writer, original, _tag_mapped(iter_jsonl(inputs, bad=bad, validate=validator()), tagmap), PROG, **options)

@@ -4,38 +4,23 @@ torch and transformers are imported inside the command (through the model
 package), so `igt-gloss --help` starts as fast as the other commands.
 """
 
-import time
-
 import click
 
-from .. import tasks, tokens
-from .. import word_analyses as wa
-from ..cli import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options
-from ..errors import DataError
-from ..io import JsonlWriter, iter_jsonl, stderr_is_terminal, warn
-from ..analogy import Analogy
-from ..lexicon import CHOOSERS, Lexicon
-from ..model_stack import require_model_stack
-from ..record import check_types
-from ..tagmap import TagMap
-from ..word_glosser import TRUST_MODEL, WordGlosser, new_counts
+from ..cli.base import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options
+from ..cli.model_stack import require_model_stack
+from ..cli.progress import Progress
+from ..core.errors import DataError
+from ..core.io import JsonlWriter, chunks, iter_jsonl, select_shard, warn
+from ..core.record import check_types
+from ..core.tagmap import TagMap
+from ..examples import tasks
+from ..glossing.analogy import Analogy
+from ..glossing.lexicon import CHOOSERS, Lexicon
+from ..glossing.sentence import SentenceGlosser
+from ..glossing.word import TRUST_MODEL, WordGlosser
+from ..model.device import BATCH_TOKENS
 
 PROG = "igt-gloss"
-
-# Fields this command writes: replaced on every record it outputs, so that a
-# stale value from an earlier run never passes for a new one.
-OUTPUT_FIELDS = ("segmentation", "glosses", "malformed", "provenance", "prediction", "confidence", "word_confidence",
-                 "error")
-
-BATCH_TOKENS = {"cpu": 16384, "cuda": 131072}
-
-# Longest output of a sentence model, in tokens per byte of the transcription
-# plus a floor (within --max-new-tokens): an interleaved label is 2.6 times its
-# transcription's length at the median of the SIGMORPHON 2023 and ODIN data,
-# 5.5 times at the 99.9th percentile, 11 at most. A weak model that loops then
-# stops early instead of writing --max-new-tokens bytes for every sentence.
-SENTENCE_OUTPUT_RATIO = 8
-SENTENCE_OUTPUT_FLOOR = 128
 
 HELP = """Gloss records with a lexicon, a trained model, or both: add `segmentation` and `glosses`.
 
@@ -211,7 +196,7 @@ def command(inputs, model_name, adapter, lexicon_paths, choose, guess, translati
     analogy = Analogy(lexicon, translation_stems) if lexicon is not None and guess else None
     decoder = None
     if model_name is None:
-        glosser = WordGlosser(lexicon, choose, output_record, error_record, confidence=confidence, analogy=analogy)
+        glosser = WordGlosser(lexicon, choose, confidence=confidence, analogy=analogy)
     else:
         glosser, decoder = _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, max_new_tokens,
                                           max_input_tokens, batch_tokens, device, dtype, keep_raw, confidence,
@@ -241,6 +226,7 @@ def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, m
     """(glosser, decoder) for a model folder (and adapter): word by word for a word-unit model, else by sentence."""
     # The model package imports torch: only now that the options are known to be good.
     from ..model.generation import DecodeSettings, Decoder
+    from ..model.device import resolve_device
     from ..model.loading import load_model
 
     device, dtype = resolve_device(device, dtype)
@@ -264,11 +250,11 @@ def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, m
         raise DataError(str(err), model_name) from None
     max_input_tokens = max_input_tokens or metadata.max_input_tokens or 1024
     if metadata.unit == "word":
-        glosser = WordGlosser(lexicon, choose, output_record, error_record, decoder=decoder, tokenizer=tokenizer,
+        glosser = WordGlosser(lexicon, choose, decoder=decoder, tokenizer=tokenizer,
                               max_input_tokens=max_input_tokens, confidence=confidence, analogy=analogy,
                               trust_model=trust_model)
     else:
-        glosser = Glosser(decoder, tokenizer, task, prompts, max_input_tokens=max_input_tokens,
+        glosser = SentenceGlosser(decoder, tokenizer, task, prompts, max_input_tokens=max_input_tokens,
                           keep_raw=keep_raw, confidence=confidence, lexicon=lexicon, chooser=choose, analogy=analogy)
     return glosser, decoder
 
@@ -277,244 +263,6 @@ def default_beams(unit):
     """2 beams for sentences, as published; greedy for words: measured on the six SIGMORPHON
     dev sets, lexicon + analogy + models/sigmorphon lose 0.001 MER for twice the words/s."""
     return 1 if unit == "word" else 2
-
-
-def output_record(record, fields):
-    """The record with igt-gloss's output fields replaced by `fields` (the others kept, in order)."""
-    out = {key: value for key, value in record.items() if key not in OUTPUT_FIELDS}
-    out.update(fields)
-    return out
-
-
-def error_record(location, record, message):
-    warn(PROG, f"{location}: cannot gloss: {message}; written with an \"error\" field")
-    return output_record(record, {"error": message})
-
-
-def resolve_device(device, dtype):
-    """('cpu' | 'cuda[:N]', dtype name or None) from the options' `auto`s."""
-    import torch
-
-    if device == "auto":
-        device = "cuda" if torch.cuda.is_available() else "cpu"
-    elif device.startswith("cuda") and not torch.cuda.is_available():
-        raise click.BadParameter("no CUDA device is available here", param_hint="--device")
-    if dtype == "auto":
-        dtype = "bfloat16" if device.startswith("cuda") and torch.cuda.is_bf16_supported() else "float32"
-    return device, dtype
-
-
-def select_shard(records, shard):
-    """Every N-th record from the I-th, counting the records of the input (after bad ones are skipped)."""
-    if shard is None:
-        yield from records
-        return
-    index, count = shard
-    for number, item in enumerate(records):
-        if number % count == index:
-            yield item
-
-
-def chunks(items, size):
-    chunk = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-class Glosser:
-    """Records in, glossed records out, a sentence at a time: prompts, decoding, parsing, per-record errors.
-
-    With a lexicon, the words it attests take its analyses and the model's
-    fill the rest, position by position, when the model wrote one word per
-    input word (else the rest get the empty analysis).
-    """
-
-    def __init__(self, decoder, tokenizer, task, prompts, max_input_tokens, keep_raw=False, confidence=False,
-                 lexicon=None, chooser="frequent", analogy=None):
-        self.decoder = decoder
-        self.tokenizer = tokenizer
-        self.task = task
-        self.prompts = prompts
-        self.max_input_tokens = max_input_tokens
-        self.keep_raw = keep_raw
-        self.confidence = confidence
-        self.lexicon = lexicon
-        self.chooser = chooser
-        self.analogy = analogy
-        self.subtasks = tasks.MAIN_SUBTASKS[task]
-        self.counts = new_counts()
-        # Token ids that end an output word (whitespace bytes), for per-word confidence
-        self.separators = frozenset(tokenizer(" \t\n\r", add_special_tokens=False).input_ids) if confidence else None
-
-    def gloss(self, chunk, on_inputs=None):
-        """[(Location, record)] -> the output records, in the same order."""
-        unique = {}  # token ids -> position in `inputs`: identical inputs are decoded once
-        inputs, limits, plans = [], [], []
-        for location, record in chunk:
-            plan = self._plan(location, record)
-            if isinstance(plan, dict):
-                limit = sentence_output_limit(record)
-                for name, ids in plan.items():
-                    key = tuple(ids)
-                    if key not in unique:
-                        unique[key] = len(inputs)
-                        inputs.append(ids)
-                        limits.append(limit)
-                    plan[name] = unique[key]
-            plans.append(plan)
-        hypotheses = self.decoder.decode(inputs, on_batch=on_inputs, limits=limits)
-        texts = [self.tokenizer.decode(h.tokens, skip_special_tokens=True) for h in hypotheses]
-        output = []
-        for (location, record), plan in zip(chunk, plans):
-            self.counts["records"] += 1
-            if isinstance(plan, str):
-                self.counts["errors"] += 1
-                output.append(error_record(location, record, plan))
-            else:
-                output.append(self._glossed(record, {name: texts[i] for name, i in plan.items()},
-                                            [hypotheses[i] for i in plan.values()]))
-        return output
-
-    def _plan(self, location, record):
-        """{sub-task: token ids} for the record, or the message saying why it cannot be glossed."""
-        problem = wa.cannot_gloss(record)
-        if problem:
-            return problem
-        plan = {}
-        for name, prompt in tasks.inference_inputs(record, self.task, self.prompts).items():
-            ids = self.tokenizer(prompt).input_ids
-            if len(ids) > self.max_input_tokens:
-                return (
-                    f"input too long: {len(ids)} tokens, over the limit of {self.max_input_tokens} "
-                    "(--max-input-tokens)"
-                )
-            plan[name] = ids
-        return plan
-
-    def _glossed(self, record, outputs, hypotheses):
-        parsed = tasks.combine_predictions(self.task, outputs)
-        fields = {"segmentation": parsed.segmentation, "glosses": parsed.glosses, "malformed": parsed.malformed}
-        scores = self._word_scores(hypotheses) if self.confidence else None
-        if self.lexicon is not None and parsed.segmentation is not None and parsed.glosses is not None:
-            fields["segmentation"], fields["glosses"], fields["provenance"], word_confidence = self._with_lexicon(
-                record, parsed, scores)
-        else:
-            tier = parsed.glosses if parsed.glosses is not None else parsed.segmentation
-            fields["provenance"] = ["model"] * len((tier or "").split())
-            fitting = scores is not None and len(scores) == len(fields["provenance"])
-            word_confidence = scores if fitting else [None] * len(fields["provenance"])
-        for name in fields["provenance"]:
-            self.counts["words"][name] += 1
-        if self.keep_raw:
-            fields["prediction"] = outputs[self.subtasks[0]] if len(outputs) == 1 else outputs
-        if self.confidence:
-            # One figure per record: over every token of every output (multitask has two).
-            fields["confidence"] = sum(h.logprob for h in hypotheses) / max(1, sum(h.length for h in hypotheses))
-            fields["word_confidence"] = word_confidence
-        self.counts["glossed"] += 1
-        self.counts["malformed_records"] += parsed.malformed > 0
-        self.counts["malformed_pieces"] += parsed.malformed
-        return output_record(record, fields)
-
-    def _word_scores(self, hypotheses):
-        """Per output word, the mean log-probability of its tokens (see --help), or None."""
-        if self.task == "concatenated":
-            return None
-        per_output = [h.word_confidences(self.separators) for h in hypotheses]
-        if any(scores is None for scores in per_output) or len({len(scores) for scores in per_output}) != 1:
-            return None
-        return [sum(scores) / len(scores) for scores in zip(*per_output)]
-
-    def _with_lexicon(self, record, parsed, scores=None):
-        """(segmentation, glosses, provenance, word confidence) with the lexicon's words in place of the model's."""
-        analyses = wa.from_lexicon(record, self.lexicon, self.chooser)
-        # The model writes no punctuation-only words: pair its words with the others.
-        slots = [a for a in analyses if not tokens.is_punctuation(a.word)]
-        seg_words, gloss_words = parsed.segmentation.split(), parsed.glosses.split()
-        confidence = {}  # id(analysis) -> the model word's score
-        if len(seg_words) == len(gloss_words) == len(slots):
-            fitting = scores is not None and len(scores) == len(slots)
-            for n, (item, seg_word, gloss_word) in enumerate(zip(slots, seg_words, gloss_words)):
-                if item.provenance is None:
-                    item.set(seg_word, gloss_word, "model")
-                    confidence[id(item)] = scores[n] if fitting else None
-        elif self.analogy is not None:
-            wa.guess_unseen(analyses, self.analogy, record.get("glottocode"))
-            self.analogy.gloss_unknown_stems(analyses, record)
-        segmentation, glosses, provenance = wa.assemble(wa.fill_unknown(analyses))
-        return segmentation, glosses, provenance, [confidence.get(id(item)) for item in analyses]
-
-
-def sentence_output_limit(record):
-    """The output cap of a record's sentence-model outputs (see SENTENCE_OUTPUT_RATIO)."""
-    return SENTENCE_OUTPUT_RATIO * len(record["transcription"].encode("utf-8")) + SENTENCE_OUTPUT_FLOOR
-
-
-class Progress:
-    """Progress on stderr: a rich bar on a terminal, a line per chunk otherwise; nothing with --quiet."""
-
-    def __init__(self, quiet):
-        self.quiet = quiet
-        self.start = time.monotonic()
-        self.bar = None
-        if not quiet and stderr_is_terminal():
-            from rich.console import Console
-            from rich.progress import Progress as RichProgress
-            from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            self.bar = RichProgress(
-                SpinnerColumn(),
-                TextColumn("glossing"),
-                TextColumn("{task.completed:.0f} inputs"),
-                TextColumn("{task.fields[rate]}"),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self.task = self.bar.add_task("glossing", total=None, rate="")
-            self.bar.start()
-        self.inputs = 0
-
-    def advance(self, count):
-        self.inputs += count
-        if self.bar is not None:
-            elapsed = max(time.monotonic() - self.start, 1e-9)
-            self.bar.update(self.task, advance=count, rate=f"{self.inputs / elapsed:.1f}/s")
-
-    def chunk_done(self, counts):
-        if self.quiet or self.bar is not None:
-            return
-        elapsed = max(time.monotonic() - self.start, 1e-9)
-        warn(PROG, f"{counts['records']} records done ({counts['records'] / elapsed:.1f} records/s)")
-
-    def close(self):
-        if self.bar is not None:
-            self.bar.stop()
-            self.bar = None
-
-    def summary(self, counts, stats):
-        if self.quiet:
-            return
-        elapsed = time.monotonic() - self.start
-        line = f"{counts['glossed']} of {counts['records']} records glossed in {elapsed:.1f} s"
-        if counts["records"]:
-            line += f" ({counts['records'] / max(elapsed, 1e-9):.1f} records/s)"
-        if counts["errors"]:
-            line += f"; {counts['errors']} could not be glossed (see the warnings)"
-        if counts["malformed_records"]:
-            line += f"; {counts['malformed_records']} with malformed output ({counts['malformed_pieces']} pieces)"
-        words = counts["words"]
-        if sum(words.values()):
-            line += f"; {sum(words.values())} words ({sum(words.values()) / max(elapsed, 1e-9):.1f} words/s: "
-            line += ", ".join(f"{words[name]} {name}" for name in wa.PROVENANCES) + ")"
-        if stats is not None and stats.padded_input_tokens:
-            line += f"; padding {1 - stats.input_tokens / stats.padded_input_tokens:.1%} of input tokens"
-        warn(PROG, line)
 
 
 main = entry_point(command)

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import click
 
-from ..cli import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options
-from ..errors import DataError
-from ..io import warn
-from ..model_stack import require_model_stack
-from .training_options import BATCHES, CHECKPOINTS, HARDWARE, LENGTH, OPTIMISATION, group, training_options
+from ..cli.base import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options
+from ..core.errors import DataError
+from ..core.io import warn
+from ..cli.model_stack import require_model_stack
+from ..cli.training_options import BATCHES, CHECKPOINTS, HARDWARE, LENGTH, OPTIMISATION, group, training_options
 
 PROG = "igt-lora"
 
@@ -141,7 +141,7 @@ def _base_metadata(model_name):
 
 def _read(inputs, dev, base, skip_bad, bad_out, auxiliary=False):
     """(training examples, dev examples or None) for the base model; what was left out said on stderr."""
-    from ..model import examples
+    from ..examples import building as examples
 
     bad = bad_records(PROG, skip_bad, bad_out)
     try:
@@ -163,7 +163,7 @@ def _read(inputs, dev, base, skip_bad, bad_out, auxiliary=False):
 
 def _check_fits(train_examples, base):
     """igt-format examples made for another kind of model would teach it a task it is never asked."""
-    from ..model import examples
+    from ..examples import building as examples
 
     made = (examples.unit(train_examples), examples.task_format(train_examples),
             examples.prompt_set(train_examples) or base.prompts)
@@ -181,7 +181,7 @@ NO_GAIN = 0.01  # a smaller relative drop in dev loss than this is no sign that 
 def _say_estimates(base, metadata):
     """Per dev language: perplexity before and after adapting, what it predicts, and a warning
     when the adapter did not beat the model alone (more data, or none, would serve better)."""
-    from .. import quality
+    from ..model import quality
     from ..model.metadata import perplexity
 
     before = (metadata.adapter or {}).get("base_dev_languages") or {}

@@ -2,11 +2,11 @@
 
 import click
 
-from .. import tasks
-from ..cli import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options
-from ..errors import RecordError
-from ..io import JsonlWriter, iter_jsonl, warn
-from ..record import check_types
+from ..examples import tasks
+from ..cli.base import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options
+from ..core.errors import RecordError
+from ..core.io import JsonlWriter, iter_jsonl, warn
+from ..core.record import check_types
 
 PROG = "igt-parse"
 

@@ -8,11 +8,11 @@ import os
 
 import click
 
-from ..cli import entry_point, igt_command, inputs_argument, skip_bad_options
+from ..cli.base import entry_point, igt_command, inputs_argument, skip_bad_options
 from ..model.presets import PRESETS
-from ..model_stack import require_model_stack
-from ..tasks import PROMPT_SETS, TASKS
-from .training_options import BATCHES, CHECKPOINTS, HARDWARE, LENGTH, OPTIMISATION, group, training_options
+from ..cli.model_stack import require_model_stack
+from ..examples.tasks import PROMPT_SETS, TASKS
+from ..cli.training_options import BATCHES, CHECKPOINTS, HARDWARE, LENGTH, OPTIMISATION, group, training_options
 
 HELP = """Train a ByT5 glossing model on examples that igt-format wrote (JSONL with
 input and label), from FILEs or standard input.
@@ -77,8 +77,8 @@ Exit status: 0 done; 1 bad data (one line naming file and line); 2 usage
 @skip_bad_options
 def command(inputs, out, dev, init, model_name, skip_bad, bad_out, **settings):
     require_model_stack()
-    from ..cli import bad_records
-    from ..model import examples
+    from ..cli.base import bad_records
+    from ..examples import building as examples
     from ..model.training import TrainOptions, UsageError, resolve, train
 
     try:

@@ -43,8 +43,8 @@ can name its file and line.
 from dataclasses import dataclass
 from xml.parsers import expat
 
-from ..errors import DataError
-from ..io import Location, open_binary, source_name
+from ..core.errors import DataError
+from ..core.io import Location, open_binary, source_name
 from .morphemes import BOUNDARIES, escape_inner_boundaries, glue_morphemes
 
 UNKNOWN_GLOSS = "[UNK]"

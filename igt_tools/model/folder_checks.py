@@ -15,7 +15,7 @@ import math
 import struct
 from pathlib import Path
 
-from ..errors import DataError
+from ..core.errors import DataError
 
 # Generous bounds: the largest published T5 (XXL) and ByT5 models are far inside them.
 MAX_LAYERS = 256

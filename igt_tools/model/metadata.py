@@ -18,7 +18,7 @@ import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from ..errors import DataError
+from ..core.errors import DataError
 
 FILENAME = "igt_tools.json"
 PERPLEXITIES_CSV = "lang_perplexities.csv"

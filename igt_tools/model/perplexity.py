@@ -12,9 +12,10 @@ import contextlib
 import math
 from collections import Counter
 
-from .. import tokens
+from ..core import tokens
 from ..metrics import ALL
-from . import batching, examples as examples_mod
+from . import batching
+from ..examples import building as examples_mod
 from .distributed import Dist
 from .training import dev_loss_by_language
 

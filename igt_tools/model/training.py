@@ -17,8 +17,9 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from .. import __version__
-from ..errors import DataError
-from . import batching, checkpoint, distributed, examples as examples_mod, optim
+from ..core.errors import DataError
+from . import batching, checkpoint, distributed, optim
+from ..examples import building as examples_mod
 from .checkpoint import TrainingState
 from .metadata import LanguageScore, ModelMetadata
 from .report import Reporter, truncate_log

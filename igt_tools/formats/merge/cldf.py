@@ -14,13 +14,13 @@ written there with the added columns declared.
 import copy
 import json
 
-from ..errors import DataError
-from ..formats import GUESS
-from ..formats.cldf import BACKSLASH_T, PREDICTION_COLUMN, SPACES, TAB, guess_separator, metadata, read_table, row_record
-from ..formats.cldf_metadata import EXAMPLE_COLUMNS, TERMS
-from ..formats.csv_cells import quote
-from ..io import Location, source_name, warn
-from ..tokens import is_droppable
+from ...core.errors import DataError
+from .. import GUESS
+from ..cldf import BACKSLASH_T, PREDICTION_COLUMN, SPACES, TAB, guess_separator, metadata, read_table, row_record
+from ..cldf_metadata import EXAMPLE_COLUMNS, TERMS
+from ..csv_cells import quote
+from ...core.io import Location, source_name, warn
+from ...core.tokens import is_droppable
 from .patch import apply_edits
 from .predictions import predicted_units
 from .words import Unplaceable, placeable_words

@@ -11,10 +11,11 @@ import hashlib
 import json
 from collections import Counter
 
-from .. import interleaved, prompts, tasks
-from ..errors import RecordError
-from ..io import iter_jsonl
-from ..record import check_types, require
+from ..core import interleaved
+from . import prompts, tasks
+from ..core.errors import RecordError
+from ..core.io import iter_jsonl
+from ..core.record import check_types, require
 
 
 def validate(record, location):

@@ -6,7 +6,7 @@ a model says, in one line, what to install instead of dying in an import.
 
 import importlib.util
 
-from .errors import MissingDependency
+from ..core.errors import MissingDependency
 
 # torch first: it is installed on its own (the right build for the machine), then the train extra.
 MODEL_STACK = ("torch", "transformers", "peft", "safetensors")

@@ -252,3 +252,25 @@ def warn(prog, message):
 
 def stderr_is_terminal():
     return hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
+
+
+def select_shard(records, shard):
+    """Every N-th record from the I-th, counting the records of the input (after bad ones are skipped)."""
+    if shard is None:
+        yield from records
+        return
+    index, count = shard
+    for number, item in enumerate(records):
+        if number % count == index:
+            yield item
+
+
+def chunks(items, size):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

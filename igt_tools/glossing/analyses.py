@@ -12,8 +12,8 @@ words of their own (datasets differ: some keep `,` in every tier, most drop it).
 from dataclasses import dataclass
 from typing import Optional
 
-from . import interleaved, tokens, words
-from .record import text
+from ..core import interleaved, tokens, words
+from ..core.record import text
 
 # "???", not "?": the metrics drop punctuation-only words, so "?" would score as no word at all.
 UNKNOWN_GLOSS = "???"

@@ -26,10 +26,10 @@ for languages that are never glossed. No torch here.
 
 from collections import Counter
 
-from . import interleaved, words
-from . import word_analyses as wa
-from .translation_stems import TranslationStems
-from .word_analyses import UNKNOWN_GLOSS
+from ..core import interleaved, words
+from . import analyses as wa
+from .stems import TranslationStems
+from .analyses import UNKNOWN_GLOSS
 
 MIN_AFFIX = 2  # shortest shared ending (or beginning) that counts, in letters
 MAX_AFFIX = 8  # longest one looked at

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from .errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_USAGE, DataError, MissingDependency
-from .io import BadRecords
+from ..core.errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_USAGE, DataError, MissingDependency
+from ..core.io import BadRecords
 
 
 class IgtCommand(click.Command):
@@ -115,7 +115,7 @@ def toolbox_markers(ctx, param, value):
     """Click callback of --markers: a Toolbox marker spec -> {tier: marker}, or None."""
     if value is None:
         return None
-    from .formats.toolbox import parse_markers
+    from ..formats.toolbox import parse_markers
 
     try:
         return parse_markers(value)

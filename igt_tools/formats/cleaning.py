@@ -27,10 +27,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataError, RecordError
-from .interleaved import Misaligned, aligned_words
-from .io import STDIN_NAMES, iter_jsonl, source_name
-from .record import CANONICAL_FIELDS, TEXT_FIELDS, check_types
+from ..core.errors import DataError, RecordError
+from ..core.interleaved import Misaligned, aligned_words
+from ..core.io import STDIN_NAMES, iter_jsonl, source_name
+from ..core.record import CANONICAL_FIELDS, TEXT_FIELDS, check_types
 
 FORMATS = ("jsonl", "sigmorphon", "toolbox", "flextext", "cldf")
 EXTENSIONS = {
@@ -226,19 +226,19 @@ def read_input(path, fmt, bad=None, markers=None, encoding=None, metalanguage=No
     if fmt == "jsonl":
         return iter_jsonl([path], bad=bad, validate=check_types, allow_empty=True)
     if fmt == "sigmorphon":
-        from .formats.sigmorphon import read_sigmorphon
+        from .sigmorphon import read_sigmorphon
 
         return read_sigmorphon(path, bad=bad, encoding=encoding or "utf-8")
     if fmt == "toolbox":
-        from .formats.toolbox import read_toolbox
+        from .toolbox import read_toolbox
 
         return read_toolbox(path, markers, bad=bad, encoding=encoding or "utf-8")
     if fmt == "flextext":
-        from .formats.flextext import read_flextext
+        from .flextext import read_flextext
 
         return read_flextext(path, bad=bad, metalanguage=metalanguage)
     if fmt == "cldf":
-        from .formats.cldf import read_cldf
+        from .cldf import read_cldf
 
         return read_cldf(path, bad=bad, encoding=encoding)
     raise ValueError(f"unknown format {fmt!r}")
@@ -306,7 +306,7 @@ class Cleaner:
         self._maps = {}
         self.tagmap = None
         if options.tagmap is not None:
-            from .tagmap import TagMap
+            from ..core.tagmap import TagMap
 
             self.tagmap = TagMap.load(options.tagmap, reverse=True)
 

@@ -21,8 +21,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .metrics import ALL
-from .model.metadata import PERPLEXITIES_CSV, REGRESSIONS_CSV, ModelMetadata
+from ..metrics import ALL
+from .metadata import PERPLEXITIES_CSV, REGRESSIONS_CSV, ModelMetadata
 
 # metric name in regressions.csv -> where igt-score's figures of a group hold it
 METRICS = {
@@ -195,8 +195,8 @@ def add_model_figures(figures, records, model_name, adapter=None, calibrate_fold
     """
     import torch
 
-    from .model.loading import load_model
-    from .model.perplexity import gold_perplexities
+    from .loading import load_model
+    from .perplexity import gold_perplexities
 
     device = "cuda" if torch.cuda.is_available() else "cpu"
     model, tokenizer, metadata = load_model(model_name, device=device, adapter=adapter)

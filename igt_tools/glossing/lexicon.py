@@ -19,9 +19,9 @@ the languages glossed. No torch here: the lexicon baseline runs without a model.
 
 from collections import Counter
 
-from . import words
-from .io import iter_jsonl
-from .record import check_types
+from ..core import words
+from ..core.io import iter_jsonl
+from ..core.record import check_types
 
 CHOOSERS = ("frequent", "context")
 

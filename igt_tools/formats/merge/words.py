@@ -9,10 +9,10 @@ tag: `house`, not `3SG`) is taken, else the first one.
 from dataclasses import dataclass
 from typing import List, Optional
 
-from .. import tokens
-from ..formats.morphemes import glue_morphemes
-from ..interleaved import split_keep
-from ..tags import is_tag
+from ...core import tokens
+from ..morphemes import glue_morphemes
+from ...core.interleaved import split_keep
+from ...core.tags import is_tag
 
 UNKNOWN = tokens.UNK
 # FLEx morph types by the side of the stem and the boundary.

@@ -25,10 +25,10 @@ training split a record lacking the tier its main example needs raises
 MissingTier; in the eval split its examples get a null label (inference).
 """
 
-from . import interleaved, tokens, words
+from ..core import interleaved, tokens, words
 from . import prompts as prompt_texts
-from .interleaved import Misaligned, Parse
-from .record import text as record_text
+from ..core.interleaved import Misaligned, Parse
+from ..core.record import text as record_text
 
 TASKS = ("interleaved", "concatenated", "multitask", "gloss-only", "segment-only")
 PROMPT_SETS = ("polygloss", "glosslm", "compact")

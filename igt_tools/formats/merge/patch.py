@@ -1,6 +1,6 @@
 """Patching a file's bytes: the few places that change, everything between them copied as it was."""
 
-from ..io import open_binary
+from ...core.io import open_binary
 
 
 def read_bytes(path):

@@ -8,8 +8,10 @@ trained on igt-format --unit word examples. Each distinct model input
 chunks after (the latest REMEMBERED_OUTPUTS of them).
 """
 
-from . import interleaved, tasks, words
-from . import word_analyses as wa
+from ..core import interleaved, words
+from ..examples import tasks
+from . import analyses as wa
+from .output import error_record, output_record
 
 # Longest output of a word model, in tokens per byte of the word plus a floor:
 # an interleaved word label is at most 11 times its word's length in the
@@ -59,18 +61,15 @@ def parse_word(output):
 class WordGlosser:
     """Records in, glossed records out, word by word.
 
-    `decoder` and `tokenizer` are None for the lexicon alone; `error_record`
-    and `output_record` come from igt-gloss (they own its output fields).
+    `decoder` and `tokenizer` are None for the lexicon alone.
     """
 
-    def __init__(self, lexicon, chooser, output_record, error_record, decoder=None, tokenizer=None,
+    def __init__(self, lexicon, chooser, decoder=None, tokenizer=None,
                  max_input_tokens=1024, confidence=False, analogy=None, trust_model=TRUST_MODEL):
         self.lexicon = lexicon
         self.analogy = analogy
         self.trust_model = trust_model
         self.chooser = chooser
-        self.output_record = output_record
-        self.error_record = error_record
         self.decoder = decoder
         self.tokenizer = tokenizer
         self.max_input_tokens = max_input_tokens
@@ -105,7 +104,7 @@ class WordGlosser:
             self.counts["records"] += 1
             if isinstance(plan, str):
                 self.counts["errors"] += 1
-                out.append(self.error_record(location, record, plan))
+                out.append(error_record(location, record, plan))
                 continue
             out.append(self._glossed(record, plan))
         # Keep the outputs of the latest words only, so memory stays bounded on any input.
@@ -157,4 +156,4 @@ class WordGlosser:
             # Over the model's words only: the lexicon's are attested, not predicted.
             fields["confidence"] = logprob / length if length else 0.0
             fields["word_confidence"] = word_confidence
-        return self.output_record(record, fields)
+        return output_record(record, fields)

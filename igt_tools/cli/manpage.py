@@ -1,6 +1,6 @@
 """Man pages generated from the commands' own help texts, so the two cannot drift.
 
-    python -m igt_tools.manpage man/      # rewrite man/igt-*.1
+    python -m igt_tools.cli.manpage man/      # rewrite man/igt-*.1
     man -l man/igt-score.1
 
 tests/test_manpages.py checks that the committed pages equal what this renders.
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from .. import __version__
 
 COMMANDS = ("clean", "format", "parse", "score", "train", "gloss", "lora")
 SEE_ALSO_SECTION = 1

@@ -28,8 +28,8 @@ No torch here.
 import re
 from collections import Counter
 
-from .record import text
-from .word_analyses import UNKNOWN_GLOSS
+from ..core.record import text
+from .analyses import UNKNOWN_GLOSS
 
 MIN_SHARE = 0.1
 UNSEEN_SHARE = 0.5

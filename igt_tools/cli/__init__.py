@@ -1,0 +1,10 @@
+"""What the igt-* commands share: the command base, options, progress and man pages.
+
+- base: error handling and exit codes, SIGPIPE manners, the common options
+- training_options: the option groups igt-train and igt-lora share
+- model_stack: whether torch and friends are installed, without importing them
+- progress: igt-gloss's progress and summary on stderr
+- manpage: man pages rendered from a command's help
+
+May import: core, formats, glossing (not model: a command decides when torch loads).
+"""
