@@ -232,6 +232,18 @@ def test_to_jsonl_keeps_every_field():
     assert records_of(result) == [USP, MISALIGNED]
 
 
+def test_drop_writes_the_fields_null_and_keeps_the_rest_byte_for_byte():
+    """Gold sentences to gloss without their answers: --drop segmentation,glosses (or --drop twice)."""
+    dropped = dict(USP, segmentation=None, glosses=None)
+    for options in (["--drop", "segmentation,glosses"], ["--drop", "segmentation", "--drop", "glosses"]):
+        result = run(["--to", "jsonl", *options], jsonl(USP, BARE))
+        assert result.exit_code == 0, result.output
+        assert result.stdout == jsonl(dropped, dict(BARE, segmentation=None, glosses=None))
+    assert run(["--to", "aligned", "--drop", "glosses"], jsonl(USP)).stdout == write_aligned(dict(USP, glosses=None)) + "\n"
+    without_to = run(["--drop", "glosses"], jsonl(USP))
+    assert without_to.exit_code == 2 and "--drop goes with --to" in without_to.stderr
+
+
 def test_to_aligned_blocks_separated_by_blank_lines():
     result = run(["--to", "aligned"], jsonl(USP, BARE))
     assert result.stdout == write_aligned(USP) + "\n\n" + write_aligned(BARE) + "\n"

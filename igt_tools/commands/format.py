@@ -28,6 +28,7 @@ HELP = """Turn IGT records into model examples, or write them in another format.
   igt-clean --from sigmorphon ddo-dev-track2-uncovered | igt-format --to aligned | less
   igt-clean text.flextext | igt-gloss -m M | igt-format --to flextext --into text.flextext > glossed.flextext
   igt-gloss -m M < texts.jsonl | igt-format --to cldf --metadata out/Generic-metadata.json > out/examples.csv
+  igt-format --to jsonl --drop segmentation,glosses < gold.jsonl | igt-gloss -m M | igt-score gold.jsonl
 
 Without --to, each record (JSONL, with a `transcription`) becomes one or more
 examples {"id", "glottocode", "task", "input", "label"}, one JSON object a
@@ -93,7 +94,9 @@ none; a legend says which) and the aligned view's marks (~ * ?), a model word
 its confidence; every text is escaped; it prints.
 --tagmap FILE (a two-column TSV, model tag -> user tag) maps the glosses'
 tags into the user's conventions first; tags not in it pass through and
-are counted on stderr.
+are counted on stderr. --drop FIELD writes that field as null in every
+record (`--drop segmentation,glosses`: gold sentences to gloss without
+their answers).
 
 With --into ORIGINAL (--to flextext, toolbox or cldf), ORIGINAL is written
 back on stdout with the records' segmentation and glosses merged in: each
@@ -164,9 +167,10 @@ naming file and line; --skip-bad goes on), 2 usage.
 @click.option("--metadata", "metadata_out", type=click.Path(dir_okay=False, writable=True), metavar="FILE", help="With --to cldf: also write the dataset's metadata JSON here.")
 @click.option("--encoding", metavar="NAME", help="With --into a Toolbox or CLDF file: its encoding (default UTF-8).")
 @click.option("--guess-marker", metavar="MARKER", help="With --to toolbox --into: the marker of the line that marks predictions. [default: igt]")
+@click.option("--drop", "dropped", multiple=True, callback=lambda ctx, param, value: tuple(f for v in value for f in v.split(",") if f), metavar="FIELD[,FIELD...]", help="With --to: write these fields as null in every record (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="No warning line per reported record; the summary stays.")
 @skip_bad_options
-def command(inputs, task, prompt_set, unit, distinct, split, writer, width, latex_style, markers, original, overwrite, tagmap, metadata_out, encoding, guess_marker, quiet, skip_bad, bad_out):
+def command(inputs, task, prompt_set, unit, distinct, split, writer, width, latex_style, markers, original, overwrite, tagmap, metadata_out, encoding, guess_marker, dropped, quiet, skip_bad, bad_out):
     ctx = click.get_current_context()
     if writer is not None and (task or prompt_set or split or unit or distinct):
         raise click.UsageError("--to writes records, not examples: drop --task, --prompts, --unit, --distinct and --split", ctx)
@@ -174,15 +178,17 @@ def command(inputs, task, prompt_set, unit, distinct, split, writer, width, late
         raise click.UsageError("--markers goes with --to toolbox", ctx)
     if writer != "latex" and latex_style is not None:
         raise click.UsageError("--latex-style goes with --to latex", ctx)
+    if writer is None and dropped:
+        raise click.UsageError("--drop goes with --to", ctx)
     _check_merge_options(ctx, writer, original, overwrite, tagmap, metadata_out, encoding, guess_marker)
     if metadata_out is not None:
         check_writable(metadata_out, "--metadata")  # not found after the table went to stdout
     bad = bad_records(PROG, skip_bad, bad_out)
     try:
         if original is not None:
-            merge_records(inputs, writer, original, bad, tagmap, overwrite=overwrite, markers=markers, encoding=encoding, metadata_out=metadata_out, guess_marker=guess_marker)
+            merge_records(inputs, writer, original, bad, tagmap, dropped, overwrite=overwrite, markers=markers, encoding=encoding, metadata_out=metadata_out, guess_marker=guess_marker)
         elif writer is not None:
-            write_records(inputs, writer, bad, width=width, markers=markers, tagmap=tagmap, metadata_out=metadata_out, latex_style=latex_style)
+            write_records(inputs, writer, bad, width=width, markers=markers, tagmap=tagmap, metadata_out=metadata_out, latex_style=latex_style, dropped=dropped)
         else:
             unit = unit or "sentence"
             task, split = task or "interleaved", split or "eval"
@@ -285,6 +291,13 @@ def _check_merge_options(ctx, writer, original, overwrite, tagmap, metadata_out,
         check_encoding(encoding)
 
 
+def _without(records, fields):
+    """The records with these fields null (igt-format --drop)."""
+    for location, record in records:
+        record.update(dict.fromkeys(fields))
+        yield location, record
+
+
 def _tag_mapped(records, tagmap):
     """The records with their tags mapped by the tag map at this path (None: as they are)."""
     if tagmap is None:
@@ -299,21 +312,22 @@ def _tag_mapped(records, tagmap):
     warn(PROG, mapping.summary())
 
 
-def merge_records(inputs, writer, original, bad, tagmap=None, **options):
+def merge_records(inputs, writer, original, bad, tagmap=None, dropped=(), **options):
     """Write ORIGINAL to stdout with the records' predictions merged in."""
     from ..formats.merge.into import merge_into
 
+    records = _without(iter_jsonl(inputs, bad=bad, validate=validator()), dropped)
     try:
-        merged = merge_into(writer, original, _tag_mapped(iter_jsonl(inputs, bad=bad, validate=validator()), tagmap), PROG, **options)
+        merged = merge_into(writer, original, _tag_mapped(records, tagmap), PROG, **options)
     except ValueError as err:  # an option that cannot work with this file (a --guess-marker that is a tier)
         raise click.UsageError(str(err)) from None
     sys.stdout.flush()
     sys.stdout.buffer.write(merged)
 
 
-def write_records(inputs, writer, bad, width=100, markers=None, tagmap=None, metadata_out=None, latex_style=None):
+def write_records(inputs, writer, bad, width=100, markers=None, tagmap=None, metadata_out=None, latex_style=None, dropped=()):
     """Write each record as JSONL (all fields kept), as a CLDF table, as an HTML page, or as text blocks separated by blank lines."""
-    records = _tag_mapped(iter_jsonl(inputs, bad=bad, validate=validator()), tagmap)
+    records = _tag_mapped(_without(iter_jsonl(inputs, bad=bad, validate=validator()), dropped), tagmap)
     if writer == "cldf":
         from ..formats.cldf import write_metadata, write_table
 
