@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import QUIET_PIPE_STATUSES, pipe_to_head
+from conftest import QUIET_PIPE_STATUSES, jsonl, output_records, pipe_to_head, run_command
 from igt_tools.formats import cleaning as clean
 from igt_tools.commands.clean import command
 from igt_tools.core.errors import DataError, RecordError
@@ -22,16 +21,8 @@ DATA = Path(__file__).parent / "data"
 BIN = Path(sys.executable).parent
 
 
-def jsonl(*records):
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-
-
 def run(args, stdin=None):
-    return CliRunner().invoke(command, args, input=stdin)
-
-
-def output_records(result):
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    return run_command(command, args, stdin)
 
 
 def cleaned(records, **options):
@@ -528,13 +519,9 @@ def test_real_odin_uses_the_map_beside_it(data_dir):
 
 
 def test_ids_keep_their_place_when_a_bad_record_is_skipped(tmp_path):
-    from click.testing import CliRunner
-
-    from igt_tools.commands.clean import command
-
     path = tmp_path / "s.jsonl"
     path.write_text('{"transcription": "a"}\n{bad json\n{"transcription": "c"}\n', encoding="utf-8")
-    result = CliRunner().invoke(command, ["--quiet", "--skip-bad", str(path)])
+    result = run(["--quiet", "--skip-bad", str(path)])
     assert result.exit_code == 0, result.output
     ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
     assert ids == ["s-1", "s-3"]
