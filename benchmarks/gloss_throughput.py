@@ -42,16 +42,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("IGT_SHARED_DATA", ROOT.parent / "shared" / "data")) / "sigmorphon2023"
 
-# ISO code -> (folder, language, glottocode, metalanguage)
-LANGUAGES = {
-    "git": ("Gitksan", "Gitksan", "gitx1241", "English"),
-    "lez": ("Lezgi", "Lezgi", "lezg1247", "English"),
-    "ntu": ("Natugu", "Natugu", "natu1246", "English"),
-    "nyb": ("Nyangbo", "Nyangbo", "nyan1302", None),
-    "ddo": ("Tsez", "Tsez", "dido1241", "English"),
-    "usp": ("Uspanteko", "Uspanteko", "uspa1245", "Spanish"),
-    "arp": ("Arapaho", "Arapaho", "arap1274", "English"),
-}
+# training/languages.tsv, the one table of the SIGMORPHON 2023 languages: [language, file prefix,
+# glottocode, metalanguage, "yes" if it has a training split], in its order.
+ROWS = [line.split("\t") for line in (ROOT / "training" / "languages.tsv").read_text(encoding="utf-8")
+        .splitlines() if line and not line.startswith(("#", "language\t"))]
+# file prefix (the ISO code) -> (language, its folder's name too; glottocode; metalanguage)
+LANGUAGES = {prefix: (language, glottocode, metalanguage) for language, prefix, glottocode, metalanguage, _ in ROWS}
 REFERENCE_BATCH = 64
 
 
@@ -68,13 +64,11 @@ def run(argv, stdin=None, stdout=None):
 
 
 def clean(code, split):
-    folder, language, glottocode, metalanguage = LANGUAGES[code]
-    path = DATA / folder / f"{code}-{split}-track2-uncovered"
+    language, glottocode, metalanguage = LANGUAGES[code]
+    path = DATA / language / f"{code}-{split}-track2-uncovered"
     if not path.is_file():
         sys.exit(f"no {split} data for {code}: {path} (set IGT_SHARED_DATA)")
-    argv = igt("clean") + ["--language", language, "--glottocode", glottocode]
-    if metalanguage:
-        argv += ["--metalanguage", metalanguage]
+    argv = igt("clean") + ["--language", language, "--glottocode", glottocode, "--metalanguage", metalanguage]
     return [json.loads(line) for line in run(argv + [str(path)]).stdout.splitlines()]
 
 

@@ -38,11 +38,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data"
 BIN = Path(sys.executable).parent
-LANGUAGES = {"Gitksan": ("git", "gitx1241"), "Lezgi": ("lez", "lezg1247"), "Natugu": ("ntu", "natu1246"),
-             "Nyangbo": ("nyb", "nyan1302"), "Tsez": ("ddo", "dido1241"), "Uspanteko": ("usp", "uspa1245")}
+# training/languages.tsv, the one table of the SIGMORPHON 2023 languages: [language, file prefix,
+# glottocode, metalanguage, "yes" if it has a training split], in its order.
+ROWS = [line.split("\t") for line in (ROOT / "training" / "languages.tsv").read_text(encoding="utf-8")
+        .splitlines() if line and not line.startswith(("#", "language\t"))]
+LANGUAGES = {language: (prefix, glottocode, metalanguage)  # the ones with a training split
+             for language, prefix, glottocode, metalanguage, train in ROWS if train == "yes"}
 
 
 def clean(paths, out, *options):
@@ -55,9 +58,8 @@ def prepare(work):
     dev, train = work / "dev.jsonl", work / "train.jsonl"
     for split, target in (("dev", dev), ("train", train)):
         with open(target, "w", encoding="utf-8") as out:
-            for language, (iso, code) in LANGUAGES.items():
+            for language, (iso, code, metalanguage) in LANGUAGES.items():
                 path = DATA / "sigmorphon2023" / language / f"{iso}-{split}-track2-uncovered"
-                metalanguage = "Spanish" if language == "Uspanteko" else "English"
                 result = subprocess.run([BIN / "igt-clean", "--quiet", "--from", "sigmorphon", "--language", language,
                                          "--glottocode", code, "--metalanguage", metalanguage, str(path)],
                                         capture_output=True, text=True, check=True)

@@ -86,9 +86,7 @@ done
 # 4. The table.
 figures=$'{all.glossing.morphemes.error_rate:.4f}\t{all.segmentation.f1:.4f}\t{all.model.perplexity:.4f}'
 row() {  # CONDITION N: its line of the table, when its scores exist
-    scores=$WORK/$1${2:+.$2}.scores.json
-    [ -f "$scores" ] || return 0
-    printf '%s\t%s\t%s\n' "$1" "${2:-0}" "$(python training/figures.py "$figures" "$scores")"
+    python training/figures.py --optional --prefix "$1"$'\t'"${2:-0}" "$figures" "$WORK/$1${2:+.$2}.scores.json"
 }
 {
     printf 'condition\tN\ttest_MER\tseg_F1\ttest_perplexity\n'

@@ -150,9 +150,7 @@ for pid in "${pids[@]}"; do wait "$pid" || { echo "family: an adaptation failed 
 figures=$'{all.glossing.morphemes.error_rate:.4f}\t{all.segmentation.f1:.4f}\t{all.model.perplexity:.4f}'
 figures+=$'\t{all.model.estimates.morphemes_error_rate.predicted:.4f}\t{all.model.estimates.morphemes_error_rate.reliable}'
 row() {  # CONDITION N: its line of the table, when its scores exist
-    scores=$WORK/$1${2:+.$2}.scores.json
-    [ -f "$scores" ] || return 0
-    printf '%s\t%s\t%s\n' "$1" "${2:-0}" "$(python training/figures.py "$figures" "$scores")"
+    python training/figures.py --optional --prefix "$1"$'\t'"${2:-0}" "$figures" "$WORK/$1${2:+.$2}.scores.json"
 }
 {
     printf 'condition\tN\ttest_MER\tseg_F1\ttest_perplexity\tpredicted_MER\treliable\n'
