@@ -4,7 +4,7 @@
 - training_options: the option groups igt-train and igt-lora share
 - model_stack: whether torch and friends are installed, without importing them
 - progress: igt-gloss's progress and summary on stderr
-- manpage: man pages rendered from a command's help
+- manpage: a man page rendered from a command's help (commands/manpages writes them)
 
 May import: core, formats, glossing (not model: a command decides when torch loads).
 """

@@ -1,25 +1,14 @@
-"""Man pages generated from the commands' own help texts, so the two cannot drift.
+"""A man page rendered from a click command's own help texts, so the two cannot drift.
 
-    python -m igt_tools.cli.manpage man/      # rewrite man/igt-*.1
-    man -l man/igt-score.1
-
+The pages are written by `python -m igt_tools.commands.manpages man`;
 tests/test_manpages.py checks that the committed pages equal what this renders.
 """
-
-import importlib
-import sys
-from pathlib import Path
 
 import click
 
 from .. import __version__
 
-COMMANDS = ("clean", "format", "parse", "score", "train", "gloss", "lora")
 SEE_ALSO_SECTION = 1
-
-
-def load_command(name):
-    return importlib.import_module(f"igt_tools.commands.{name}").command
 
 
 def _roff(text):
@@ -47,8 +36,9 @@ def _paragraphs(help_text):
     return "\n".join(out)
 
 
-def render(command):
-    """The roff text of one command's man page."""
+def render(command, family=()):
+    """The roff text of one command's man page; `family`: the names of the commands it points to
+    under SEE ALSO (itself left out)."""
     # The command's own context settings (its -h alias): as when it runs.
     ctx = click.Context(command, info_name=command.name, **command.context_settings)
     name = command.name
@@ -73,19 +63,6 @@ def render(command):
         flags, help_text = record
         parts.append(f".TP\n.B {_roff(flags)}\n{_roff(click.unstyle(help_text)) or ' '}")
     parts.append(".SH EXIT STATUS\n0 success; 1 bad input data (one line on stderr names file and line);\n2 usage error; 130 interrupted.")
-    others = [f"igt-{c}" for c in COMMANDS if f"igt-{c}" != name]
+    others = [other for other in family if other != name]
     parts.append(".SH SEE ALSO\n" + ",\n".join(f".BR {o} ({SEE_ALSO_SECTION})" for o in others))
     return "\n".join(parts) + "\n"
-
-
-def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    folder = Path(argv[0] if argv else "man")
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in COMMANDS:
-        command = load_command(name)
-        (folder / f"{command.name}.1").write_text(render(command), encoding="utf-8")
-
-
-if __name__ == "__main__":
-    main()

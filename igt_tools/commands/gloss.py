@@ -9,7 +9,7 @@ import click
 from ..cli.base import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options
 from ..cli.model_stack import require_model_stack
 from ..cli.progress import Progress
-from ..core.errors import DataError
+from ..core.errors import DataError, OptionError
 from ..core.io import JsonlWriter, chunks, iter_jsonl, select_shard, warn
 from ..core.record import check_types
 from ..core.tagmap import TagMap
@@ -226,10 +226,15 @@ def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, m
     """(glosser, decoder) for a model folder (and adapter): word by word for a word-unit model, else by sentence."""
     # The model package imports torch: only now that the options are known to be good.
     from ..model.generation import DecodeSettings, Decoder
-    from ..model.device import resolve_device
+    from ..model.device import batch_tokens as default_batch_tokens
+    from ..model.device import resolve_device, resolve_dtype
     from ..model.loading import load_model
 
-    device, dtype = resolve_device(device, dtype)
+    try:
+        device = resolve_device(device)
+    except OptionError as err:
+        raise click.UsageError(str(err)) from None
+    dtype = resolve_dtype(device, dtype)
     model, tokenizer, metadata = load_model(model_name, device=device, dtype=dtype, adapter=adapter)
     task = task or metadata.task
     prompts = prompts or metadata.prompts
@@ -241,7 +246,7 @@ def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, m
     settings = DecodeSettings(
         beams=beams or default_beams(metadata.unit),
         max_new_tokens=max_new_tokens,
-        batch_tokens=batch_tokens or BATCH_TOKENS["cuda" if device.startswith("cuda") else "cpu"],
+        batch_tokens=batch_tokens or default_batch_tokens(device),
         token_scores=confidence and metadata.unit != "word",  # a word model's words are outputs of their own
     )
     try:

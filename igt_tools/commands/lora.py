@@ -12,10 +12,11 @@ from pathlib import Path
 import click
 
 from ..cli.base import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options
-from ..core.errors import DataError
-from ..core.io import warn
 from ..cli.model_stack import require_model_stack
 from ..cli.training_options import BATCHES, CHECKPOINTS, HARDWARE, LENGTH, OPTIMISATION, group, training_options
+from ..core.errors import DataError, OptionError
+from ..core.io import warn
+from ..metrics.calibration import MER, describe, estimates, perplexity
 
 PROG = "igt-lora"
 
@@ -117,7 +118,7 @@ def command(inputs, model_name, out, dev, merge, adapter, rank, alpha, dropout, 
     if adapter is not None:
         raise click.UsageError("--adapter goes with --merge (a new adapter is written to --out)")
     from ..model.lora import LoraSettings
-    from ..model.training import TrainOptions, UsageError, resolve, train
+    from ..model.training import TrainOptions, resolve, train
 
     try:
         lora = LoraSettings(rank, alpha, dropout, target_modules)
@@ -126,7 +127,7 @@ def command(inputs, model_name, out, dev, merge, adapter, rank, alpha, dropout, 
         options = replace(options, task=base.task, prompts=base.prompts)
         train_examples, dev_examples = _read(inputs, dev, base, skip_bad, bad_out, auxiliary)
         metadata = train(options, train_examples, dev_examples)
-    except UsageError as err:
+    except OptionError as err:
         raise click.UsageError(str(err)) from None
     if metadata is not None and dev_examples:
         _say_estimates(base, metadata)
@@ -181,25 +182,22 @@ NO_GAIN = 0.01  # a smaller relative drop in dev loss than this is no sign that 
 def _say_estimates(base, metadata):
     """Per dev language: perplexity before and after adapting, what it predicts, and a warning
     when the adapter did not beat the model alone (more data, or none, would serve better)."""
-    from ..model import quality
-    from ..model.metadata import perplexity
-
     before = (metadata.adapter or {}).get("base_dev_languages") or {}
     for code, score in sorted(metadata.dev_languages.items()):
         if code in before:
             line = f"{code}: dev perplexity {perplexity(before[code]):.3f} before adapting, {score.perplexity:.3f} after"
         else:
             line = f"{code}: dev perplexity {score.perplexity:.3f}"
-        found = quality.estimates(base, score.perplexity)
-        if quality.MER not in found:
+        found = estimates(base, score.perplexity)
+        if MER not in found:
             warn(PROG, f"{line}; no MER prediction: the model has no calibration (igt-score --model MODEL "
                  "--calibrate on its dev data makes one)")
         else:
             if code in before:
-                was = quality.estimates(base, perplexity(before[code])).get(quality.MER)
+                was = estimates(base, perplexity(before[code])).get(MER)
                 if was and was["reliable"]:
                     line += f"; predicted MER {was['predicted']:.3f} before"
-            warn(PROG, f"{line}; " + quality.describe(quality.MER, found[quality.MER]))
+            warn(PROG, f"{line}; " + describe(MER, found[MER]))
         if code in before and score.loss > before[code] * (1 - NO_GAIN):
             warn(PROG, f"{code}: the adapter lowers dev loss by less than {NO_GAIN:.0%} ({score.loss:.4f} against "
                  f"the model's own {before[code]:.4f}): expect little or no gain from it")

@@ -8,6 +8,7 @@ import click
 
 from ..cli.base import entry_point, igt_command
 from ..core.io import STDIN_NAMES, stderr_is_terminal, warn
+from ..metrics.calibration import TABLE_COLUMNS, CalibrationRefused, table_cells
 from ..metrics.scoring import gold_records, score
 
 PROG = "igt-score"
@@ -79,12 +80,10 @@ COLUMNS = ("group", "sentences", "MER", "morph acc", "seg F1", "alignment")
 
 def headline(figures):
     """(columns, rows) of the table: the headline figures, and the model's with --model."""
-    from ..model import quality
-
     rows = headline_rows(figures)
     if not all("model" in group for group in figures.values()):
         return COLUMNS, rows
-    return COLUMNS + quality.TABLE_COLUMNS, [row + quality.table_cells(figures[row[0]]) for row in rows]
+    return COLUMNS + TABLE_COLUMNS, [row + table_cells(figures[row[0]]) for row in rows]
 
 
 def headline_rows(figures):
@@ -181,7 +180,7 @@ def command(gold, predictions, by, missing, sacrebleu, model_name, adapter, cali
         try:
             notes += quality.add_model_figures(figures, gold_records(gold, by), model_name, adapter,
                                                calibrate_folder=model_name if calibrate else None)
-        except quality.CalibrationRefused as err:
+        except CalibrationRefused as err:
             raise click.UsageError(str(err)) from None
     click.echo(json.dumps(figures, ensure_ascii=False, indent=indent))
     if not quiet:

@@ -9,10 +9,11 @@ import os
 import click
 
 from ..cli.base import entry_point, igt_command, inputs_argument, skip_bad_options
-from ..model.presets import PRESETS
 from ..cli.model_stack import require_model_stack
-from ..examples.tasks import PROMPT_SETS, TASKS
 from ..cli.training_options import BATCHES, CHECKPOINTS, HARDWARE, LENGTH, OPTIMISATION, group, training_options
+from ..core.errors import OptionError
+from ..examples.tasks import PROMPT_SETS, TASKS
+from ..model.presets import PRESETS
 
 HELP = """Train a ByT5 glossing model on examples that igt-format wrote (JSONL with
 input and label), from FILEs or standard input.
@@ -79,12 +80,12 @@ def command(inputs, out, dev, init, model_name, skip_bad, bad_out, **settings):
     require_model_stack()
     from ..cli.base import bad_records
     from ..examples import building as examples
-    from ..model.training import TrainOptions, UsageError, resolve, train
+    from ..model.training import TrainOptions, resolve, train
 
     try:
         options = resolve(TrainOptions(out=out, init=init, model=model_name, **settings))
         if int(os.environ.get("WORLD_SIZE", "1")) > 1 and (not inputs or "-" in inputs):
-            raise UsageError("under torchrun every process reads the data: name the training FILEs, not stdin")
+            raise OptionError("under torchrun every process reads the data: name the training FILEs, not stdin")
         bad = bad_records("igt-train", skip_bad, bad_out)
         try:
             train_examples = examples.read(inputs, bad)
@@ -92,7 +93,7 @@ def command(inputs, out, dev, init, model_name, skip_bad, bad_out, **settings):
         finally:
             bad.close()
         train(options, train_examples, dev_examples)
-    except UsageError as err:
+    except OptionError as err:
         raise click.UsageError(str(err)) from None
 
 

@@ -28,6 +28,15 @@ class RecordError(DataError):
     """A single record is unusable; `--skip-bad` may set it aside instead of stopping."""
 
 
+class ModelError(DataError):
+    """A model folder that cannot be used; reported as one line naming the folder."""
+
+
+class OptionError(ValueError):
+    """Options that do not go together, found by the library (a missing GPU, a preset that does
+    not exist); the command reports it as a usage error, exit status 2."""
+
+
 class MissingDependency(Exception):
     """A package the command needs is not installed; one line saying what to install, exit status 2."""
 

@@ -1,18 +1,41 @@
-"""Where a model runs: the device and precision behind the commands' `auto`, and the batch sizes."""
+"""Where a model runs: the device and precision behind the commands' `auto`, and the batch sizes.
 
-import click
+torch is imported inside the functions, so that a command can read these
+defaults (for its --help) without loading it.
+"""
 
+from ..core.errors import OptionError
+
+# Token budget of a batch (examples x beams x longest input) when a command is given none:
+# igt-gloss's decoding and igt-score --model's perplexity.
 BATCH_TOKENS = {"cpu": 16384, "cuda": 131072}
 
 
-def resolve_device(device, dtype):
-    """('cpu' | 'cuda[:N]', dtype name or None) from the options' `auto`s."""
+def resolve_device(name="auto"):
+    """'cpu' or 'cuda[:N]' for a --device value; auto: the GPU if there is one."""
     import torch
 
-    if device == "auto":
-        device = "cuda" if torch.cuda.is_available() else "cpu"
-    elif device.startswith("cuda") and not torch.cuda.is_available():
-        raise click.BadParameter("no CUDA device is available here", param_hint="--device")
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise OptionError("--device cuda: no GPU is available")
+    return name
+
+
+def has_bfloat16(device):
+    """Whether the device ('cpu', 'cuda[:N]') computes in bfloat16: a GPU that has it."""
+    import torch
+
+    return device.startswith("cuda") and torch.cuda.is_bf16_supported()
+
+
+def resolve_dtype(device, dtype):
+    """The precision for a --dtype value; auto: bfloat16 on a GPU that has it, else float32."""
     if dtype == "auto":
-        dtype = "bfloat16" if device.startswith("cuda") and torch.cuda.is_bf16_supported() else "float32"
-    return device, dtype
+        return "bfloat16" if has_bfloat16(device) else "float32"
+    return dtype
+
+
+def batch_tokens(device):
+    """The default token budget of a batch on this device."""
+    return BATCH_TOKENS["cuda" if device.startswith("cuda") else "cpu"]

@@ -13,4 +13,7 @@ the file back unchanged.
 - predictions: finding a unit's prediction; the report of what was done
 - words: a prediction as words of morphemes, with Toolbox/FLEx affix forms
 - flextext, toolbox, cldf: the writers
+- into: which writer serves which format
+
+Part of formats: may import what formats may.
 """
