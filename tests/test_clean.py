@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from conftest import QUIET_PIPE_STATUSES, jsonl, output_records, pipe_to_head, run_command
 from igt_tools.formats import cleaning as clean
+from igt_tools.formats import registry
 from igt_tools.commands.clean import command
 from igt_tools.core.errors import DataError, RecordError
 from igt_tools.core.interleaved import Misaligned, aligned_words
@@ -133,7 +134,7 @@ def test_duplicates_dropped_and_counted_per_language():
     assert [r["id"] for r in out] == ["x-1", "x-3", "x-4", "x-5"]
     assert (audit.read, audit.written, audit.duplicates) == (5, 4, 1)
     assert audit.by_language["aaaa1234"]["duplicates"] == 1
-    assert audit.by_language[clean.UNKNOWN_LANGUAGE]["read"] == 2
+    assert audit.by_language[clean.NO_LANGUAGE]["read"] == 2
 
 
 def test_misaligned_flagged_or_dropped():
@@ -216,14 +217,14 @@ def test_load_language_map(tmp_path):
 def test_guess_format(tmp_path, name, content, expected):
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
-    assert clean.guess_format(path) == expected
+    assert registry.guess_format(path) == expected
 
 
 def test_guess_format_gives_up(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("just some prose\n")
-    with pytest.raises(clean.FormatUnknown):
-        clean.guess_format(path)
+    with pytest.raises(registry.FormatUnknown):
+        registry.guess_format(path)
 
 
 # --- the command --------------------------------------------------------------------

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from conftest import run_command
 from igt_tools.commands import clean, format, gloss, parse, score
+from igt_tools.formats.registry import MERGEABLE, WRITABLE
 from toy import PREDICTED as RECORD
 
 # Few enough for CI (seconds); IGT_PROPERTY_EXAMPLES=2000 for a longer hunt.
@@ -69,7 +70,7 @@ lines = st.one_of(json_lines(), json_lines(), st.binary(max_size=40))
 inputs = st.lists(lines, min_size=1, max_size=4).map(lambda ls: b"".join(line + b"\n" for line in ls))
 
 TASKS = ["interleaved", "concatenated", "multitask", "gloss-only", "segment-only"]
-WRITERS = [w for w in format.WRITERS if w not in format.MERGERS or w == "cldf"] + [None]
+WRITERS = [w for w in WRITABLE if w not in MERGEABLE or w == "cldf"] + [None]
 
 
 def check(result, name, text_output=False):

@@ -2,7 +2,8 @@
 
 import click
 
-from ..formats import cleaning as clean
+from ..formats import cleaning
+from ..formats.registry import READABLE, FormatUnknown
 from ..cli.base import (
     bad_records, check_encoding, entry_point, igt_command, inputs_argument, skip_bad_options, toolbox_markers,
 )
@@ -110,7 +111,7 @@ one line naming file and line; --skip-bad reports bad records and goes on),
 
 @igt_command(PROG, help=HELP, short_help="Clean and audit IGT records (JSONL, SIGMORPHON, Toolbox, FLEx).")
 @inputs_argument
-@click.option("--from", "fmt", type=click.Choice(clean.FORMATS), default=None, help="Input format of every input (default: guessed per file; stdin: jsonl).")
+@click.option("--from", "fmt", type=click.Choice(READABLE), default=None, help="Input format of every input (default: guessed per file; stdin: jsonl).")
 @click.option("--markers", callback=toolbox_markers, metavar="TX,MB,GE,FT", help="Toolbox markers of transcription, segmentation, glosses, translation (default: tx,mb,ge,ft, or Shoebox's t,m,g,f where the file has those); or TIER=MARKER pairs, e.g. glosses=gl.")
 @click.option("--id-prefix", metavar="PREFIX", help="Prefix of the ids given to records without one (default: the file's name).")
 @click.option("--language", metavar="NAME", help="Language name for records without one.")
@@ -128,7 +129,7 @@ one line naming file and line; --skip-bad reports bad records and goes on),
 def command(inputs, fmt, markers, id_prefix, language, glottocode, metalanguage, source, language_map, encoding, list_tags, tagmap, drop_misaligned, all_languages, quiet, skip_bad, bad_out):
     if encoding is not None:
         check_encoding(encoding)
-    options = clean.Options(
+    options = cleaning.Options(
         fmt=fmt,
         markers=markers,
         encoding=encoding,
@@ -142,7 +143,7 @@ def command(inputs, fmt, markers, id_prefix, language, glottocode, metalanguage,
         drop_misaligned=drop_misaligned,
     )
     bad = bad_records(PROG, skip_bad, bad_out)
-    cleaner = clean.Cleaner(options, bad)
+    cleaner = cleaning.Cleaner(options, bad)
     out = JsonlWriter()
     inventory = None
     if list_tags:
@@ -155,7 +156,7 @@ def command(inputs, fmt, markers, id_prefix, language, glottocode, metalanguage,
                 inventory.add(record.get("glosses"))
             else:
                 out.write(record)
-    except clean.FormatUnknown as err:
+    except FormatUnknown as err:
         raise click.UsageError(str(err)) from None
     finally:
         bad.close()
@@ -172,7 +173,7 @@ def report(audit, most):
     if stderr_is_terminal():
         _report_table(audit, most)
     else:
-        for line in clean.summary_lines(audit, most):
+        for line in cleaning.summary_lines(audit, most):
             warn(PROG, line)
 
 
@@ -180,12 +181,12 @@ def _report_table(audit, most):
     from rich.console import Console
     from rich.table import Table
 
-    lines = clean.summary_lines(audit, most)
+    lines = cleaning.summary_lines(audit, most)
     table = Table(title=f"{PROG}: {lines[0]}", title_justify="left")
     table.add_column("language")
-    for heading in clean.HEADINGS:
+    for heading in cleaning.HEADINGS:
         table.add_column(heading, justify="right")
-    rows = clean.language_rows(audit)
+    rows = cleaning.language_rows(audit)
     for name, *counts in rows if most is None else rows[:most]:
         table.add_row(name, *(f"{c:,}" for c in counts))
     console = Console(stderr=True)

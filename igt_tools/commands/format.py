@@ -11,13 +11,12 @@ from ..cli.base import (
     bad_records, check_encoding, check_writable, entry_point, igt_command, inputs_argument, skip_bad_options,
     toolbox_markers,
 )
+from ..formats import registry
 from ..formats.latex import STYLES as LATEX_STYLES
 from ..core.io import JsonlWriter, iter_jsonl, warn
 from ..core.record import validator
 
 PROG = "igt-format"
-WRITERS = ("aligned", "sigmorphon", "toolbox", "latex", "html", "flextext", "cldf", "jsonl")
-MERGERS = ("flextext", "toolbox", "cldf")  # the writers that can merge records --into an original
 
 HELP = """Turn IGT records into model examples, or write them in another format.
 
@@ -146,7 +145,7 @@ naming file and line; --skip-bad goes on), 2 usage.
     default=None,
     help="train adds the auxiliary t2g and s2g examples; eval (the default) only the main ones.",
 )
-@click.option("--to", "writer", type=click.Choice(WRITERS), default=None, help="Write the records in this format instead of examples.")
+@click.option("--to", "writer", type=click.Choice(registry.WRITABLE), default=None, help="Write the records in this format instead of examples.")
 @click.option(
     "--width",
     type=click.IntRange(min=0),
@@ -275,8 +274,8 @@ def _check_merge_options(ctx, writer, original, overwrite, tagmap, metadata_out,
     """Usage errors for the options of --to and --into that do not go together."""
     if writer == "flextext" and original is None:
         raise click.UsageError("--to flextext writes into a FLEx export: name it with --into", ctx)
-    if original is not None and writer not in MERGERS:
-        raise click.UsageError(f"--into goes with --to {', '.join(MERGERS)}", ctx)
+    if original is not None and writer not in registry.MERGEABLE:
+        raise click.UsageError(f"--into goes with --to {', '.join(registry.MERGEABLE)}", ctx)
     misplaced = [
         ("--overwrite", overwrite and original is None, "--into"),
         ("--encoding", encoding and original is None, "--into"),
@@ -325,48 +324,10 @@ def merge_records(inputs, writer, original, bad, tagmap=None, dropped=(), **opti
     sys.stdout.buffer.write(merged)
 
 
-def write_records(inputs, writer, bad, width=100, markers=None, tagmap=None, metadata_out=None, latex_style=None, dropped=()):
-    """Write each record as JSONL (all fields kept), as a CLDF table, as an HTML page, or as text blocks separated by blank lines."""
+def write_records(inputs, writer, bad, dropped=(), tagmap=None, **options):
+    """Write each record in the format `writer` (formats/registry.py), all fields kept."""
     records = _tag_mapped(_without(iter_jsonl(inputs, bad=bad, validate=validator()), dropped), tagmap)
-    if writer == "cldf":
-        from ..formats.cldf import write_metadata, write_table
-
-        columns = write_table([record for _, record in records], sys.stdout)
-        if metadata_out is not None:
-            write_metadata(metadata_out, columns)
-        return
-    if writer == "jsonl":
-        out = JsonlWriter()
-        for _, record in records:
-            out.write(record)
-        return
-    if writer == "html":
-        from ..formats.html import write_page
-
-        write_page((record for _, record in records), sys.stdout)
-        return
-    render = _text_writer(writer, width, markers, latex_style)
-    stream = sys.stdout
-    for n, (_, record) in enumerate(records):
-        stream.write(("\n" if n else "") + render(record) + "\n")
-
-
-def _text_writer(writer, width, markers, latex_style=None):
-    if writer == "aligned":
-        from ..formats.aligned import write_aligned
-
-        return lambda record: write_aligned(record, width)
-    if writer == "sigmorphon":
-        from ..formats.sigmorphon import write_sigmorphon
-
-        return write_sigmorphon
-    if writer == "latex":
-        from ..formats.latex import write_latex
-
-        return lambda record: write_latex(record, latex_style or "gb4e")
-    from ..formats.toolbox import write_toolbox
-
-    return lambda record: write_toolbox(record, markers)
+    registry.write_records((record for _, record in records), writer, registry.WriteOptions(**options))
 
 
 main = entry_point(command)

@@ -10,7 +10,7 @@ from typing import Optional
 
 from . import tokens
 
-BOUNDARIES = "-="
+BOUNDARIES = tokens.MORPHEME_BOUNDARIES
 
 
 class Misaligned(ValueError):

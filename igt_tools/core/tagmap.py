@@ -22,9 +22,10 @@ from collections import Counter
 
 from .errors import DataError
 from .tags import tags_in
+from .tokens import GLOSS_BOUNDARY
 
 # Glosses split into morpheme glosses and what is between them, so the rest stays as it was.
-_PIECES = re.compile(r"(\s+|[-=~])")
+_PIECES = re.compile(f"(\\s+|{GLOSS_BOUNDARY.pattern})")
 MOST_UNKNOWN = 10
 
 

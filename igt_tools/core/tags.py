@@ -10,9 +10,8 @@ together, so that a linguist can standardise before training.
 import re
 from collections import Counter, defaultdict
 
-from .tokens import words
+from .tokens import GLOSS_BOUNDARY, words
 
-MORPHEME_BOUNDARY = re.compile(r"[-=~]")
 _PARTS = re.compile(r"[0-9]+|[^\W\d_]+")
 # Spellings of the same Leipzig category seen in corpora -> the Leipzig abbreviation.
 SYNONYMS = {
@@ -49,7 +48,7 @@ def gloss_parts(word):
 
 def morpheme_glosses(glosses):
     """The morpheme glosses of a gloss line (punctuation-only words left out)."""
-    return [piece for word in words(glosses) for piece in MORPHEME_BOUNDARY.split(word) if piece]
+    return [piece for word in words(glosses) for piece in GLOSS_BOUNDARY.split(word) if piece]
 
 
 def tags_in(gloss):

@@ -5,8 +5,20 @@ import unicodedata
 from functools import lru_cache
 
 SEP = "[SEP]"
+# A gold gloss the corpus does not give (a FLEx morph left unglossed): the metrics' unknown token,
+# which accuracy skips. Not what igt-gloss writes for a word it cannot analyse (glossing/analyses'
+# UNKNOWN_GLOSS, `???`): a prediction, scored like any other.
 UNK = "[UNK]"
-BOUNDARY = re.compile(r"[-=]")
+# The morpheme boundaries: `-` (affix) and `=` (clitic), Leipzig rules 2 and 4. The metrics
+# split words at these alone, as the reference does (the `glossing` package: REFERENCE.md 5.1),
+# and so do the label format and every reader and writer.
+MORPHEME_BOUNDARIES = "-="
+# Where a gloss is taken apart into its morpheme glosses, for its tags (tags, tagmap) and its
+# stems (glossing/stems), `~` (Leipzig rule 10: reduplication, `ku~kuna` `PL~house`) parts two
+# glosses too. The metrics must not split at it: the reference does not, and MER would change.
+GLOSS_BOUNDARIES = MORPHEME_BOUNDARIES + "~"
+BOUNDARY = re.compile(f"[{re.escape(MORPHEME_BOUNDARIES)}]")
+GLOSS_BOUNDARY = re.compile(f"[{re.escape(GLOSS_BOUNDARIES)}]")
 # Punctuation-only words are dropped unless they hold one of these.
 _KEEP_IF_CONTAINS = ("??", "'", "-")
 

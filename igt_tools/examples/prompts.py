@@ -31,6 +31,7 @@ GLOSSLM = Template(
     "Glosses: "
 )
 
+# What the published prompts say where a record names no language or metalanguage.
 UNKNOWN_LANGUAGE = "an unknown language"
 
 

@@ -29,38 +29,19 @@ from pathlib import Path
 
 from ..core.errors import DataError, RecordError
 from ..core.interleaved import Misaligned, aligned_words
-from ..core.io import STDIN_NAMES, iter_jsonl, source_name
-from ..core.record import CANONICAL_FIELDS, TEXT_FIELDS, check_types
+from ..core.io import STDIN_NAMES, source_name
+from ..core.record import CANONICAL_FIELDS, TEXT_FIELDS
+from .registry import EXTENSIONS, SNIFFED, guess_format, read_input
 
-FORMATS = ("jsonl", "sigmorphon", "toolbox", "flextext", "cldf")
-EXTENSIONS = {
-    ".jsonl": "jsonl",
-    ".json": "jsonl",
-    ".sfm": "toolbox",
-    ".tbx": "toolbox",
-    ".db": "toolbox",
-    ".toolbox": "toolbox",
-    ".flextext": "flextext",
-    ".xml": "flextext",
-    ".csv": "cldf",
-}
-CLDF_METADATA_SUFFIX = "metadata.json"  # Generic-metadata.json, TextCorpus-metadata.json: a CLDF dataset
-# Extensions of plain marker text: sniffed (the ODIN and shared-task files are .txt or bare).
-SNIFFED = ("", ".txt", ".igt")
 LANGUAGE_MAP_NAME = "language_map.json"
 MISALIGNED = "misaligned: "
-UNKNOWN_LANGUAGE = "(unknown)"
+NO_LANGUAGE = "(unknown)"  # the audit's row of the records with neither glottocode nor language
 
 _SPACE_BEFORE = re.compile(r" (?=[.,;:!?)\]}])")
 _SPACE_AFTER = re.compile(r"(?<=[(\[{]) ")
-_TOOLBOX_FIRST = re.compile(r"\\(_sh|id|ref|tx|mb|ge|ft)(\s|$)")
 _ISO = re.compile(r"[a-z]{2,3}")
 # A word that might be punctuation only: no letter or digit (\w less `_`, which is punctuation).
 _PUNCTUATION_WORD = re.compile(r"(?<!\S)(?:[^\w\s]|_)+(?!\S)")
-
-
-class FormatUnknown(DataError):
-    """The input's format cannot be told from its name or first lines."""
 
 
 # --- normalisation ---------------------------------------------------------------
@@ -177,73 +158,6 @@ def default_id_prefix(path):
     return "stdin" if path in STDIN_NAMES else _stem(path)
 
 
-# --- formats ---------------------------------------------------------------------
-
-
-def guess_format(path):
-    """The format of a named file: from its extension, or from its first line for marker text."""
-    if path in STDIN_NAMES:
-        return "jsonl"
-    suffix = Path(path).suffix.lower()
-    if Path(path).name.lower().endswith(CLDF_METADATA_SUFFIX):
-        return "cldf"
-    if suffix in EXTENSIONS:
-        return EXTENSIONS[suffix]
-    first = _first_line(path)
-    if first is None:
-        return "jsonl"  # empty: the JSONL reader reports it
-    if first.startswith(("{", "[")):
-        return "jsonl"
-    if first.startswith("<"):
-        return "flextext"
-    if _TOOLBOX_FIRST.match(first):
-        return "toolbox"
-    if first.startswith("\\"):
-        return "sigmorphon"
-    raise FormatUnknown("cannot tell the format from the name or the first line; name it with --from", str(path))
-
-
-def _first_line(path):
-    """The first non-blank line (BOM and padding stripped), or None."""
-    try:
-        with open(path, "rb") as stream:
-            for raw in stream:
-                text = raw.decode("utf-8", errors="replace").lstrip("\ufeff").strip()
-                if text:
-                    return text
-    except OSError as err:
-        raise DataError(f"cannot open: {err.strerror}", source_name(path)) from None
-    return None
-
-
-def read_input(path, fmt, bad=None, markers=None, encoding=None, metalanguage=None):
-    """Yield (Location, record) from one input in the named format.
-
-    `encoding` is for the formats that come in more than UTF-8 (marker text,
-    CLDF; JSONL is UTF-8, and XML says its own); `metalanguage` picks FLEx's
-    translation and glosses where they are in several languages.
-    """
-    if fmt == "jsonl":
-        return iter_jsonl([path], bad=bad, validate=check_types, allow_empty=True)
-    if fmt == "sigmorphon":
-        from .sigmorphon import read_sigmorphon
-
-        return read_sigmorphon(path, bad=bad, encoding=encoding or "utf-8")
-    if fmt == "toolbox":
-        from .toolbox import read_toolbox
-
-        return read_toolbox(path, markers, bad=bad, encoding=encoding or "utf-8")
-    if fmt == "flextext":
-        from .flextext import read_flextext
-
-        return read_flextext(path, bad=bad, metalanguage=metalanguage)
-    if fmt == "cldf":
-        from .cldf import read_cldf
-
-        return read_cldf(path, bad=bad, encoding=encoding)
-    raise ValueError(f"unknown format {fmt!r}")
-
-
 def numbered_id(prefix, number):
     """The id of a record without one: PREFIX-N, N its place in its file (from 1)."""
     return f"{prefix}-{number}"
@@ -290,7 +204,7 @@ class Audit:
 
     def count(self, record, what):
         setattr(self, what, getattr(self, what) + 1)
-        key = record.get("glottocode") or record.get("language") or UNKNOWN_LANGUAGE
+        key = record.get("glottocode") or record.get("language") or NO_LANGUAGE
         self.by_language[key][what] += 1
 
 

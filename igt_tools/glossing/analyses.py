@@ -15,7 +15,9 @@ from typing import Optional
 from ..core import interleaved, tokens, words
 from ..core.record import text
 
-# "???", not "?": the metrics drop punctuation-only words, so "?" would score as no word at all.
+# The gloss of a word igt-gloss cannot analyse: a visible placeholder for the linguist (not the
+# metrics' [UNK], core/tokens.UNK, which marks a gloss missing from gold data). "???", not "?":
+# the metrics drop punctuation-only words, so "?" would score as no word at all.
 UNKNOWN_GLOSS = "???"
 PROVENANCES = ("lexicon", "analogy", "model", "none")
 

@@ -20,22 +20,21 @@ few stems); ties go to the word whose place in the translation is nearest
 the stem's word's place in the sentence. Each translation word serves one
 stem, and a sentence without a translation keeps UNKNOWN_GLOSS.
 
-Measured on the six SIGMORPHON 2023 dev sets: lexicon + analogy MER 0.190
--> 0.183; lexicon + analogy + the word model 0.184 -> 0.179 (training/RESULTS.md).
-No torch here.
+What it gains: training/RESULTS.md, the systems with and without translation
+stems. No torch here.
 """
 
 import re
 from collections import Counter
 
 from ..core.record import text
+from ..core.tokens import GLOSS_BOUNDARY
 from .analyses import UNKNOWN_GLOSS
 
 MIN_SHARE = 0.1
 UNSEEN_SHARE = 0.5
 # A translation's words: letters, with apostrophes inside (don't, l'eau); digits and punctuation are no words.
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-_MORPHEME_BOUNDARIES = re.compile(r"[-=~]")
 _GLOSS_WORD_JOINERS = re.compile(r"[._]")
 
 
@@ -48,7 +47,7 @@ def stem_gloss_words(glosses):
     """The lower-cased words inside the stem glosses of a glosses tier (a stem gloss has a
     lower-case letter: grammatical glosses such as ERG, 1SG, IV have none)."""
     out = set()
-    for gloss in _MORPHEME_BOUNDARIES.split(glosses or ""):
+    for gloss in GLOSS_BOUNDARY.split(glosses or ""):
         for piece in gloss.split():
             if any(ch.islower() for ch in piece):
                 out.update(w.lower() for w in _GLOSS_WORD_JOINERS.split(piece) if w)
@@ -63,7 +62,7 @@ class TranslationStems:
     def fill(self, analyses, record):
         """Give analogy's guesses with an unknown stem a translation word (see the module's doc)."""
         pending = [n for n, item in enumerate(analyses)
-                   if item.provenance == "analogy" and UNKNOWN_GLOSS in _MORPHEME_BOUNDARIES.split(item.glosses)]
+                   if item.provenance == "analogy" and UNKNOWN_GLOSS in GLOSS_BOUNDARY.split(item.glosses)]
         if not pending:
             return analyses
         translation = translation_words(text(record, "translation"))
@@ -113,7 +112,7 @@ class TranslationStems:
 
 def _replace_unknown_stem(glosses, gloss):
     """The glosses with their first UNKNOWN_GLOSS morpheme (analogy's stem) replaced by `gloss`."""
-    pieces = re.split(r"([-=~])", glosses)
+    pieces = re.split(f"({GLOSS_BOUNDARY.pattern})", glosses)
     for i, piece in enumerate(pieces):
         if piece == UNKNOWN_GLOSS:
             pieces[i] = gloss

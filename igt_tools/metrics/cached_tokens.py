@@ -10,9 +10,9 @@ import re
 from itertools import chain, compress
 from operator import itemgetter
 
-from ..core.tokens import SEP, is_droppable, split_morphemes
+from ..core.tokens import MORPHEME_BOUNDARIES, SEP, is_droppable, split_morphemes
 
-_NOT_BOUNDARY = re.compile(r"[^-=\s]+")
+_NOT_BOUNDARY = re.compile(f"[^{re.escape(MORPHEME_BOUNDARIES)}\\s]+")
 _KEPT, _PIECES, _PIECES_AND_SEP = itemgetter(0), itemgetter(1), itemgetter(2)
 
 

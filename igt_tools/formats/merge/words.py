@@ -35,7 +35,9 @@ class Morph:
         """The gloss with the morph's boundary on the same side, as Toolbox lines them up (3SG-, -PL)."""
         if self.gloss is None:
             return None
-        before, after = self.form[:1] in "-=" and self.form[:1], self.form[-1:] in "-=" and self.form[-1:]
+        first, last = self.form[:1], self.form[-1:]
+        before = first in tokens.MORPHEME_BOUNDARIES and first
+        after = last in tokens.MORPHEME_BOUNDARIES and last
         return (before or "") + self.gloss + (after or "")
 
 
