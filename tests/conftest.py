@@ -16,6 +16,13 @@ SHARED_DATA = Path(os.environ.get("IGT_SHARED_DATA", ROOT.parent / "shared" / "d
 REQUIRE_SHARED_DATA = os.environ.get("IGT_REQUIRE_SHARED_DATA") == "1"
 
 
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """pytest-randomly shuffles the tests; under -q it does not say how, so say it when a test failed."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if exitstatus and isinstance(seed, int):
+        terminalreporter.write_line(f"tests in a shuffled order: --randomly-seed={seed} repeats it")
+
+
 def shared_data():
     """The real-data folder, or skip the test with a clear reason (fail, when the data is required)."""
     if not SHARED_DATA.is_dir():
