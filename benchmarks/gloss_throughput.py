@@ -126,11 +126,11 @@ def naive_loop(model, tokenizer, prompts, beams, max_new_tokens, device):
 
 def igt_gloss(model, tokenizer, metadata, chunk, beams, max_new_tokens, device):
     """igt-gloss's own path (igt_tools.glossing.sentence.SentenceGlosser) with the command's default settings."""
-    from igt_tools.model.device import BATCH_TOKENS
+    from igt_tools.model.device import batch_tokens
     from igt_tools.glossing.sentence import SentenceGlosser
     from igt_tools.model.generation import DecodeSettings, Decoder
 
-    budget = BATCH_TOKENS["cuda" if device.startswith("cuda") else "cpu"]
+    budget = batch_tokens(device)
     decoder = Decoder(model, DecodeSettings(beams=beams, max_new_tokens=max_new_tokens, batch_tokens=budget),
                       eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
     glosser = SentenceGlosser(decoder, tokenizer, metadata.task, metadata.prompts, max_input_tokens=10**9, keep_raw=True)

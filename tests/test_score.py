@@ -9,7 +9,8 @@ import glossing
 import pytest
 
 from conftest import jsonl, run_command
-from igt_tools.commands.score import command, plain_table
+from igt_tools.cli.score_table import plain_table
+from igt_tools.commands.score import command
 from igt_tools.metrics.compare import differences
 
 BIN = Path(sys.executable).parent
@@ -307,10 +308,10 @@ def test_help_imports_nothing_heavy():
 
 
 def test_rich_table_when_stderr_is_a_terminal(monkeypatch, capsys):
-    from igt_tools.commands import score as score_module
+    from igt_tools.cli import score_table
 
-    monkeypatch.setattr(score_module, "stderr_is_terminal", lambda: True)
-    score_module.print_table([("uspa1245", "2", "0.250", "0.750", "0.500", "1.000")])
+    monkeypatch.setattr(score_table, "stderr_is_terminal", lambda: True)
+    score_table.print_table([("uspa1245", "2", "0.250", "0.750", "0.500", "1.000")])
     err = capsys.readouterr().err
     assert "uspa1245" in err and "MER" in err and "seg F1" in err
     assert "─" in err or "━" in err  # drawn by rich, not the plain table

@@ -21,7 +21,17 @@ class IgtCommand(click.Command):
     (a missing package: one line, exit status 2).
 
     Set IGT_DEBUG=1 to see the traceback instead.
+
+    `description`: the long explanation (how the command works, its rules and
+    figures) that the man page's DESCRIPTION gives after the help text, and
+    --help leaves out.
     """
+
+    def __init__(self, name, *args, description=None, **kwargs):
+        if description and not kwargs.get("epilog"):
+            kwargs["epilog"] = f"How it works, in full: man {name} (in a checkout: man -l man/{name}.1)."
+        super().__init__(name, *args, **kwargs)
+        self.description = description
 
     def invoke(self, ctx):
         try:
@@ -121,6 +131,27 @@ def toolbox_markers(ctx, param, value):
         return parse_markers(value)
     except ValueError as err:
         raise click.BadParameter(str(err)) from None
+
+
+def parse_shard(ctx, param, value):
+    """Click callback of --shard: 'I/N' -> (I, N), or None."""
+    if value is None:
+        return None
+    index, slash, count = value.partition("/")
+    try:
+        index, count = int(index), int(count)
+    except ValueError:
+        raise click.BadParameter("expected I/N, e.g. 0/4") from None
+    if not slash or count < 1 or not 0 <= index < count:
+        raise click.BadParameter("expected I/N with 0 <= I < N, e.g. 0/4")
+    return index, count
+
+
+def check_device(ctx, param, value):
+    """Click callback of --device: auto, cpu, cuda or cuda:N."""
+    if value in ("auto", "cpu", "cuda") or (value.startswith("cuda:") and value[5:].isdigit()):
+        return value
+    raise click.BadParameter("expected auto, cpu, cuda or cuda:N")
 
 
 def check_encoding(name):

@@ -44,7 +44,7 @@ def render(command, family=()):
     name = command.name
     summary = command.get_short_help_str(limit=200).rstrip(".")
     usage = " ".join(command.collect_usage_pieces(ctx))
-    parts = [
+    parts = [part for part in [
         f'.TH {name.upper()} 1 "" "igt-tools {__version__}" "igt-tools manual"',
         ".SH NAME",
         f"{_roff(name)} \\- {_roff(summary)}",
@@ -52,8 +52,9 @@ def render(command, family=()):
         f".B {name}\n{_roff(usage)}",
         ".SH DESCRIPTION",
         _paragraphs(command.help),
+        _paragraphs(getattr(command, "description", None)),
         ".SH OPTIONS",
-    ]
+    ] if part]
     for param in command.get_params(ctx):
         if not isinstance(param, click.Option):
             continue

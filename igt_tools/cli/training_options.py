@@ -18,7 +18,7 @@ OPTIONS = {
     "optimizer": click.option(
         "--optimizer", type=click.Choice(["adamw", "adafactor"]), default="adamw", show_default=True,
         help=group("optimisation") + "Optimiser."),
-    "lr": click.option("--lr", type=float, help=group("optimisation") + "Peak learning rate (default: see above)."),
+    "lr": click.option("--lr", type=float, help=group("optimisation") + "Peak learning rate."),
     "min_lr_ratio": click.option(
         "--min-lr-ratio", type=float, default=0.2, show_default=True,
         help=group("optimisation") + "Cosine decay ends at this share of the peak (the paper: 1e-5/5e-5)."),
@@ -36,10 +36,10 @@ OPTIONS = {
     "weight_decay": click.option(
         "--weight-decay", type=float, default=0.01, show_default=True, help=group("optimisation") + "Weight decay."),
     "clip": click.option(
-        "--clip", type=float, help=group("optimisation") + "Gradient norm clip; 0 for none (default: see above)."),
+        "--clip", type=float, help=group("optimisation") + "Gradient norm clip; 0 for none."),
     "batch_tokens": click.option(
         "--batch-tokens", type=int, metavar="N",
-        help=group("batches") + "Padded tokens (inputs + labels) per batch and process (default: see above)."),
+        help=group("batches") + "Padded tokens (inputs + labels) per batch and process."),
     "accumulate": click.option(
         "--accumulate", type=int, default=1, show_default=True, metavar="N",
         help=group("batches") + "Batches per optimiser step (gradient accumulation)."),
@@ -50,7 +50,7 @@ OPTIONS = {
         "--max-label-tokens", type=int, default=1024, show_default=True, metavar="N",
         help=group("batches") + "Labels are truncated to this many tokens."),
     "epochs": click.option(
-        "--epochs", type=int, metavar="N", help=group("length") + "Passes over the data (default: see above)."),
+        "--epochs", type=int, metavar="N", help=group("length") + "Passes over the data."),
     "max_steps": click.option(
         "--max-steps", type=int, metavar="N",
         help=group("length") + "Stop after N optimiser steps (overrides --epochs; sets the schedule's length)."),

@@ -65,3 +65,10 @@ def text(record, field):
 
 def _json_type(value):
     return {bool: "boolean", int: "number", float: "number", list: "array", dict: "object"}.get(type(value), type(value).__name__)
+
+
+def without_fields(records, fields):
+    """The (Location, record) pairs with these fields null in every record (igt-format --drop)."""
+    for location, record in records:
+        record.update(dict.fromkeys(fields))
+        yield location, record

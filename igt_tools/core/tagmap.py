@@ -21,6 +21,7 @@ import re
 from collections import Counter
 
 from .errors import DataError
+from .io import warn
 from .tags import tags_in
 from .tokens import GLOSS_BOUNDARY
 
@@ -100,3 +101,16 @@ class TagMap:
             if len(self.unknown) > MOST_UNKNOWN:
                 line += f", ... ({len(self.unknown) - MOST_UNKNOWN:,} more)"
         return line
+
+
+def tag_mapped(records, path, prog):
+    """The (Location, record) pairs with their tags mapped by the tag map at `path` (None: as they
+    are); at the end, the map's summary on stderr under the command's name `prog`."""
+    if path is None:
+        yield from records
+        return
+    mapping = TagMap.load(path)
+    for location, record in records:
+        mapping.map_record(record)
+        yield location, record
+    warn(prog, mapping.summary())

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from . import folder_checks
-from ..core.errors import ModelError
+from ..core.errors import ModelError, OptionError
 from .folder_checks import first_line, listed, pickle_refusal
 from .metadata import ModelMetadata
 
@@ -415,3 +415,26 @@ def _dtype(dtype):
     if dtype not in names:
         raise ValueError(f"unknown dtype {dtype!r} (choose from float32, bfloat16, float16)")
     return names[dtype]
+
+
+def save_merged(model_name, adapter, out):
+    """Write the model with the adapter's updates in its weights to the folder `out` (a Path), atomically."""
+    import shutil
+
+    from . import lora
+    from .metadata import REGRESSIONS_CSV
+
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise OptionError(f"{out} already exists and is not empty: give another --out")
+    base, tokenizer, base_metadata = load_model(model_name, digest=True)
+    wrapped, adapter_metadata = lora.load_adapter(base, base_metadata, adapter)
+    merged = lora.merge(wrapped)
+    tmp = out.parent / f".tmp-{out.name}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    save_model(merged, tokenizer, tmp, lora.merged_metadata(adapter_metadata, adapter))
+    calibration = Path(base_metadata.tables_folder) / REGRESSIONS_CSV
+    if base_metadata.calibration and calibration.is_file():
+        shutil.copy2(calibration, tmp / REGRESSIONS_CSV)  # estimates as for the model with the adapter
+    if out.exists():
+        out.rmdir()
+    os.replace(tmp, out)

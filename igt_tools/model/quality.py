@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..metrics import ALL
 from ..metrics.calibration import (
-    METRICS, CalibrationRefused, calibrate, estimate_notes, estimates, has_published_tables, metric_value,
+    MER, METRICS, CalibrationRefused, calibrate, describe, estimate_notes, estimates, has_published_tables,
+    metric_value, perplexity,
 )
 from .metadata import PERPLEXITIES_CSV, REGRESSIONS_CSV, ModelMetadata
 
@@ -96,3 +97,35 @@ def _write_text(path, text):
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+# -- igt-lora --dev -----------------------------------------------------------------
+
+NO_GAIN = 0.01  # a smaller relative drop in dev loss than this is no sign that the adapter helps
+
+
+def adapter_notes(base, metadata):
+    """Lines for stderr, per dev language of an adapter (`metadata`) of the model `base`: perplexity
+    before and after adapting, what it predicts, and a warning when the adapter did not beat the
+    model alone (more data, or none, would serve better)."""
+    notes = []
+    before = (metadata.adapter or {}).get("base_dev_languages") or {}
+    for code, score in sorted(metadata.dev_languages.items()):
+        if code in before:
+            line = f"{code}: dev perplexity {perplexity(before[code]):.3f} before adapting, {score.perplexity:.3f} after"
+        else:
+            line = f"{code}: dev perplexity {score.perplexity:.3f}"
+        found = estimates(base, score.perplexity)
+        if MER not in found:
+            notes.append(f"{line}; no MER prediction: the model has no calibration (igt-score --model MODEL "
+                 "--calibrate on its dev data makes one)")
+        else:
+            if code in before:
+                was = estimates(base, perplexity(before[code])).get(MER)
+                if was and was["reliable"]:
+                    line += f"; predicted MER {was['predicted']:.3f} before"
+            notes.append(f"{line}; " + describe(MER, found[MER]))
+        if code in before and score.loss > before[code] * (1 - NO_GAIN):
+            notes.append(f"{code}: the adapter lowers dev loss by less than {NO_GAIN:.0%} ({score.loss:.4f} against "
+                 f"the model's own {before[code]:.4f}): expect little or no gain from it")
+    return notes
