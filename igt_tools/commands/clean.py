@@ -2,12 +2,12 @@
 
 import click
 
-from ..formats import cleaning
-from ..formats.registry import READABLE, FormatUnknown
 from ..cli.base import (
     bad_records, check_encoding, entry_point, igt_command, inputs_argument, skip_bad_options, toolbox_markers,
 )
 from ..core.io import JsonlWriter, stderr_is_terminal, warn
+from ..formats import cleaning
+from ..formats.registry import READABLE, FormatUnknown
 from . import manual
 
 PROG = "igt-clean"

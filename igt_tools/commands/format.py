@@ -4,17 +4,17 @@ import sys
 
 import click
 
-from ..examples import tasks
 from ..cli.base import (
     bad_records, check_encoding, check_writable, entry_point, igt_command, inputs_argument, skip_bad_options,
     toolbox_markers,
 )
-from ..formats import registry
-from ..formats.latex import STYLES as LATEX_STYLES
 from ..core.io import iter_jsonl
-from ..examples.writing import write_examples
 from ..core.record import validator, without_fields
 from ..core.tagmap import tag_mapped
+from ..examples import tasks
+from ..examples.writing import write_examples
+from ..formats import registry
+from ..formats.latex import STYLES as LATEX_STYLES
 from . import manual
 
 PROG = "igt-format"

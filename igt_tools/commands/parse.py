@@ -2,11 +2,11 @@
 
 import click
 
-from ..examples import tasks
 from ..cli.base import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options
 from ..core.errors import RecordError
 from ..core.io import JsonlWriter, iter_jsonl, warn
 from ..core.record import check_types
+from ..examples import tasks
 from . import manual
 
 PROG = "igt-parse"

@@ -12,10 +12,10 @@ import json
 from collections import Counter
 
 from ..core import interleaved
-from . import prompts, tasks
 from ..core.errors import RecordError
 from ..core.io import iter_jsonl
 from ..core.record import check_types, require
+from . import prompts, tasks
 
 
 def validate(record, location):

@@ -26,9 +26,9 @@ MissingTier; in the eval split its examples get a null label (inference).
 """
 
 from ..core import interleaved, tokens, words
-from . import prompts as prompt_texts
 from ..core.interleaved import Misaligned, Parse
 from ..core.record import text as record_text
+from . import prompts as prompt_texts
 
 TASKS = ("interleaved", "concatenated", "multitask", "gloss-only", "segment-only")
 PROMPT_SETS = ("polygloss", "glosslm", "compact")

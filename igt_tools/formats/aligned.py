@@ -21,8 +21,8 @@ import re
 import unicodedata
 
 from ..core import interleaved, tokens
-from ..examples.prompts import collapse
 from ..core.record import text as record_text
+from ..examples.prompts import collapse
 
 GAP = "  "
 # Marks of guessed words in the gloss line, by igt-gloss's `provenance`.

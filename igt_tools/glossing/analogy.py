@@ -27,8 +27,8 @@ from collections import Counter
 
 from ..core import interleaved, words
 from . import analyses as wa
-from .stems import TranslationStems
 from .analyses import UNKNOWN_GLOSS
+from .stems import TranslationStems
 
 MIN_AFFIX = 2  # shortest shared ending (or beginning) that counts, in letters
 MAX_AFFIX = 8  # longest one looked at

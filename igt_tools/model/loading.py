@@ -14,8 +14,8 @@ import pickle
 import re
 from pathlib import Path
 
-from . import folder_checks
 from ..core.errors import ModelError, OptionError
+from . import folder_checks
 from .folder_checks import first_line, listed, pickle_refusal
 from .metadata import ModelMetadata
 

@@ -15,12 +15,12 @@ import copy
 import json
 
 from ...core.errors import DataError
+from ...core.io import Location, source_name, warn
+from ...core.tokens import is_droppable
 from .. import GUESS
 from ..cldf import BACKSLASH_T, PREDICTION_COLUMN, SPACES, TAB, guess_separator, metadata, read_table, row_record
 from ..cldf_metadata import EXAMPLE_COLUMNS, TERMS
 from ..csv_cells import quote
-from ...core.io import Location, source_name, warn
-from ...core.tokens import is_droppable
 from .patch import apply_edits
 from .predictions import predicted_units
 from .words import Unplaceable, placeable_words

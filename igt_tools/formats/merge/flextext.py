@@ -26,10 +26,10 @@ are reported and keep what they had. A prediction holding a character XML
 import re
 from xml.sax.saxutils import escape, quoteattr
 
+from ...core.io import source_name, warn
 from .. import GUESS
 from ..flextext import gloss_language, is_analysable, morphs_of, read_phrases, words_of
 from ..morphemes import restore_boundaries
-from ...core.io import source_name, warn
 from .patch import apply_edits, line_end, read_bytes
 from .predictions import predicted_units
 from .words import UNKNOWN, Unplaceable, placeable_words, split_among

@@ -2,8 +2,8 @@
 
 from collections import Counter
 
-from ..cleaning import assigned_id, default_id_prefix, normalise_text, numbered_id
 from ...core.io import warn
+from ..cleaning import assigned_id, default_id_prefix, normalise_text, numbered_id
 
 
 class Predictions:

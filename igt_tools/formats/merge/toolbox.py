@@ -14,11 +14,11 @@ anew, in place. A record that got anything ends with a marker line
 import re
 
 from ...core.errors import DataError
+from ...core.tokens import is_punctuation
 from .. import GUESS
 from ..morphemes import BOUNDARIES
 from ..sfm import split_raw
 from ..toolbox import RECORD_MARKERS, bundle_word_counts, fields, file_markers, interlinear_bundles, read_records
-from ...core.tokens import is_punctuation
 from .patch import apply_edits, read_bytes
 from .predictions import predicted_units
 from .words import UNKNOWN, Unplaceable, placeable_words, split_among

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import List, Optional
 
 from ...core import tokens
-from ..morphemes import glue_morphemes
 from ...core.interleaved import split_keep
 from ...core.tags import is_tag
+from ..morphemes import glue_morphemes
 
 UNKNOWN = tokens.UNK
 # FLEx morph types by the side of the stem and the boundary.
