@@ -55,9 +55,9 @@ def read_records(path):
 
 def model_inputs(records, metadata, tokenizer):
     """(input texts, output caps, sentence -> indices of its inputs): what igt-gloss --model decodes."""
-    from igt_tools import tasks
-    from igt_tools.commands.gloss import sentence_output_limit
-    from igt_tools.word_glosser import word_output_limit
+    from igt_tools.examples import tasks
+    from igt_tools.glossing.sentence import sentence_output_limit
+    from igt_tools.glossing.word import word_output_limit
 
     texts, limits, of_sentence, seen = [], [], [], {}
     for record in records:
@@ -110,10 +110,10 @@ def decoder_bytes(model, calls, rows, mean_input, mean_output, element_bytes):
 
 
 def igt_decode(model, tokenizer, ids, limits, beams, device):
-    from igt_tools.commands.gloss import BATCH_TOKENS
+    from igt_tools.model.device import batch_tokens
     from igt_tools.model.generation import DecodeSettings, Decoder
 
-    budget = BATCH_TOKENS["cuda" if device.startswith("cuda") else "cpu"]
+    budget = batch_tokens(device)
     decoder = Decoder(model, DecodeSettings(beams=beams, max_new_tokens=NAIVE_MAX_NEW_TOKENS, batch_tokens=budget),
                       eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
     hypotheses = decoder.decode(ids, limits=limits)

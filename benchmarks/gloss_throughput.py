@@ -42,16 +42,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("IGT_SHARED_DATA", ROOT.parent / "shared" / "data")) / "sigmorphon2023"
 
-# ISO code -> (folder, language, glottocode, metalanguage)
-LANGUAGES = {
-    "git": ("Gitksan", "Gitksan", "gitx1241", "English"),
-    "lez": ("Lezgi", "Lezgi", "lezg1247", "English"),
-    "ntu": ("Natugu", "Natugu", "natu1246", "English"),
-    "nyb": ("Nyangbo", "Nyangbo", "nyan1302", None),
-    "ddo": ("Tsez", "Tsez", "dido1241", "English"),
-    "usp": ("Uspanteko", "Uspanteko", "uspa1245", "Spanish"),
-    "arp": ("Arapaho", "Arapaho", "arap1274", "English"),
-}
+# training/languages.tsv, the one table of the SIGMORPHON 2023 languages: [language, file prefix,
+# glottocode, metalanguage, "yes" if it has a training split], in its order.
+ROWS = [line.split("\t") for line in (ROOT / "training" / "languages.tsv").read_text(encoding="utf-8")
+        .splitlines() if line and not line.startswith(("#", "language\t"))]
+# file prefix (the ISO code) -> (language, its folder's name too; glottocode; metalanguage)
+LANGUAGES = {prefix: (language, glottocode, metalanguage) for language, prefix, glottocode, metalanguage, _ in ROWS}
 REFERENCE_BATCH = 64
 
 
@@ -68,13 +64,11 @@ def run(argv, stdin=None, stdout=None):
 
 
 def clean(code, split):
-    folder, language, glottocode, metalanguage = LANGUAGES[code]
-    path = DATA / folder / f"{code}-{split}-track2-uncovered"
+    language, glottocode, metalanguage = LANGUAGES[code]
+    path = DATA / language / f"{code}-{split}-track2-uncovered"
     if not path.is_file():
         sys.exit(f"no {split} data for {code}: {path} (set IGT_SHARED_DATA)")
-    argv = igt("clean") + ["--language", language, "--glottocode", glottocode]
-    if metalanguage:
-        argv += ["--metalanguage", metalanguage]
+    argv = igt("clean") + ["--language", language, "--glottocode", glottocode, "--metalanguage", metalanguage]
     return [json.loads(line) for line in run(argv + [str(path)]).stdout.splitlines()]
 
 
@@ -131,14 +125,15 @@ def naive_loop(model, tokenizer, prompts, beams, max_new_tokens, device):
 
 
 def igt_gloss(model, tokenizer, metadata, chunk, beams, max_new_tokens, device):
-    """igt-gloss's own path (commands.gloss.Glosser) with the command's default settings."""
-    from igt_tools.commands.gloss import BATCH_TOKENS, Glosser
+    """igt-gloss's own path (igt_tools.glossing.sentence.SentenceGlosser) with the command's default settings."""
+    from igt_tools.model.device import batch_tokens
+    from igt_tools.glossing.sentence import SentenceGlosser
     from igt_tools.model.generation import DecodeSettings, Decoder
 
-    budget = BATCH_TOKENS["cuda" if device.startswith("cuda") else "cpu"]
+    budget = batch_tokens(device)
     decoder = Decoder(model, DecodeSettings(beams=beams, max_new_tokens=max_new_tokens, batch_tokens=budget),
                       eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
-    glosser = Glosser(decoder, tokenizer, metadata.task, metadata.prompts, max_input_tokens=10**9, keep_raw=True)
+    glosser = SentenceGlosser(decoder, tokenizer, metadata.task, metadata.prompts, max_input_tokens=10**9, keep_raw=True)
     out = glosser.gloss(chunk)
     return [record["prediction"] for record in out], decoder.stats
 
@@ -168,8 +163,8 @@ def main():
 
     import torch
 
-    from igt_tools import tasks
-    from igt_tools.io import Location
+    from igt_tools.examples import tasks
+    from igt_tools.core.io import Location
     from igt_tools.model.loading import load_model
 
     torch.set_num_threads(args.threads)

@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from igt_tools.interleaved import make_label  # noqa: E402
+from igt_tools.core.interleaved import make_label  # noqa: E402
 
 BIN = Path(sys.executable).parent
 DISTINCT = 2000

@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from igt_tools import interleaved, tokens
+from igt_tools.core import interleaved, tokens
 from igt_tools.formats.sigmorphon import read_sigmorphon
 
 ROOT = Path(__file__).resolve().parent.parent

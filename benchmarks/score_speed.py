@@ -28,22 +28,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from igt_tools.core.tokens import words
+from igt_tools.formats.sigmorphon import read_sigmorphon
+from igt_tools.metrics import compare
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from igt_tools.formats.sigmorphon import read_sigmorphon  # noqa: E402
-from igt_tools.metrics import compare  # noqa: E402
-from igt_tools.tokens import words  # noqa: E402
-
-GLOTTOCODES = {
-    "arp": "arap1274",
-    "ddo": "dido1241",
-    "git": "gitx1241",
-    "lez": "lezg1247",
-    "ntu": "natu1246",
-    "nyb": "nyan1302",
-    "usp": "uspa1245",
-}
+# training/languages.tsv, the one table of the SIGMORPHON 2023 languages: [language, file prefix,
+# glottocode, metalanguage, "yes" if it has a training split], in its order.
+ROWS = [line.split("\t") for line in (ROOT / "training" / "languages.tsv").read_text(encoding="utf-8")
+        .splitlines() if line and not line.startswith(("#", "language\t"))]
+GLOTTOCODES = {prefix: glottocode for _, prefix, glottocode, _, _ in ROWS}  # file prefix -> glottocode
 TOLERANCE = 1e-9
 
 

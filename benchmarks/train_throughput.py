@@ -30,20 +30,18 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-LANGUAGES = {  # folder: (file prefix, glottocode, metalanguage)
-    "Tsez": ("ddo", "dido1241", "English"),
-    "Uspanteko": ("usp", "uspa1245", "Spanish"),
-    "Natugu": ("ntu", "natu1246", "English"),
-    "Lezgi": ("lez", "lezg1247", "English"),
-}
+# training/languages.tsv, the one table of the SIGMORPHON 2023 languages: [language, file prefix,
+# glottocode, metalanguage, "yes" if it has a training split], in its order.
+ROWS = [line.split("\t") for line in (ROOT / "training" / "languages.tsv").read_text(encoding="utf-8")
+        .splitlines() if line and not line.startswith(("#", "language\t"))]
+LANGUAGES = {language: (prefix, glottocode, metalanguage)  # the ones with a training split
+             for language, prefix, glottocode, metalanguage, train in ROWS if train == "yes"}
 
 
 def examples_of(data_dir, language, split):
     """Training-split examples (main and auxiliary) of one SIGMORPHON file, and the misaligned count."""
     from igt_tools.formats.sigmorphon import read_sigmorphon
-    from igt_tools.tasks import UNLABELLED, build_examples
+    from igt_tools.examples.tasks import UNLABELLED, build_examples
 
     prefix, glottocode, metalanguage = LANGUAGES[language]
     path = Path(data_dir) / "sigmorphon2023" / language / f"{prefix}-{split}-track2-uncovered"

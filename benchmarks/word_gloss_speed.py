@@ -23,7 +23,7 @@ model loading excluded) and the process's wall time
     sentence, greedy     the same with --beams 1
 
 Lexicon load: the records of the six training sets and of all ODIN files
-(igt-clean --drop-misaligned) read into igt_tools.lexicon.Lexicon, in-process,
+(igt-clean --drop-misaligned) read into igt_tools.glossing.lexicon.Lexicon, in-process,
 best of --repeat.
 """
 
@@ -38,11 +38,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data"
 BIN = Path(sys.executable).parent
-LANGUAGES = {"Gitksan": ("git", "gitx1241"), "Lezgi": ("lez", "lezg1247"), "Natugu": ("ntu", "natu1246"),
-             "Nyangbo": ("nyb", "nyan1302"), "Tsez": ("ddo", "dido1241"), "Uspanteko": ("usp", "uspa1245")}
+# training/languages.tsv, the one table of the SIGMORPHON 2023 languages: [language, file prefix,
+# glottocode, metalanguage, "yes" if it has a training split], in its order.
+ROWS = [line.split("\t") for line in (ROOT / "training" / "languages.tsv").read_text(encoding="utf-8")
+        .splitlines() if line and not line.startswith(("#", "language\t"))]
+LANGUAGES = {language: (prefix, glottocode, metalanguage)  # the ones with a training split
+             for language, prefix, glottocode, metalanguage, train in ROWS if train == "yes"}
 
 
 def clean(paths, out, *options):
@@ -55,9 +58,8 @@ def prepare(work):
     dev, train = work / "dev.jsonl", work / "train.jsonl"
     for split, target in (("dev", dev), ("train", train)):
         with open(target, "w", encoding="utf-8") as out:
-            for language, (iso, code) in LANGUAGES.items():
+            for language, (iso, code, metalanguage) in LANGUAGES.items():
                 path = DATA / "sigmorphon2023" / language / f"{iso}-{split}-track2-uncovered"
-                metalanguage = "Spanish" if language == "Uspanteko" else "English"
                 result = subprocess.run([BIN / "igt-clean", "--quiet", "--from", "sigmorphon", "--language", language,
                                          "--glottocode", code, "--metalanguage", metalanguage, str(path)],
                                         capture_output=True, text=True, check=True)
@@ -88,14 +90,14 @@ def input_words(dev):
     """Words of the transcriptions, as igt-gloss's word paths count them."""
     import json
 
-    from igt_tools import tasks
+    from igt_tools.examples import tasks
 
     with open(dev, encoding="utf-8") as stream:
         return sum(len(tasks.glossable_words(json.loads(line))) for line in stream if line.strip())
 
 
 def lexicon_load(paths, repeat):
-    from igt_tools.lexicon import Lexicon
+    from igt_tools.glossing.lexicon import Lexicon
 
     best, lexicon = None, None
     for _ in range(repeat):

@@ -1,7 +1,7 @@
 """Guesses by analogy for words the lexicon does not attest."""
 
-from igt_tools.analogy import Analogy
-from igt_tools.lexicon import Lexicon
+from igt_tools.glossing.analogy import Analogy
+from igt_tools.glossing.lexicon import Lexicon
 
 # Suffixing: -bi PL, -n TOP; the stem "q'ˤuri" is attested as a morpheme.
 RECORDS = [
@@ -60,7 +60,7 @@ def test_affixes_at_both_ends_when_the_word_has_room_for_a_stem():
 
 
 def test_a_word_with_its_own_hyphens_keeps_its_tiers_aligned():
-    from igt_tools import interleaved
+    from igt_tools.core import interleaved
 
     segmentation, glosses = analogy().guess("tsez1234", "Mamali-Žekbin")
     assert (segmentation, glosses) == ("Mamali-Žek-bi-n", "???-man-PL-TOP")

@@ -7,31 +7,23 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import QUIET_PIPE_STATUSES, pipe_to_head
-from igt_tools import clean
+from conftest import QUIET_PIPE_STATUSES, jsonl, output_records, pipe_to_head, run_command
+from igt_tools.formats import cleaning as clean
+from igt_tools.formats import registry
 from igt_tools.commands.clean import command
-from igt_tools.errors import DataError, RecordError
-from igt_tools.interleaved import Misaligned, aligned_words
-from igt_tools.record import CANONICAL_FIELDS
+from igt_tools.core.errors import DataError, RecordError
+from igt_tools.core.interleaved import Misaligned, aligned_words
+from igt_tools.core.record import CANONICAL_FIELDS
 
 DATA = Path(__file__).parent / "data"
 BIN = Path(sys.executable).parent
 
 
-def jsonl(*records):
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-
-
 def run(args, stdin=None):
-    return CliRunner().invoke(command, args, input=stdin)
-
-
-def output_records(result):
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    return run_command(command, args, stdin)
 
 
 def cleaned(records, **options):
@@ -142,7 +134,7 @@ def test_duplicates_dropped_and_counted_per_language():
     assert [r["id"] for r in out] == ["x-1", "x-3", "x-4", "x-5"]
     assert (audit.read, audit.written, audit.duplicates) == (5, 4, 1)
     assert audit.by_language["aaaa1234"]["duplicates"] == 1
-    assert audit.by_language[clean.UNKNOWN_LANGUAGE]["read"] == 2
+    assert audit.by_language[clean.NO_LANGUAGE]["read"] == 2
 
 
 def test_misaligned_flagged_or_dropped():
@@ -168,7 +160,7 @@ def test_cleaning_twice_changes_nothing():
 
 
 def test_issues_must_be_a_list():
-    from igt_tools.io import Location
+    from igt_tools.core.io import Location
 
     clean.check_issues({"issues": ["x"]}, Location("f", 3))
     clean.check_issues({"issues": None}, Location("f", 3))
@@ -225,14 +217,14 @@ def test_load_language_map(tmp_path):
 def test_guess_format(tmp_path, name, content, expected):
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
-    assert clean.guess_format(path) == expected
+    assert registry.guess_format(path) == expected
 
 
 def test_guess_format_gives_up(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("just some prose\n")
-    with pytest.raises(clean.FormatUnknown):
-        clean.guess_format(path)
+    with pytest.raises(registry.FormatUnknown):
+        registry.guess_format(path)
 
 
 # --- the command --------------------------------------------------------------------
@@ -528,13 +520,9 @@ def test_real_odin_uses_the_map_beside_it(data_dir):
 
 
 def test_ids_keep_their_place_when_a_bad_record_is_skipped(tmp_path):
-    from click.testing import CliRunner
-
-    from igt_tools.commands.clean import command
-
     path = tmp_path / "s.jsonl"
     path.write_text('{"transcription": "a"}\n{bad json\n{"transcription": "c"}\n', encoding="utf-8")
-    result = CliRunner().invoke(command, ["--quiet", "--skip-bad", str(path)])
+    result = run(["--quiet", "--skip-bad", str(path)])
     assert result.exit_code == 0, result.output
     ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
     assert ids == ["s-1", "s-3"]

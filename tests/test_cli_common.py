@@ -13,30 +13,28 @@ from pathlib import Path
 import pytest
 
 from conftest import QUIET_PIPE_STATUSES, pipe_to_head
+from toy import PREDICTED
 
 BIN = Path(sys.executable).parent
-RECORD = {
-    "id": "r1",
-    "transcription": "o sey xtok",
-    "segmentation": "o sea x-tok",
-    "glosses": "CONJ sea COM-buscar",
-    "prediction": "CONJ(o) sea(sea) COM(x)-buscar(tok)",
-    "glottocode": "uspa1245",
-}
+RECORD = PREDICTED
 LINE = json.dumps(RECORD, ensure_ascii=False) + "\n"
-FILTERS = ["igt-clean", "igt-format", "igt-parse", "igt-score"]
-ALL_COMMANDS = FILTERS + ["igt-train", "igt-gloss", "igt-lora"]
+# The filters that need no model; igt-gloss is one with only a lexicon.
+FILTERS = ["igt-clean", "igt-format", "igt-parse", "igt-score", "igt-gloss --lexicon"]
+ALL_COMMANDS = ["igt-clean", "igt-format", "igt-parse", "igt-score", "igt-train", "igt-gloss", "igt-lora"]
 
 
 def argv(command, tmp_path):
-    if command == "igt-score":
-        gold = tmp_path / "gold.jsonl"
-        gold.write_text(LINE, encoding="utf-8")
-        return [str(BIN / command), "--quiet", str(gold)]
+    """The command line of a FILTERS entry: igt-score's gold file and igt-gloss's lexicon hold LINE."""
+    if command in ("igt-score", "igt-gloss --lexicon"):
+        given = tmp_path / "given.jsonl"
+        given.write_text(LINE, encoding="utf-8")
+        name, option = command.split() if " " in command else (command, "--quiet")
+        return [str(BIN / name), option, str(given)]
     return [str(BIN / command)]
 
 
 def run(args, stdin_bytes):
+    """A command line as a real process (the Unix manners under test), its bytes captured."""
     return subprocess.run(args, input=stdin_bytes, capture_output=True)
 
 

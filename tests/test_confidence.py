@@ -3,19 +3,20 @@
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import import_installed
+from conftest import PINNED, import_installed, output_records, run_command
 
 torch = import_installed("torch")
 import_installed("transformers")
 
 from igt_tools.commands.gloss import command  # noqa: E402
 from igt_tools.model.generation import DecodeSettings, Decoder, Hypothesis  # noqa: E402
-from igt_tools.model.loading import load_model  # noqa: E402
-from igt_tools.prompts import compact_prompt  # noqa: E402
-from test_gloss import MAX_NEW, PINNED, _texts, loaded, model_dir, one_thread  # noqa: E402,F401 (fixtures)
-from test_word_model import _word_input, scripted, word_model  # noqa: E402,F401 (fixtures)
+from igt_tools.examples.prompts import compact_prompt  # noqa: E402
+from igt_tools.examples.tasks import word_input  # noqa: E402
+from toy import toy_prompts  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("one_thread")
+MAX_NEW = 40
 
 SPACE = 32 + 3  # ByT5: byte + 3
 
@@ -32,9 +33,9 @@ def test_word_confidences_split_the_token_scores_at_spaces():
 
 
 @pytest.mark.parametrize("beams", [1, 2])
-def test_token_scores_change_no_output_and_add_up_to_the_hypothesis_score(loaded, beams):
-    model, tokenizer = loaded
-    inputs = [tokenizer(t).input_ids for t in _texts(10, seed=5)]
+def test_token_scores_change_no_output_and_add_up_to_the_hypothesis_score(loaded_sentence_model, beams):
+    model, tokenizer = loaded_sentence_model
+    inputs = [tokenizer(t).input_ids for t in toy_prompts(10, seed=5)]
     plain = Decoder(model, DecodeSettings(beams=beams, max_new_tokens=MAX_NEW, batch_tokens=600)).decode(inputs)
     scored = Decoder(model, DecodeSettings(beams=beams, max_new_tokens=MAX_NEW, batch_tokens=600,
                                            token_scores=True)).decode(inputs)
@@ -46,10 +47,8 @@ def test_token_scores_change_no_output_and_add_up_to_the_hypothesis_score(loaded
 
 
 def _gloss(args, records):
-    stdin = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    result = CliRunner().invoke(command, [*PINNED, "--quiet", "--max-new-tokens", str(MAX_NEW), *args], input=stdin)
-    assert result.exit_code == 0, result.output
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    return output_records(run_command(command, [*PINNED, "--quiet", "--max-new-tokens", MAX_NEW, *args],
+                                      records=records, exit_code=0))
 
 
 def _scored_output(words):
@@ -60,7 +59,7 @@ def _scored_output(words):
     return output, scores
 
 
-def test_a_sentence_model_gives_a_confidence_per_word_it_wrote(model_dir, scripted, tmp_path):
+def test_a_sentence_model_gives_a_confidence_per_word_it_wrote(sentence_model, scripted, tmp_path):
     written = {
         "ab cd": [("AB(ab)", -0.5), ("CD(cd)", -0.25)],
         "abc de f": [("ABC(abc)", -1.0), ("DE(de)", -0.125), ("F(f)", -0.75)],
@@ -68,7 +67,7 @@ def test_a_sentence_model_gives_a_confidence_per_word_it_wrote(model_dir, script
     }
     scripted({compact_prompt("interleaved", {"transcription": t}): _scored_output(w) for t, w in written.items()})
     records = [{"id": i, "transcription": t} for i, t in enumerate(written)]
-    out = _gloss(["-m", str(model_dir), "--confidence"], records)
+    out = _gloss(["-m", str(sentence_model), "--confidence"], records)
     for record, words in zip(out, written.values()):
         assert record["provenance"] == ["model"] * len(words)
         assert record["word_confidence"] == [pytest.approx(score) for _, score in words]
@@ -79,17 +78,17 @@ def test_a_sentence_model_gives_a_confidence_per_word_it_wrote(model_dir, script
     lexicon = tmp_path / "lex.jsonl"
     lexicon.write_text(json.dumps({"transcription": "abc", "segmentation": "abc", "glosses": "ABC"}) + "\n")
     # the model writes three words for "abc de f": the lexicon takes the first, the model the others
-    with_lexicon = _gloss(["-m", str(model_dir), "--confidence", "-l", str(lexicon), "--no-guess"], records[1:2])[0]
+    with_lexicon = _gloss(["-m", str(sentence_model), "--confidence", "-l", str(lexicon), "--no-guess"], records[1:2])[0]
     assert with_lexicon["provenance"] == ["lexicon", "model", "model"]
     assert with_lexicon["word_confidence"] == [None, pytest.approx(-0.125), pytest.approx(-0.75)]
     # three words for four: they cannot be placed, so none is the model's and none has a score
-    a_b_c_d = _gloss(["-m", str(model_dir), "--confidence", "-l", str(lexicon), "--no-guess"], records[2:])[0]
+    a_b_c_d = _gloss(["-m", str(sentence_model), "--confidence", "-l", str(lexicon), "--no-guess"], records[2:])[0]
     assert a_b_c_d["provenance"] == ["none"] * 4 and a_b_c_d["word_confidence"] == [None] * 4
-    assert "word_confidence" not in _gloss(["-m", str(model_dir)], records[:1])[0]
+    assert "word_confidence" not in _gloss(["-m", str(sentence_model)], records[:1])[0]
 
 
 def test_a_word_model_gives_each_word_its_output_confidence(word_model, scripted, tmp_path):
-    scripted({_word_input("de"): ("D(d)-E(e)", [-0.5] * 9 + [-0.25])})  # mean: -0.475
+    scripted({word_input("de", {}): ("D(d)-E(e)", [-0.5] * 9 + [-0.25])})  # mean: -0.475
     lexicon = tmp_path / "lex.jsonl"
     lexicon.write_text(json.dumps({"transcription": "abc", "segmentation": "a-bc", "glosses": "X-Y"}) + "\n")
     (record,) = _gloss(["-m", str(word_model), "--confidence", "-l", str(lexicon)], [{"transcription": "abc de"}])

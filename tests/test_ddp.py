@@ -13,11 +13,10 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 
+from conftest import import_installed, run_command, write_jsonl
 from igt_tools.commands.train import command
-from conftest import import_installed
-from test_train import FAST, toy_examples, weights, write_jsonl
+from toy import FAST, toy_examples, weights
 
 torch = import_installed("torch")
 if not torch.distributed.is_available():
@@ -36,8 +35,8 @@ def test_two_gloo_processes_match_one_process_with_accumulation(tmp_path):
     common = [*FAST, "--dropout", "0", "--max-steps", "4", "--eval-every", "1", "--dev", str(dev), str(train)]
 
     ddp_out = tmp_path / "ddp"
-    stdin = CliRunner().invoke(command, [*FAST, "--out", str(ddp_out)], input=train.read_text(),
-                               env={"WORLD_SIZE": "2", "RANK": "0"})
+    stdin = run_command(command, [*FAST, "--out", str(ddp_out)], train.read_text(),
+                        env={"WORLD_SIZE": "2", "RANK": "0"})
     assert stdin.exit_code == 2 and "name the training FILEs" in stdin.output
 
     launcher = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", "2", "--nnodes", "1",
@@ -52,7 +51,7 @@ def test_two_gloo_processes_match_one_process_with_accumulation(tmp_path):
     assert result.stderr.count("stopped: reached --max-steps") == 1
 
     single_out = tmp_path / "single"
-    single = CliRunner().invoke(command, [*common, "--accumulate", "2", "--out", str(single_out)])
+    single = run_command(command, [*common, "--accumulate", "2", "--out", str(single_out)])
     assert single.exit_code == 0, single.output
     single_log = [json.loads(line) for line in (single_out / "log.jsonl").read_text().splitlines()]
     assert [line["examples"] for line in log] == [line["examples"] for line in single_log]

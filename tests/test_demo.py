@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from igt_tools import tokens
+from igt_tools.core import tokens
 from igt_tools.demo import (
     TooSmall,
     ambiguities,
@@ -22,8 +22,8 @@ from igt_tools.demo import (
 )
 from igt_tools.demo.__main__ import command
 from igt_tools.demo.phonology import Morph, apply_change, realize
-from igt_tools.interleaved import make_label, parse
-from igt_tools.record import CANONICAL_FIELDS
+from igt_tools.core.interleaved import make_label, parse
+from igt_tools.core.record import CANONICAL_FIELDS
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = [

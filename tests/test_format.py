@@ -6,15 +6,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import QUIET_PIPE_STATUSES, pipe_to_head
+from conftest import QUIET_PIPE_STATUSES, jsonl, output_records, pipe_to_head, run_command
 from igt_tools.commands.format import command
 from igt_tools.formats.aligned import columns, display_width, write_aligned
 
-from test_tasks import RECORD
+from toy import USPANTEKO as RECORD
 
 BIN = Path(sys.executable).parent
 
@@ -24,16 +23,8 @@ BOUNDARIES_DIFFER = {"id": 3, "transcription": "Où vas-tu?", "segmentation": "O
 BARE = {"id": 4, "transcription": "niños"}
 
 
-def jsonl(*records):
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-
-
 def run(args, stdin=""):
-    return CliRunner().invoke(command, args, input=stdin)
-
-
-def records_of(result):
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    return run_command(command, args, stdin)
 
 
 # --- display width ------------------------------------------------------------------
@@ -143,7 +134,7 @@ def test_columns_line_up_by_display_width(pairs, width):
 def test_examples_on_stdout_and_reports_on_stderr():
     result = run([], jsonl(USP, MISALIGNED, BOUNDARIES_DIFFER, BARE))
     assert result.exit_code == 0
-    examples = records_of(result)
+    examples = output_records(result)
     assert [(e["id"], e["task"]) for e in examples] == [("usp-1", "interleaved"), (3, "interleaved"), (4, "interleaved")]
     assert examples[0]["label"] == "CONJ(o) sea(sey) COM(x)-buscar(tok) E3S(r)-esposa(ixoqiil)"
     assert set(examples[0]) == {"id", "glottocode", "task", "input", "label"}
@@ -159,7 +150,7 @@ def test_examples_on_stdout_and_reports_on_stderr():
 
 def test_train_split_counts_records_without_the_main_tiers():
     result = run(["--split", "train", "--task", "multitask"], jsonl(USP, BARE))
-    assert [e["task"] for e in records_of(result)] == ["t2g", "t2s", "s2g"]
+    assert [e["task"] for e in output_records(result)] == ["t2g", "t2s", "s2g"]
     assert "<stdin>:2: left out, no label (missing tier): no glosses for the t2g label" in result.stderr
     assert "1 record left out without a label (missing tier: 1)" in result.stderr
 
@@ -182,7 +173,7 @@ def test_quiet_keeps_only_the_summary():
 def test_prompt_sets_and_tasks(args, prefix):
     result = run(args, jsonl(USP))
     assert result.exit_code == 0
-    assert records_of(result)[0]["input"].startswith(prefix)
+    assert output_records(result)[0]["input"].startswith(prefix)
 
 
 @pytest.mark.parametrize(
@@ -220,7 +211,7 @@ def test_bad_data_is_one_line_exit_1(stdin, message):
 def test_skip_bad_goes_on():
     result = run(["--skip-bad"], jsonl({"id": 1}, USP) + "[]\n")
     assert result.exit_code == 0
-    assert [e["id"] for e in records_of(result)] == ["usp-1"]
+    assert [e["id"] for e in output_records(result)] == ["usp-1"]
     assert result.stderr.count("skipped:") == 2
 
 
@@ -229,7 +220,19 @@ def test_skip_bad_goes_on():
 
 def test_to_jsonl_keeps_every_field():
     result = run(["--to", "jsonl"], jsonl(USP, MISALIGNED))
-    assert records_of(result) == [USP, MISALIGNED]
+    assert output_records(result) == [USP, MISALIGNED]
+
+
+def test_drop_writes_the_fields_null_and_keeps_the_rest_byte_for_byte():
+    """Gold sentences to gloss without their answers: --drop segmentation,glosses (or --drop twice)."""
+    dropped = dict(USP, segmentation=None, glosses=None)
+    for options in (["--drop", "segmentation,glosses"], ["--drop", "segmentation", "--drop", "glosses"]):
+        result = run(["--to", "jsonl", *options], jsonl(USP, BARE))
+        assert result.exit_code == 0, result.output
+        assert result.stdout == jsonl(dropped, dict(BARE, segmentation=None, glosses=None))
+    assert run(["--to", "aligned", "--drop", "glosses"], jsonl(USP)).stdout == write_aligned(dict(USP, glosses=None)) + "\n"
+    without_to = run(["--drop", "glosses"], jsonl(USP))
+    assert without_to.exit_code == 2 and "--drop goes with --to" in without_to.stderr
 
 
 def test_to_aligned_blocks_separated_by_blank_lines():

@@ -15,97 +15,21 @@ import sys
 
 import pytest
 
-from conftest import import_installed
+from conftest import PINNED, import_installed, output_records, run_command
 
 torch = import_installed("torch")
 transformers = import_installed("transformers")
 
-from click.testing import CliRunner  # noqa: E402
-
-from igt_tools import tasks  # noqa: E402
+from igt_tools.examples import tasks  # noqa: E402
 from igt_tools.commands.gloss import command  # noqa: E402
 from igt_tools.model.generation import DecodeSettings, Decoder, plan_batches  # noqa: E402
-from igt_tools.model.loading import load_model, save_model, untie_lm_head  # noqa: E402
+from igt_tools.model.loading import load_model  # noqa: E402
 from igt_tools.model.metadata import ModelMetadata  # noqa: E402
-from igt_tools.prompts import compact_prompt  # noqa: E402
+from igt_tools.examples.prompts import compact_prompt  # noqa: E402
+from toy import toy_prompts, toy_words  # noqa: E402
 
 MAX_NEW = 40
-# The expected outputs come from float32 `generate` on the CPU; on a CUDA build igt-gloss
-# would otherwise pick the GPU and bfloat16.
-PINNED = ["--device", "cpu", "--dtype", "float32"]
-LETTERS = "abcdef"
-
-
-def _words(rng):
-    return [("".join(rng.choice(LETTERS) for _ in range(rng.randint(1, 4)))) for _ in range(rng.randint(1, 3))]
-
-
-def fresh_tiny(seed=0):
-    """(model, tokenizer): a very small untrained ByT5, the same for the same seed."""
-    from transformers import ByT5Tokenizer, T5Config, T5ForConditionalGeneration
-
-    torch.manual_seed(seed)
-    config = T5Config(
-        vocab_size=384, d_model=64, d_kv=16, d_ff=128, num_layers=2, num_decoder_layers=2, num_heads=4,
-        feed_forward_proj="gated-gelu", tie_word_embeddings=False, decoder_start_token_id=0,
-        pad_token_id=0, eos_token_id=1, dropout_rate=0.0,
-    )
-    model = T5ForConditionalGeneration(config)
-    untie_lm_head(model, torch.randn(384, 64) * 64**-0.5)
-    return model, ByT5Tokenizer()
-
-
-def fit(model, tokenizer, batches):
-    """AdamW at lr 1e-2 over (inputs, labels) batches of texts; the model left in eval mode."""
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
-    for inputs, targets in batches:
-        batch = tokenizer(inputs, return_tensors="pt", padding=True)
-        labels = tokenizer(targets, return_tensors="pt", padding=True).input_ids
-        labels[labels == 0] = -100
-        model(**batch, labels=labels).loss.backward()
-        optimizer.step()
-        optimizer.zero_grad()
-    model.eval()
-
-
-def _train_tiny(folder, steps=40, seed=0):
-    model, tokenizer = fresh_tiny(seed)
-    rng = random.Random(seed)
-
-    def batches():
-        for _ in range(steps):
-            sentences = [_words(rng) for _ in range(16)]
-            yield ([compact_prompt("interleaved", {"transcription": " ".join(words)}) for words in sentences],
-                   [" ".join(f"{w.upper()}({w})" for w in words) for words in sentences])
-
-    fit(model, tokenizer, batches())
-    save_model(model, tokenizer, folder, ModelMetadata(task="interleaved", prompts="compact"))
-    return folder
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Tiny models run faster on one thread, and much faster on a CPU shared with other work."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    return _train_tiny(tmp_path_factory.mktemp("gloss") / "model")
-
-
-@pytest.fixture(scope="module")
-def loaded(model_dir):
-    model, tokenizer, _ = load_model(model_dir)
-    return model, tokenizer
-
-
-def _texts(count=14, seed=3):
-    rng = random.Random(seed)
-    return [compact_prompt("interleaved", {"transcription": " ".join(_words(rng))}) for _ in range(count)]
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def _generate_alone(model, ids, beams, **kwargs):
@@ -134,9 +58,9 @@ def _manual_mean_logprob(model, ids, generated):
 
 
 @pytest.mark.parametrize("beams", [1, 2])
-def test_decoder_equals_generate_alone_batched_or_not(loaded, beams):
-    model, tokenizer = loaded
-    inputs = [tokenizer(t).input_ids for t in _texts()]
+def test_decoder_equals_generate_alone_batched_or_not(loaded_sentence_model, beams):
+    model, tokenizer = loaded_sentence_model
+    inputs = [tokenizer(t).input_ids for t in toy_prompts()]
     together = Decoder(model, DecodeSettings(beams=beams, max_new_tokens=MAX_NEW, batch_tokens=10**6)).decode(inputs)
     one_by_one = Decoder(model, DecodeSettings(beams=beams, max_new_tokens=MAX_NEW, batch_tokens=1)).decode(inputs)
     lengths = set()
@@ -150,11 +74,11 @@ def test_decoder_equals_generate_alone_batched_or_not(loaded, beams):
 
 
 @pytest.mark.parametrize("beams", [1, 2])
-def test_long_outputs_grow_the_cache_and_still_equal_generate(loaded, beams):
+def test_long_outputs_grow_the_cache_and_still_equal_generate(loaded_sentence_model, beams):
     """Past 64 tokens the self-attention cache buffers grow (and move, for beams): same outputs."""
-    model, tokenizer = loaded
+    model, tokenizer = loaded_sentence_model
     # seed 3: sentences of which some run to the limit with either beam size (with seed 17 no beam search did)
-    inputs = [tokenizer(t).input_ids for t in _texts(6, seed=3)]
+    inputs = [tokenizer(t).input_ids for t in toy_prompts(6, seed=3)]
     hypotheses = Decoder(model, DecodeSettings(beams=beams, max_new_tokens=150)).decode(inputs)
     assert max(h.length for h in hypotheses) > 130
     for ids, hypothesis in zip(inputs, hypotheses):
@@ -162,21 +86,21 @@ def test_long_outputs_grow_the_cache_and_still_equal_generate(loaded, beams):
         assert _with_end(hypothesis) == out[0, 1:].tolist()
 
 
-def test_beam_search_differs_from_greedy_here(loaded):
+def test_beam_search_differs_from_greedy_here(loaded_sentence_model):
     """Guards the test model: beam search must have something to do."""
-    model, tokenizer = loaded
-    inputs = [tokenizer(t).input_ids for t in _texts()]
+    model, tokenizer = loaded_sentence_model
+    inputs = [tokenizer(t).input_ids for t in toy_prompts()]
     greedy = Decoder(model, DecodeSettings(beams=1, max_new_tokens=MAX_NEW)).decode(inputs)
     beam = Decoder(model, DecodeSettings(beams=2, max_new_tokens=MAX_NEW)).decode(inputs)
     assert [h.tokens for h in greedy] != [h.tokens for h in beam]
 
 
 @pytest.mark.parametrize("length_penalty,early_stopping", [(2.0, False), (0.5, True), (1.5, "never")])
-def test_decoder_follows_the_generation_config(model_dir, length_penalty, early_stopping):
-    model, tokenizer, _ = load_model(model_dir)
+def test_decoder_follows_the_generation_config(sentence_model, length_penalty, early_stopping):
+    model, tokenizer, _ = load_model(sentence_model)
     model.generation_config.length_penalty = length_penalty
     model.generation_config.early_stopping = early_stopping
-    inputs = [tokenizer(t).input_ids for t in _texts(8, seed=5)]
+    inputs = [tokenizer(t).input_ids for t in toy_prompts(8, seed=5)]
     hypotheses = Decoder(model, DecodeSettings(beams=2, max_new_tokens=MAX_NEW)).decode(inputs)
     for ids, hypothesis in zip(inputs, hypotheses):
         expected, out = _generate_alone(model, ids, 2)
@@ -187,9 +111,9 @@ def test_decoder_follows_the_generation_config(model_dir, length_penalty, early_
 
 
 @pytest.mark.parametrize("beams", [1, 2])
-def test_confidence_is_the_mean_token_logprob(loaded, beams):
-    model, tokenizer = loaded
-    inputs = [tokenizer(t).input_ids for t in _texts(8, seed=7)]
+def test_confidence_is_the_mean_token_logprob(loaded_sentence_model, beams):
+    model, tokenizer = loaded_sentence_model
+    inputs = [tokenizer(t).input_ids for t in toy_prompts(8, seed=7)]
     for ids, hypothesis in zip(inputs, Decoder(model, DecodeSettings(beams=beams, max_new_tokens=MAX_NEW)).decode(inputs)):
         generated = _with_end(hypothesis)
         assert hypothesis.length == len(generated)
@@ -209,8 +133,8 @@ def test_plan_batches_covers_everything_within_budget():
     assert plan_batches([500, 3], batch_tokens=10) == [[0], [1]]
 
 
-def test_refuses_logits_processors_it_does_not_apply(loaded):
-    model, _ = loaded
+def test_refuses_logits_processors_it_does_not_apply(loaded_sentence_model):
+    model, _ = loaded_sentence_model
     import copy
 
     other = copy.copy(model)
@@ -220,16 +144,16 @@ def test_refuses_logits_processors_it_does_not_apply(loaded):
         Decoder(other, DecodeSettings())
 
 
-def _with_generation_config(model_dir, folder, **settings):
+def _with_generation_config(sentence_model, folder, **settings):
     """A copy of the model folder whose generation_config.json also says `settings`."""
-    shutil.copytree(model_dir, folder)
+    shutil.copytree(sentence_model, folder)
     path = folder / "generation_config.json"
     path.write_text(json.dumps({**json.loads(path.read_text()), **settings}))
     return folder
 
 
-def test_the_folders_generation_config_is_honoured_as_generate_honours_it(model_dir, tmp_path):
-    folder = _with_generation_config(model_dir, tmp_path / "m", length_penalty=-3.0, early_stopping=True)
+def test_the_folders_generation_config_is_honoured_as_generate_honours_it(sentence_model, tmp_path):
+    folder = _with_generation_config(sentence_model, tmp_path / "m", length_penalty=-3.0, early_stopping=True)
     model, tokenizer, _ = load_model(folder)
     assert (model.generation_config.length_penalty, model.generation_config.early_stopping) == (-3.0, True)
     reference = transformers.T5ForConditionalGeneration.from_pretrained(str(folder)).eval()
@@ -239,8 +163,8 @@ def test_the_folders_generation_config_is_honoured_as_generate_honours_it(model_
     # and quietly: transformers' own logger (which the runner does not capture) would warn about beam settings
     code = f"from igt_tools.model.loading import load_model; load_model({str(folder)!r})"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stderr == ""
-    defaults = _out(_run(["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "--keep-raw", "-q"], records))
-    outputs = _out(result)
+    defaults = output_records(_run(["-m", str(sentence_model), "--max-new-tokens", str(MAX_NEW), "--keep-raw", "-q"], records))
+    outputs = output_records(result)
     assert [r["prediction"] for r in outputs] != [r["prediction"] for r in defaults]  # the settings matter here
     for record, glossed in zip(records, outputs):
         ids = tokenizer(compact_prompt("interleaved", record)).input_ids
@@ -249,8 +173,8 @@ def test_the_folders_generation_config_is_honoured_as_generate_honours_it(model_
 
 
 @pytest.mark.parametrize("setting", [{"no_repeat_ngram_size": 3}, {"do_sample": True}, {"eos_token_id": [1, 2]}])
-def test_generation_settings_it_cannot_apply_are_refused_in_one_line(model_dir, tmp_path, setting):
-    folder = _with_generation_config(model_dir, tmp_path / "m", **setting)
+def test_generation_settings_it_cannot_apply_are_refused_in_one_line(sentence_model, tmp_path, setting):
+    folder = _with_generation_config(sentence_model, tmp_path / "m", **setting)
     result = _run(["-m", str(folder), "-q"], _records(1))
     assert result.exit_code == 1
     [line] = result.stderr.strip().splitlines()
@@ -262,36 +186,29 @@ def test_generation_settings_it_cannot_apply_are_refused_in_one_line(model_dir, 
 
 def _records(count=12, seed=11):
     rng = random.Random(seed)
-    return [{"id": f"r{i}", "transcription": " ".join(_words(rng)), "extra": {"n": i, "list": [i, "x"]}}
+    return [{"id": f"r{i}", "transcription": " ".join(toy_words(rng)), "extra": {"n": i, "list": [i, "x"]}}
             for i in range(count)]
 
 
 def _run(args, records=None, text=None):
-    if text is None:
-        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    result = CliRunner().invoke(command, [*PINNED, *args], input=text)
-    return result
+    return run_command(command, [*PINNED, *args], text, records=records)
 
 
 def _without_confidence(records):
     return [{k: v for k, v in r.items() if k not in ("confidence", "word_confidence")} for r in records]
 
 
-def _out(result):
-    return [json.loads(line) for line in result.stdout.splitlines()]
-
-
-def test_output_keeps_order_and_fields_whatever_the_chunks_and_batches(model_dir):
+def test_output_keeps_order_and_fields_whatever_the_chunks_and_batches(sentence_model):
     records = _records()
-    base = ["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "--keep-raw", "--confidence", "-q"]
+    base = ["-m", str(sentence_model), "--max-new-tokens", str(MAX_NEW), "--keep-raw", "--confidence", "-q"]
     default = _run(base, records)
     assert default.exit_code == 0, default.stderr
     small_chunks = _run(base + ["--chunk-size", "3", "--batch-tokens", "1"], records)
     assert small_chunks.exit_code == 0, small_chunks.stderr
-    out = _out(default)
+    out = output_records(default)
     # Identical outputs; the confidence may differ in the last float bits (other padding, other shapes).
-    assert _without_confidence(out) == _without_confidence(_out(small_chunks))
-    for a, b in zip(out, _out(small_chunks)):
+    assert _without_confidence(out) == _without_confidence(output_records(small_chunks))
+    for a, b in zip(out, output_records(small_chunks)):
         assert a["confidence"] == pytest.approx(b["confidence"], abs=1e-5)
     assert [r["id"] for r in out] == [r["id"] for r in records]
     for record, glossed in zip(records, out):
@@ -304,28 +221,28 @@ def test_output_keeps_order_and_fields_whatever_the_chunks_and_batches(model_dir
 
 
 @pytest.mark.parametrize("beams", [1, 2])
-def test_command_outputs_equal_generate_on_each_record_alone(model_dir, loaded, beams):
-    model, tokenizer = loaded
+def test_command_outputs_equal_generate_on_each_record_alone(sentence_model, loaded_sentence_model, beams):
+    model, tokenizer = loaded_sentence_model
     records = _records(8, seed=13)
-    result = _run(["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "--beams", str(beams), "--keep-raw",
+    result = _run(["-m", str(sentence_model), "--max-new-tokens", str(MAX_NEW), "--beams", str(beams), "--keep-raw",
                    "--confidence", "-q"], records)
     assert result.exit_code == 0, result.stderr
-    for record, glossed in zip(records, _out(result)):
+    for record, glossed in zip(records, output_records(result)):
         ids = tokenizer(compact_prompt("interleaved", record)).input_ids
         expected, _ = _generate_alone(model, ids, beams)
         assert glossed["prediction"] == tokenizer.decode(expected, skip_special_tokens=True)
         assert glossed["confidence"] == pytest.approx(_manual_mean_logprob(model, ids, expected), abs=1e-4)
 
 
-def test_shards_split_and_cover_every_record_once(model_dir):
+def test_shards_split_and_cover_every_record_once(sentence_model):
     records = _records(10)
-    base = ["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "-q"]
-    whole = _out(_run(base, records))
+    base = ["-m", str(sentence_model), "--max-new-tokens", str(MAX_NEW), "-q"]
+    whole = output_records(_run(base, records))
     shards = []
     for index in range(3):
         result = _run(base + ["--shard", f"{index}/3"], records)
         assert result.exit_code == 0, result.stderr
-        shards.append(_out(result))
+        shards.append(output_records(result))
     assert [r["id"] for r in shards[1]] == ["r1", "r4", "r7"]
     merged = sorted((r for shard in shards for r in shard), key=lambda r: int(r["id"][1:]))
     assert merged == whole
@@ -335,21 +252,21 @@ def test_shards_split_and_cover_every_record_once(model_dir):
 
 
 @pytest.mark.parametrize("value", ["3/3", "1", "a/2", "-1/2", "0/0"])
-def test_bad_shard_is_a_usage_error(model_dir, value):
-    result = _run(["-m", str(model_dir), "--shard", value], _records(1))
+def test_bad_shard_is_a_usage_error(sentence_model, value):
+    result = _run(["-m", str(sentence_model), "--shard", value], _records(1))
     assert result.exit_code == 2
     assert "--shard" in result.stderr
 
 
-def test_records_that_cannot_be_glossed_get_an_error_and_the_run_goes_on(model_dir):
+def test_records_that_cannot_be_glossed_get_an_error_and_the_run_goes_on(sentence_model):
     records = _records(3)
     records.insert(1, {"id": "none", "glosses": "stale", "segmentation": "stale"})
     records.insert(2, {"id": "blank", "transcription": "  "})
     records.append({"id": "long", "transcription": "abc " * 40})
-    args = ["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "--max-input-tokens", "100"]
+    args = ["-m", str(sentence_model), "--max-new-tokens", str(MAX_NEW), "--max-input-tokens", "100"]
     result = _run(args, records)
     assert result.exit_code == 0, result.stderr
-    out = _out(result)
+    out = output_records(result)
     assert [r["id"] for r in out] == [r["id"] for r in records]
     by_id = {r["id"]: r for r in out}
     for key in ("none", "blank", "long"):
@@ -363,64 +280,64 @@ def test_records_that_cannot_be_glossed_get_an_error_and_the_run_goes_on(model_d
         assert "error" not in by_id[key] and isinstance(by_id[key]["glosses"], str)
     strict = _run(args + ["--strict"], records)
     assert strict.exit_code == 1
-    assert _out(strict) == out
+    assert output_records(strict) == out
     assert "3 record(s) could not be glossed" in strict.stderr
 
 
-def test_invalid_json_is_one_line_exit_1_or_skipped(model_dir):
+def test_invalid_json_is_one_line_exit_1_or_skipped(sentence_model):
     text = json.dumps(_records(1)[0]) + "\n{oops\n" + json.dumps(_records(2)[1]) + "\n"
-    args = ["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "-q"]
+    args = ["-m", str(sentence_model), "--max-new-tokens", str(MAX_NEW), "-q"]
     result = _run(args, text=text)
     assert result.exit_code == 1
     assert result.stderr.strip().count("\n") == 0 and "<stdin>:2:" in result.stderr
     assert "Traceback" not in result.stderr
     skipped = _run(args + ["--skip-bad"], text=text)
     assert skipped.exit_code == 0
-    assert [r["id"] for r in _out(skipped)] == ["r0", "r1"]
+    assert [r["id"] for r in output_records(skipped)] == ["r0", "r1"]
     wrong_type = _run(args, text='{"id": 1, "transcription": 5}\n')
     assert wrong_type.exit_code == 1 and "transcription" in wrong_type.stderr
 
 
-def test_bad_out_keeps_the_bad_lines_and_the_run_goes_on(model_dir, tmp_path):
+def test_bad_out_keeps_the_bad_lines_and_the_run_goes_on(sentence_model, tmp_path):
     text = json.dumps(_records(1)[0]) + "\n{oops\n" + '{"id": 2, "transcription": 5}\n' + json.dumps(_records(2)[1]) + "\n"
     aside = tmp_path / "bad.txt"
-    result = _run(["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "-q", "--bad-out", str(aside)], text=text)
+    result = _run(["-m", str(sentence_model), "--max-new-tokens", str(MAX_NEW), "-q", "--bad-out", str(aside)], text=text)
     assert result.exit_code == 0, result.stderr
-    assert [r["id"] for r in _out(result)] == ["r0", "r1"]
+    assert [r["id"] for r in output_records(result)] == ["r0", "r1"]
     assert aside.read_text() == '{oops\n{"id": 2, "transcription": 5}\n'
     assert "skipped: <stdin>:2:" in result.stderr and "skipped: <stdin>:3:" in result.stderr
 
 
-def test_prompts_override_the_folder(model_dir, loaded):
-    model, tokenizer = loaded
+def test_prompts_override_the_folder(sentence_model, loaded_sentence_model):
+    model, tokenizer = loaded_sentence_model
     records = _records(3)
-    result = _run(["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "--prompts", "polygloss", "--keep-raw",
+    result = _run(["-m", str(sentence_model), "--max-new-tokens", str(MAX_NEW), "--prompts", "polygloss", "--keep-raw",
                    "-q"], records)
     assert result.exit_code == 0, result.stderr
-    folders = _out(_run(["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "--keep-raw", "-q"], records))
-    assert [r["prediction"] for r in folders] != [r["prediction"] for r in _out(result)]
-    for record, glossed in zip(records, _out(result)):
+    folders = output_records(_run(["-m", str(sentence_model), "--max-new-tokens", str(MAX_NEW), "--keep-raw", "-q"], records))
+    assert [r["prediction"] for r in folders] != [r["prediction"] for r in output_records(result)]
+    for record, glossed in zip(records, output_records(result)):
         [prompt] = tasks.inference_inputs(record, "interleaved", "polygloss").values()
         assert not prompt.startswith("i: ")  # not the folder's compact prompt
         expected, _ = _generate_alone(model, tokenizer(prompt).input_ids, 2)
         assert glossed["prediction"] == tokenizer.decode(expected, skip_special_tokens=True)
 
 
-def test_stale_output_fields_are_replaced(model_dir):
+def test_stale_output_fields_are_replaced(sentence_model):
     record = dict(_records(1)[0], glosses="OLD", malformed=7, prediction="old", confidence=0.5, error="old")
-    out = _out(_run(["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "-q"], [record]))[0]
+    out = output_records(_run(["-m", str(sentence_model), "--max-new-tokens", str(MAX_NEW), "-q"], [record]))[0]
     assert out["glosses"] != "OLD" and "prediction" not in out and "confidence" not in out and "error" not in out
 
 
-def test_gloss_only_model_folder_is_honoured(model_dir, tmp_path, loaded):
-    model, tokenizer = loaded
+def test_gloss_only_model_folder_is_honoured(sentence_model, tmp_path, loaded_sentence_model):
+    model, tokenizer = loaded_sentence_model
     folder = tmp_path / "gloss-only"
-    shutil.copytree(model_dir, folder)
+    shutil.copytree(sentence_model, folder)
     ModelMetadata(task="gloss-only", prompts="compact").write(folder)
     records = _records(4)
     result = _run(["-m", str(folder), "--max-new-tokens", str(MAX_NEW), "--keep-raw", "-q"], records)
     assert result.exit_code == 0, result.stderr
-    for record, glossed in zip(records, _out(result)):
+    for record, glossed in zip(records, output_records(result)):
         ids = tokenizer(compact_prompt("glosses", record)).input_ids
         expected, _ = _generate_alone(model, ids, 2)
         raw = tokenizer.decode(expected, skip_special_tokens=True)
@@ -428,11 +345,11 @@ def test_gloss_only_model_folder_is_honoured(model_dir, tmp_path, loaded):
         assert glossed["segmentation"] is None
         assert glossed["glosses"] == " ".join(raw.split())
     # --task overrides the folder: back to interleaved.
-    override = _out(_run(["-m", str(folder), "--max-new-tokens", str(MAX_NEW), "--task", "interleaved", "-q"], records))
+    override = output_records(_run(["-m", str(folder), "--max-new-tokens", str(MAX_NEW), "--task", "interleaved", "-q"], records))
     assert all(isinstance(r["segmentation"], str) for r in override)
 
 
-def test_identical_inputs_are_decoded_once(model_dir, monkeypatch):
+def test_identical_inputs_are_decoded_once(sentence_model, monkeypatch):
     from igt_tools.model import generation
 
     sizes = []
@@ -445,36 +362,36 @@ def test_identical_inputs_are_decoded_once(model_dir, monkeypatch):
     monkeypatch.setattr(generation.Decoder, "decode", counting)
     record = _records(1)[0]
     records = [dict(record, id=f"copy{i}") for i in range(4)] + _records(2, seed=99)
-    out = _out(_run(["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "-q"], records))
+    out = output_records(_run(["-m", str(sentence_model), "--max-new-tokens", str(MAX_NEW), "-q"], records))
     assert sizes == [3]
     assert len({(r["segmentation"], r["glosses"]) for r in out[:4]}) == 1
     assert [r["id"] for r in out] == [r["id"] for r in records]
 
 
-def test_progress_bar_on_a_terminal_leaves_the_data_alone(model_dir, monkeypatch):
-    from igt_tools.commands import gloss
+def test_progress_bar_on_a_terminal_leaves_the_data_alone(sentence_model, monkeypatch):
+    from igt_tools.cli import progress
 
     records = _records(4)
-    args = ["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW)]
+    args = ["-m", str(sentence_model), "--max-new-tokens", str(MAX_NEW)]
     plain = _run(args, records)
-    monkeypatch.setattr(gloss, "stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(progress, "stderr_is_terminal", lambda: True)
     with_bar = _run(args, records)
     assert with_bar.exit_code == 0, with_bar.stderr
     assert with_bar.stdout == plain.stdout
     assert "records done" in plain.stderr and "records done" not in with_bar.stderr
 
 
-def test_multitask_keeps_both_raw_outputs(model_dir):
-    result = _run(["-m", str(model_dir), "--max-new-tokens", str(MAX_NEW), "--task", "multitask", "--keep-raw",
+def test_multitask_keeps_both_raw_outputs(sentence_model):
+    result = _run(["-m", str(sentence_model), "--max-new-tokens", str(MAX_NEW), "--task", "multitask", "--keep-raw",
                    "--confidence", "-q"], _records(3))
     assert result.exit_code == 0, result.stderr
-    for glossed in _out(result):
+    for glossed in output_records(result):
         assert set(glossed["prediction"]) == {"t2g", "t2s"}
         assert glossed["glosses"] == " ".join(glossed["prediction"]["t2g"].split())
 
 
-def test_prompt_set_that_cannot_express_the_task_is_a_usage_error(model_dir):
-    result = _run(["-m", str(model_dir), "--prompts", "glosslm"], _records(1))
+def test_prompt_set_that_cannot_express_the_task_is_a_usage_error(sentence_model):
+    result = _run(["-m", str(sentence_model), "--prompts", "glosslm"], _records(1))
     assert result.exit_code == 2 and "gloss-only" in result.stderr
 
 
@@ -498,12 +415,12 @@ def test_help_does_not_import_torch():
     assert "--shard" in done.stdout and "Exit status" in done.stdout
 
 
-def test_pipeline_through_real_processes(model_dir, tmp_path):
+def test_pipeline_through_real_processes(sentence_model, tmp_path):
     """`igt-gloss < in | head -1`: data on stdout, quiet exit; the summary on stderr."""
     source = tmp_path / "in.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in _records(5)), encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-c", "from igt_tools.commands.gloss import main; main()", "-m", str(model_dir),
+        [sys.executable, "-c", "from igt_tools.commands.gloss import main; main()", "-m", str(sentence_model),
          *PINNED, "--max-new-tokens", str(MAX_NEW), str(source)],
         capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"},
     )

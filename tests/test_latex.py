@@ -1,12 +1,12 @@
 """igt-format --to latex: gb4e and expex examples, tags in small caps, everything escaped, and a real compile."""
 
-import json
 import re
 import shutil
 import subprocess
 
 import pytest
-from click.testing import CliRunner
+
+from conftest import jsonl, run_command
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -30,10 +30,6 @@ HOSTILE = {
     "translation": r"\typeout{PWNED} \end{document} 100% of {x} costs $5 & ~_^ niño café",
 }
 BARE = {"id": 4, "transcription": "niños cantan", "translation": "children sing"}
-
-
-def jsonl(*records):
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
 # --- glosses and escaping -------------------------------------------------------------
@@ -133,7 +129,7 @@ def test_labels_hold_only_what_latex_labels_can():
 
 
 def run(args, stdin=""):
-    return CliRunner().invoke(command, args, input=stdin)
+    return run_command(command, args, stdin)
 
 
 def test_to_latex_one_example_a_record_blank_lines_between():

@@ -6,11 +6,9 @@ import sys
 import unicodedata
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
+from conftest import output_records, run_command, write_jsonl
 from igt_tools.commands.gloss import command as gloss_command
-from igt_tools.lexicon import Lexicon
+from igt_tools.glossing.lexicon import Lexicon
 
 BIN = Path(sys.executable).parent
 
@@ -63,12 +61,8 @@ def test_lookup_ignores_edge_punctuation_then_case_and_is_scoped_by_glottocode()
 
 
 def _gloss(args, records, tmp_path, lexicon=TRAIN):
-    path = tmp_path / "lexicon.jsonl"
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lexicon), encoding="utf-8")
-    stdin = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    result = CliRunner().invoke(gloss_command, ["--lexicon", str(path), *args], input=stdin)
-    assert result.exit_code == 0, result.output
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    path = write_jsonl(tmp_path / "lexicon.jsonl", lexicon)
+    return output_records(run_command(gloss_command, ["--lexicon", path, *args], records=records, exit_code=0))
 
 
 def test_gloss_with_the_lexicon_alone(tmp_path):
@@ -104,14 +98,14 @@ def test_choose_option(tmp_path):
 
 
 def test_no_model_and_no_lexicon_is_a_usage_error():
-    result = CliRunner().invoke(gloss_command, [], input="{}\n")
+    result = run_command(gloss_command, [], "{}\n")
     assert result.exit_code == 2 and "--lexicon" in result.output
 
 
 def test_a_bad_lexicon_line_names_file_and_line(tmp_path):
     path = tmp_path / "lex.jsonl"
     path.write_text(json.dumps(TRAIN[0]) + "\n{oops\n", encoding="utf-8")
-    result = CliRunner().invoke(gloss_command, ["--lexicon", str(path)], input="{}\n")
+    result = run_command(gloss_command, ["--lexicon", path], "{}\n")
     assert result.exit_code == 1 and "lex.jsonl:2" in result.output
 
 
@@ -154,8 +148,8 @@ def test_aligned_view_flags_the_model_words_it_was_unsure_of():
 
 
 def test_the_empty_analysis_counts_as_a_word_for_the_metrics():
-    from igt_tools import tokens
-    from igt_tools.word_analyses import UNKNOWN_GLOSS
+    from igt_tools.core import tokens
+    from igt_tools.glossing.analyses import UNKNOWN_GLOSS
 
     assert tokens.words(f"{UNKNOWN_GLOSS} {UNKNOWN_GLOSS}") == [UNKNOWN_GLOSS, UNKNOWN_GLOSS]
 

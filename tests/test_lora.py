@@ -10,9 +10,8 @@ import random
 import signal
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import import_installed
+from conftest import PINNED, import_installed, output_records, run_command, write_jsonl
 
 torch = import_installed("torch")
 import_installed("transformers")
@@ -22,9 +21,10 @@ from igt_tools.commands.gloss import command as gloss_command  # noqa: E402
 from igt_tools.commands.lora import command as lora_command  # noqa: E402
 from igt_tools.model import loading, presets  # noqa: E402
 from igt_tools.model.metadata import ModelMetadata  # noqa: E402
-from test_gloss import PINNED, one_thread  # noqa: E402,F401 (one_thread: an autouse fixture)
 from test_model_loading import published_folder  # noqa: E402
-from test_train import checkpoint_folders, log_lines, same_weights, train_until_signal  # noqa: E402
+from toy import checkpoint_folders, log_lines, new_base, same_weights, train_until_signal  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 FAST = ["--threads", "1", "--device", "cpu", "--no-bf16", "--no-progress", "--batch-tokens", "2048"]
 STEMS = {"kal": "dog", "mir": "house", "tup": "eat", "sen": "see"}
@@ -41,18 +41,6 @@ def toy_records(n, seed=0, glottocode="toya1234"):
                     "segmentation": " ".join(f"{stem}-{suffix}" for stem, suffix in words),
                     "glosses": " ".join(f"{STEMS[stem]}-{SUFFIXES[suffix]}" for stem, suffix in words)})
     return out
-
-
-def write_jsonl(path, records):
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    return path
-
-
-def new_base(folder, seed=0, **metadata):
-    model, tokenizer = presets.new_model("micro", seed=seed)
-    loading.save_model(model, tokenizer, folder, ModelMetadata(**{"task": "interleaved", "prompts": "compact",
-                                                                   **metadata}))
-    return folder
 
 
 @pytest.fixture(scope="module")
@@ -75,14 +63,12 @@ def trained(tmp_path_factory, data):
 
 
 def lora(args):
-    return CliRunner().invoke(lora_command, [*FAST, *args])
+    return run_command(lora_command, [*FAST, *args])
 
 
 def gloss(args, records_path):
-    result = CliRunner().invoke(gloss_command, [*PINNED, "--quiet", "--max-new-tokens", "24", *args,
-                                                str(records_path)])
-    assert result.exit_code == 0, result.output
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    result = run_command(gloss_command, [*PINNED, "--quiet", "--max-new-tokens", "24", *args, records_path], exit_code=0)
+    return output_records(result)
 
 
 @pytest.mark.filterwarnings("ignore::FutureWarning")  # peft calls a name transformers deprecates
@@ -172,16 +158,14 @@ def test_gloss_with_the_adapter_equals_the_merged_model(trained, data, tmp_path)
 def test_an_adapter_of_another_model_is_a_one_line_error(trained, data, tmp_path):
     _, adapter = trained
     other = new_base(tmp_path / "other", seed=5)
-    result = CliRunner().invoke(gloss_command, [*PINNED, "--model", str(other), "--adapter", str(adapter),
-                                                str(data[1])])
+    result = run_command(gloss_command, [*PINNED, "--model", other, "--adapter", adapter, data[1]])
     assert result.exit_code == 1
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
     assert "the adapter was trained on another model" in result.stderr
     merge = lora(["--merge", "--model", str(other), "--adapter", str(adapter), "--out", str(tmp_path / "m")])
     assert merge.exit_code == 1 and "trained on another model" in merge.output
-    not_adapter = CliRunner().invoke(gloss_command, [*PINNED, "--model", str(other), "--adapter", str(other),
-                                                     str(data[1])])
+    not_adapter = run_command(gloss_command, [*PINNED, "--model", other, "--adapter", other, data[1]])
     assert not_adapter.exit_code == 1 and "not an adapter folder" in not_adapter.stderr
 
 
@@ -232,7 +216,7 @@ def test_a_published_layout_is_adapted_and_glossed(tmp_path, data):
 
 
 def test_examples_made_for_another_kind_of_model_are_refused(tmp_path, data):
-    from igt_tools import tasks
+    from igt_tools.examples import tasks
 
     base = new_base(tmp_path / "base")  # compact prompts
     examples = [e for r in toy_records(5) for e in tasks.build_examples(r, "interleaved", "train", "polygloss")]

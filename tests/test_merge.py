@@ -7,15 +7,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from igt_tools.clean import Cleaner, Options
+from igt_tools.formats.cleaning import Cleaner, Options
 from igt_tools.commands.format import command
-from igt_tools.errors import DataError
-from igt_tools.merge.into import merge_into
+from igt_tools.core.errors import DataError
+from igt_tools.formats.merge.into import merge_into
 
-from conftest import ROOT
+from conftest import shared_data
 
 DATA = Path(__file__).parent / "data"
-SCHEMA = ROOT.parent / "shared" / "specs" / "FlexInterlinear.xsd"
 
 # (format, file, reader options): every hand-written file of the three formats.
 FLEX_FILES = [DATA / "story.flextext", *sorted((DATA / "flextext").glob("*.flextext"))]
@@ -413,10 +412,14 @@ def test_cldf_prediction_its_encoding_lacks_is_one_line(tmp_path):
 
 
 def _schema():
-    etree = pytest.importorskip("lxml.etree")
-    if not SCHEMA.is_file():
-        pytest.skip(f"FieldWorks' schema not found at {SCHEMA} (../shared/specs/FlexInterlinear.xsd)")
-    return etree, etree.XMLSchema(etree.parse(str(SCHEMA)))
+    """lxml (the test extra) and FieldWorks' schema, ../shared/specs/FlexInterlinear.xsd (beside the data:
+    missing, the test skips, or fails where IGT_REQUIRE_SHARED_DATA=1 says the data is there)."""
+    from lxml import etree
+
+    schema = shared_data().parent / "specs" / "FlexInterlinear.xsd"
+    if not schema.is_file():
+        pytest.fail(f"FieldWorks' schema not found at {schema}", pytrace=False)
+    return etree, etree.XMLSchema(etree.parse(str(schema)))
 
 
 # Older exports without <phrase> elements predate the schema.
@@ -433,7 +436,7 @@ def test_merged_flextext_validates_against_fieldworks_schema(path):
 
 
 def test_merged_cldf_dataset_validates_with_pycldf(tmp_path):
-    pycldf = pytest.importorskip("pycldf")
+    import pycldf
     dataset = tmp_path / "tab"
     shutil.copytree(DATA / "cldf" / "tab", dataset)
     assert pycldf.Dataset.from_metadata(dataset / "Generic-metadata.json").validate()
@@ -445,7 +448,7 @@ def test_merged_cldf_dataset_validates_with_pycldf(tmp_path):
 
 
 def test_new_cldf_table_validates_with_pycldf(tmp_path):
-    pycldf = pytest.importorskip("pycldf")
+    import pycldf
     records = cleaned("cldf", DATA / "cldf" / "tab" / "examples.csv") + cleaned("toolbox", DATA / "kaka.toolbox.txt")
     records[0]["malformed"] = 0  # glossed by igt-gloss
     metadata = tmp_path / "Generic-metadata.json"

@@ -24,7 +24,7 @@ from igt_tools.metrics.cached_tokens import CachedTokens
 from igt_tools.metrics.compare import differences
 from igt_tools.metrics.levenshtein import distance
 from igt_tools.metrics.segmentation import EmptyGoldSegmentation, SegmentationSums
-import igt_tools.tokens
+import igt_tools.core.tokens
 
 from conftest import shared_data
 
@@ -361,7 +361,7 @@ def test_punctuation_words_dropped_as_the_reference_does():
     others = ["«", "»", "。", "、", "¿", "§", "€", "٪", "\u0f0d", "\u104a", "\U0001e95e", "а.", "\u200b"]
     for word in NEWER_PUNCTUATION + ascii_words + others:
         for line in (f"a {word} b", f"a {word * 2} b", f"a x{word} b"):
-            assert igt_tools.tokens.words(line) == gloss_string_to_word_glosses(line), (hex(ord(word[0])), line)
+            assert igt_tools.core.tokens.words(line) == gloss_string_to_word_glosses(line), (hex(ord(word[0])), line)
 
 
 def test_newer_punctuation_is_not_known_to_python():

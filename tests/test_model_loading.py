@@ -11,7 +11,7 @@ import_installed("transformers")
 
 from safetensors.torch import save_file  # noqa: E402
 
-from igt_tools.errors import DataError  # noqa: E402
+from igt_tools.core.errors import DataError  # noqa: E402
 from igt_tools.model import loading, presets  # noqa: E402
 from igt_tools.model.metadata import LanguageScore, ModelMetadata  # noqa: E402
 
@@ -182,8 +182,6 @@ def test_published_quality_tables_are_read(tmp_path, tiny):
     (folder / "regressions.csv").write_text("metric,slope,intercept\nmorphemes_error_rate,0.5,-0.5\n")
     _, _, meta = loading.load_model(folder)
     assert meta.lang_perplexities[0]["num_tokens"] == 1000
-    assert meta.perplexity_of("dido1241") == 1.25
-    assert meta.perplexity_of("abcd1234") is None
     assert meta.predict("morphemes_error_rate", 1.25) == pytest.approx(0.125)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from igt_tools.model_stack import MODEL_STACK
+from igt_tools.cli.model_stack import MODEL_STACK
 
 ROOT = Path(__file__).resolve().parent.parent
 # Block modules (comma-separated in argv[1]) as if not installed, then run igt-COMMAND (argv[2]) on the rest.

@@ -1,4 +1,4 @@
-"""The interleaved parser (igt_tools.interleaved) and igt-parse, the command around it."""
+"""The interleaved parser (igt_tools.core.interleaved) and igt-parse, the command around it."""
 
 import json
 import subprocess
@@ -6,11 +6,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+
+from conftest import jsonl, output_records, run_command
 from hypothesis import given
 from hypothesis import strategies as st
 
-from igt_tools import interleaved, tokens
+from igt_tools.core import interleaved, tokens
 from igt_tools.commands.parse import command
 
 BIN = Path(sys.executable).parent
@@ -67,7 +68,7 @@ def test_parse_clean_outputs(output, segmentation, glosses):
         ("A(a", "", "A(a", 1),
         ("A(a)-", "a-", "A-", 1),
         ("A)(", "", "A)(", 1),
-        ("A() B(b)", " b", "A B", 1),  # an empty morpheme: the segmentation has a word fewer (issue 19)
+        ("A() B(b)", " b", "A B", 1),  # an empty morpheme: the segmentation has a word fewer
         ("A()-B(b)", "-b", "A-B", 1),
     ],
 )
@@ -181,16 +182,8 @@ def test_parser_on_bracket_soup(text):
 # --- igt-parse -----------------------------------------------------------------------------
 
 
-def jsonl(*records):
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-
-
 def run(args, stdin):
-    return CliRunner().invoke(command, args, input=stdin)
-
-
-def records_of(result):
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    return run_command(command, args, stdin)
 
 
 def test_parse_command_sets_tiers_and_malformed_and_keeps_other_fields():
@@ -202,7 +195,7 @@ def test_parse_command_sets_tiers_and_malformed_and_keeps_other_fields():
         ),
     )
     assert result.exit_code == 0, result.stderr
-    first, second = records_of(result)
+    first, second = output_records(result)
     assert first == {
         "id": 1,
         "prediction": "CONJ(o) COM(x)-buscar(tok)",
@@ -217,7 +210,7 @@ def test_parse_command_sets_tiers_and_malformed_and_keeps_other_fields():
 
 def test_parse_command_field_option():
     result = run(["--field", "raw"], jsonl({"raw": "A(a)"}))
-    assert records_of(result)[0]["segmentation"] == "a"
+    assert output_records(result)[0]["segmentation"] == "a"
 
 
 @pytest.mark.parametrize(
@@ -234,7 +227,7 @@ def test_parse_command_field_option():
 def test_parse_command_tasks(task, prediction, segmentation, glosses):
     result = run(["--task", task], jsonl({"id": 1, "segmentation": "gold", "prediction": prediction}))
     assert result.exit_code == 0, result.stderr
-    (record,) = records_of(result)
+    (record,) = output_records(result)
     assert (record["segmentation"], record["glosses"], record["malformed"]) == (segmentation, glosses, 0)
 
 
@@ -259,7 +252,7 @@ def test_parse_command_skip_bad_goes_on(tmp_path):
     aside = tmp_path / "bad.jsonl"
     result = run(["--bad-out", str(aside)], jsonl({"id": 1}, {"id": 2, "prediction": "A(a)"}) + "not json\n")
     assert result.exit_code == 0
-    assert [r["id"] for r in records_of(result)] == [2]
+    assert [r["id"] for r in output_records(result)] == [2]
     assert aside.read_text().splitlines() == ['{"id": 1}', "not json"]
 
 

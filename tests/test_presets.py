@@ -1,8 +1,8 @@
 """The GPU presets: their sizes are what the docs and training/gpu.sh promise."""
 
-import pytest
+from conftest import import_installed
 
-torch = pytest.importorskip("torch")
+torch = import_installed("torch")
 
 from igt_tools.model import optim, presets  # noqa: E402
 

@@ -5,16 +5,18 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from igt_tools import quality
-from igt_tools.model.metadata import ModelMetadata, perplexity
+from igt_tools.metrics import calibration
+from igt_tools.metrics.calibration import perplexity
+from igt_tools.model import quality
+from igt_tools.model.metadata import ModelMetadata
 
 # -- the fit (no model) --------------------------------------------------------
 
 
 def test_a_line_is_fitted_exactly_and_its_r2_is_one():
-    slope, intercept, r2 = quality.fit_line([(1.0, 0.1), (2.0, 0.3), (3.0, 0.5)])
+    slope, intercept, r2 = calibration.fit_line([(1.0, 0.1), (2.0, 0.3), (3.0, 0.5)])
     assert (slope, intercept, r2) == (pytest.approx(0.2), pytest.approx(-0.1), pytest.approx(1.0))
-    assert quality.fit_line([(1.0, 0.2), (2.0, 0.2)])[2] is None  # nothing to explain
+    assert calibration.fit_line([(1.0, 0.2), (2.0, 0.2)])[2] is None  # nothing to explain
 
 
 def languages(*points):
@@ -23,18 +25,18 @@ def languages(*points):
 
 
 def test_predictions_say_when_they_cannot_be_trusted():
-    good = quality.calibrate(languages((1.1, 0.1), (1.5, 0.3), (2.0, 0.5), (3.0, 0.95)))
+    good = calibration.calibrate(languages((1.1, 0.1), (1.5, 0.3), (2.0, 0.5), (3.0, 0.95)))
     assert "segmentation_f1" not in good  # no language has the figure
-    estimate = good[quality.MER].estimate(1.8)
+    estimate = good[calibration.MER].estimate(1.8)
     assert estimate["reliable"] and not estimate["extrapolated"] and estimate["languages"] == 4
-    assert estimate["predicted"] == pytest.approx(good[quality.MER].intercept + 1.8 * good[quality.MER].slope)
-    assert good[quality.MER].estimate(9.0)["extrapolated"] and good[quality.MER].estimate(9.0)["predicted"] == 1.0
-    assert quality.describe(quality.MER, estimate).startswith("predicted MER 0.")
+    assert estimate["predicted"] == pytest.approx(good[calibration.MER].intercept + 1.8 * good[calibration.MER].slope)
+    assert good[calibration.MER].estimate(9.0)["extrapolated"] and good[calibration.MER].estimate(9.0)["predicted"] == 1.0
+    assert calibration.describe(calibration.MER, estimate).startswith("predicted MER 0.")
 
-    few = quality.calibrate(languages((1.1, 0.1), (1.5, 0.3), (2.0, 0.5)))[quality.MER].estimate(1.8)
+    few = calibration.calibrate(languages((1.1, 0.1), (1.5, 0.3), (2.0, 0.5)))[calibration.MER].estimate(1.8)
     assert not few["reliable"] and "fewer than 4" in few["problem"]
-    assert quality.describe(quality.MER, few) == "predicted MER: unreliable (fitted on 3 language(s), fewer than 4)"
-    weak = quality.calibrate(languages((1.0, 0.5), (1.1, 0.1), (1.2, 0.6), (1.3, 0.2)))[quality.MER]
+    assert calibration.describe(calibration.MER, few) == "predicted MER: unreliable (fitted on 3 language(s), fewer than 4)"
+    weak = calibration.calibrate(languages((1.0, 0.5), (1.1, 0.1), (1.2, 0.6), (1.3, 0.2)))[calibration.MER]
     assert weak.r2 < 0.5 and "weak fit" in weak.estimate(1.1)["problem"]
 
 
@@ -43,7 +45,7 @@ def test_a_calibration_is_stored_in_the_published_layout_and_read_back(tmp_path)
     rows = languages((1.1, 0.1), (1.5, 0.3), (2.0, 0.5), (3.0, 0.9))
     for code, row in rows.items():
         row.update(language="Tere, the old one", tokens=100, morphemes=20, words=9)
-    fits = quality.calibrate(rows)
+    fits = calibration.calibrate(rows)
     quality.write_calibration(tmp_path, rows, fits)
 
     # the published checkpoints' own code splits these lines on commas: 3 and 6 fields
@@ -54,10 +56,10 @@ def test_a_calibration_is_stored_in_the_published_layout_and_read_back(tmp_path)
     assert perplexities[1] == "lang0000,Tere the old one,1.1,100,20,9"
 
     meta = ModelMetadata.read(tmp_path)
-    read = quality.fits_of(meta)[quality.MER]
-    assert (read.source, read.languages, read.r2) == (quality.OURS, 4, pytest.approx(fits[quality.MER].r2))
-    assert meta.predict(quality.MER, 2.0) == pytest.approx(fits[quality.MER].estimate(2.0)["predicted"])
-    assert not quality.has_published_tables(meta)
+    read = calibration.fits_of(meta)[calibration.MER]
+    assert (read.source, read.languages, read.r2) == (calibration.OURS, 4, pytest.approx(fits[calibration.MER].r2))
+    assert meta.predict(calibration.MER, 2.0) == pytest.approx(fits[calibration.MER].estimate(2.0)["predicted"])
+    assert not calibration.has_published_tables(meta)
 
 
 def test_published_tables_are_used_as_they_are(tmp_path):
@@ -66,11 +68,11 @@ def test_published_tables_are_used_as_they_are(tmp_path):
         + "".join(f"lang{i:04d},L{i},1.{i},100,20,9\n" for i in range(5)))
     (tmp_path / "regressions.csv").write_text("metric,slope,intercept\nmorphemes_error_rate,0.5,-0.5\n")
     meta = ModelMetadata.read(tmp_path)
-    estimate = quality.estimates(meta, 1.5)[quality.MER]
+    estimate = calibration.estimates(meta, 1.5)[calibration.MER]
     assert estimate == {"predicted": pytest.approx(0.25), "r2": None, "languages": 5, "reliable": True,
-                        "problem": None, "extrapolated": False, "source": quality.PUBLISHED}
-    assert "r^2 not recorded" in quality.describe(quality.MER, estimate)
-    assert quality.has_published_tables(meta)
+                        "problem": None, "extrapolated": False, "source": calibration.PUBLISHED}
+    assert "r^2 not recorded" in calibration.describe(calibration.MER, estimate)
+    assert calibration.has_published_tables(meta)
 
 
 # -- igt-score --model (a micro model) -------------------------------------------
@@ -151,12 +153,12 @@ def test_calibrate_then_predict_with_r2_and_n(scored, tmp_path):
     figures = json.loads(igt_score("--model", model, gold, predictions).stdout)
     points = [(figures[c]["model"]["perplexity"], figures[c]["glossing"]["morphemes"]["error_rate"])
               for c in GLOTTOCODES]
-    slope, intercept, r2 = quality.fit_line(points)
+    slope, intercept, r2 = calibration.fit_line(points)
     for code, (perplexity, _) in zip(GLOTTOCODES, points):
-        estimate = figures[code]["model"]["estimates"][quality.MER]
+        estimate = figures[code]["model"]["estimates"][calibration.MER]
         assert estimate["languages"] == 4 and estimate["r2"] == pytest.approx(r2)
         assert estimate["predicted"] == pytest.approx(min(1, max(0, intercept + slope * perplexity)))
-        assert estimate["reliable"] == (r2 >= quality.MIN_R2)
+        assert estimate["reliable"] == (r2 >= calibration.MIN_R2)
 
     three = tmp_path / "three"
     shutil.copytree(base, three)
@@ -182,4 +184,4 @@ def test_published_tables_are_not_overwritten_and_options_go_together(scored, tm
     assert igt_score("--calibrate", gold, predictions).exit_code == 2
     assert igt_score("--model", model, "--calibrate", "--by", "source", gold, predictions).exit_code == 2
     with_published = json.loads(igt_score("--model", model, gold, predictions).stdout)
-    assert with_published["all"]["model"]["estimates"][quality.MER]["source"] == quality.PUBLISHED
+    assert with_published["all"]["model"]["estimates"][calibration.MER]["source"] == calibration.PUBLISHED

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import glossing
 import pytest
-from click.testing import CliRunner
 
-from igt_tools.commands.score import command, plain_table
+from conftest import jsonl, run_command
+from igt_tools.cli.score_table import plain_table
+from igt_tools.commands.score import command
 from igt_tools.metrics.compare import differences
 
 BIN = Path(sys.executable).parent
@@ -26,19 +27,15 @@ PREDICTIONS = [
 ]
 
 
-def jsonl(records):
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-
-
 @pytest.fixture
 def gold_file(tmp_path):
     path = tmp_path / "gold.jsonl"
-    path.write_text(jsonl(GOLD), encoding="utf-8")
+    path.write_text(jsonl(*GOLD), encoding="utf-8")
     return path
 
 
 def score(gold_file, predictions, *options):
-    result = CliRunner().invoke(command, [*options, str(gold_file)], input=jsonl(predictions))
+    result = run_command(command, [*options, gold_file], records=predictions)
     return result
 
 
@@ -102,7 +99,7 @@ def test_by_another_field(gold_file):
 
 def test_blank_group_values_count_as_missing(tmp_path):
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(jsonl([dict(GOLD[0], glottocode=" "), GOLD[1]]), encoding="utf-8")
+    gold.write_text(jsonl(dict(GOLD[0], glottocode=" "), GOLD[1]), encoding="utf-8")
     result = score(gold, PREDICTIONS[1:])
     assert list(json.loads(result.stdout)) == ["uspa1245", "all"]
     assert '1 gold record(s) without "glottocode"' in result.stderr
@@ -116,7 +113,7 @@ def test_no_groups_when_no_record_has_the_field(gold_file):
 
 def test_a_group_partly_segmented_is_noted(tmp_path):
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(jsonl([GOLD[0], dict(GOLD[1], segmentation=None)]), encoding="utf-8")
+    gold.write_text(jsonl(GOLD[0], dict(GOLD[1], segmentation=None)), encoding="utf-8")
     result = score(gold, PREDICTIONS[1:])
     assert "igt-score: uspa1245: segmentation scored on 1 of 2 sentences" in result.stderr
 
@@ -178,7 +175,7 @@ def test_missing_ids_are_listed(gold_file):
 
 def test_many_ids_are_shortened(tmp_path):
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(jsonl({"id": i, "glosses": "a"} for i in range(12)), encoding="utf-8")
+    gold.write_text(jsonl(*({"id": i, "glosses": "a"} for i in range(12))), encoding="utf-8")
     result = score(gold, [{"id": 0, "glosses": "a"}])
     assert_one_line_error(result, "11 gold id(s) without a prediction: 1, 2, 3, 4, 5 and 6 more")
 
@@ -205,7 +202,7 @@ def test_repeated_prediction_id(gold_file):
 
 def test_repeated_gold_id(tmp_path):
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(jsonl([GOLD[0], GOLD[1], GOLD[0]]), encoding="utf-8")
+    gold.write_text(jsonl(GOLD[0], GOLD[1], GOLD[0]), encoding="utf-8")
     assert_one_line_error(score(gold, PREDICTIONS), f"{gold}:3:", 'id "u1" repeated (first at line 1)')
 
 
@@ -220,7 +217,7 @@ def test_ids_of_different_types_do_not_join(gold_file):
 @pytest.mark.parametrize("gold_glosses", ["", " . ,", "[SEP]"])
 def test_empty_gold_glosses_name_the_gold_line(tmp_path, gold_glosses):
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(jsonl([GOLD[0], dict(GOLD[1], glosses=gold_glosses)]), encoding="utf-8")
+    gold.write_text(jsonl(GOLD[0], dict(GOLD[1], glosses=gold_glosses)), encoding="utf-8")
     assert_one_line_error(score(gold, PREDICTIONS[1:]), f"{gold}:2:", "no token to score")
 
 
@@ -240,13 +237,13 @@ def test_bad_prediction_records(gold_file, record, message):
 
 def test_group_field_must_be_a_scalar(tmp_path):
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(jsonl([dict(GOLD[0], tags=["a"])]), encoding="utf-8")
+    gold.write_text(jsonl(dict(GOLD[0], tags=["a"])), encoding="utf-8")
     assert_one_line_error(score(gold, PREDICTIONS[1:2], "--by", "tags"), f"{gold}:1:", "to group by")
 
 
 def test_a_group_named_all(tmp_path):
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(jsonl([dict(GOLD[0], glottocode="all")]), encoding="utf-8")
+    gold.write_text(jsonl(dict(GOLD[0], glottocode="all")), encoding="utf-8")
     assert_one_line_error(score(gold, PREDICTIONS[1:2]), f"{gold}:1:", 'a group is named "all"')
 
 
@@ -265,7 +262,7 @@ def test_empty_gold_file(tmp_path):
     [[], ["-", "-"], ["--missing", "maybe", "g.jsonl"], ["--indent", "-1", "g.jsonl"], ["a", "b", "c"]],
 )
 def test_usage_errors_exit_2(arguments):
-    result = CliRunner().invoke(command, arguments, input="")
+    result = run_command(command, arguments, "")
     assert result.exit_code == 2, result.output
 
 
@@ -273,18 +270,19 @@ def test_usage_errors_exit_2(arguments):
 
 
 def run(*arguments, stdin=""):
+    """igt-score as a real process (pipes and files as a shell gives them)."""
     return subprocess.run([str(BIN / "igt-score"), *arguments], input=stdin.encode(), capture_output=True)
 
 
 def test_pipe_predictions_on_stdin(gold_file):
-    done = run("--quiet", str(gold_file), stdin=jsonl(PREDICTIONS))
+    done = run("--quiet", str(gold_file), stdin=jsonl(*PREDICTIONS))
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["all"]["counts"]["sentences"] == 3
 
 
 def test_predictions_as_a_file_gold_on_stdin(tmp_path, gold_file):
     predictions = tmp_path / "predictions.jsonl"
-    predictions.write_text(jsonl(PREDICTIONS), encoding="utf-8")
+    predictions.write_text(jsonl(*PREDICTIONS), encoding="utf-8")
     done = run("-", str(predictions), stdin=gold_file.read_text(encoding="utf-8"))
     assert done.returncode == 0, done.stderr
     assert list(json.loads(done.stdout)) == ["arap1274", "uspa1245", "all"]
@@ -292,7 +290,7 @@ def test_predictions_as_a_file_gold_on_stdin(tmp_path, gold_file):
 
 
 def test_errors_have_no_traceback(gold_file):
-    done = run(str(gold_file), stdin=jsonl(PREDICTIONS[:1]))
+    done = run(str(gold_file), stdin=jsonl(*PREDICTIONS[:1]))
     assert done.returncode == 1
     assert done.stderr.decode().startswith(f"igt-score: {gold_file}:1: 2 gold id(s) without a prediction")
     assert b"Traceback" not in done.stderr
@@ -310,10 +308,10 @@ def test_help_imports_nothing_heavy():
 
 
 def test_rich_table_when_stderr_is_a_terminal(monkeypatch, capsys):
-    from igt_tools.commands import score as score_module
+    from igt_tools.cli import score_table
 
-    monkeypatch.setattr(score_module, "stderr_is_terminal", lambda: True)
-    score_module.print_table([("uspa1245", "2", "0.250", "0.750", "0.500", "1.000")])
+    monkeypatch.setattr(score_table, "stderr_is_terminal", lambda: True)
+    score_table.print_table([("uspa1245", "2", "0.250", "0.750", "0.500", "1.000")])
     err = capsys.readouterr().err
     assert "uspa1245" in err and "MER" in err and "seg F1" in err
     assert "─" in err or "━" in err  # drawn by rich, not the plain table
@@ -341,13 +339,13 @@ def test_a_record_igt_gloss_could_not_gloss_scores_as_empty(tmp_path):
 
 
 def test_predictions_in_gold_order_hold_no_gold_record(tmp_path):
-    """igt-score's memory must not grow with the text of its inputs (issue 19: 394 MB for 200 MB):
+    """igt-score's memory must not grow with the text of its inputs (it once took 394 MB for 200 MB):
     with predictions in gold order, no gold record waits in memory, only the ids are kept."""
-    from igt_tools.commands.score import _GoldStream
-    from igt_tools.io import Location
+    from igt_tools.metrics.scoring import _GoldStream
+    from igt_tools.core.io import Location
 
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(jsonl({"id": f"g{i}", "glosses": f"w{i}"} for i in range(200)), encoding="utf-8")
+    gold.write_text(jsonl(*({"id": f"g{i}", "glosses": f"w{i}"} for i in range(200))), encoding="utf-8")
     stream = _GoldStream(gold, "glottocode")
     for i in range(200):
         assert stream.find(f"g{i}", Location("<stdin>", i + 1)).glosses == f"w{i}"

@@ -4,9 +4,9 @@ from collections import Counter
 
 import pytest
 
-from igt_tools.errors import DataError
-from igt_tools.tagmap import TagMap
-from igt_tools.tags import Inventory, is_tag, tags_in, variant_key
+from igt_tools.core.errors import DataError
+from igt_tools.core.tagmap import TagMap
+from igt_tools.core.tags import Inventory, is_tag, tags_in, variant_key
 
 
 @pytest.mark.parametrize(

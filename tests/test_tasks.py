@@ -4,21 +4,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from igt_tools import prompts, tasks
-from igt_tools.interleaved import Misaligned
+from igt_tools.examples import prompts, tasks
+from igt_tools.core.interleaved import Misaligned
+from toy import USPANTEKO
 
-RECORD = {
-    "id": "usp-1",
-    "glottocode": "uspa1245",
-    "transcription": "o sey xtok rixoqiil",
-    "segmentation": "o sey x-tok r-ixoqiil",
-    "glosses": "CONJ sea COM-buscar E3S-esposa",
-    "translation": "y fue a buscar su esposa",
-    "language": "Uspanteko",
-    "metalanguage": "Spanish",
-    "source": "sigmorphon",
-    "extra": {"kept": "not in examples"},
-}
+RECORD = USPANTEKO
 
 LABEL = "CONJ(o) sea(sey) COM(x)-buscar(tok) E3S(r)-esposa(ixoqiil)"
 TAIL = "\n\nText in Uspanteko: o sey xtok rixoqiil\nTranslation in Spanish: y fue a buscar su esposa\n\n"
@@ -299,4 +289,7 @@ def test_combine_predictions_needs_every_subtask():
 def test_combine_predictions_never_fails_on_any_text(task, text):
     outputs = {name: text for name in tasks.MAIN_SUBTASKS[task]}
     parsed = tasks.combine_predictions(task, outputs)
-    assert parsed.malformed >= 0
+    assert parsed.malformed == len(parsed.problems)  # each malformed piece named in a line
+    # a tier is one line of text, None only where the task format has no such tier
+    assert (parsed.segmentation is None, parsed.glosses is None) == (task == "gloss-only", task == "segment-only")
+    assert all("\n" not in tier for tier in (parsed.segmentation, parsed.glosses) if tier is not None)

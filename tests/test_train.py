@@ -9,68 +9,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import import_installed
+from conftest import import_installed, run_command, write_jsonl
 from igt_tools.commands.train import command
-
-STEMS = {"kal": "dog", "mir": "house", "tup": "eat", "sen": "see", "lor": "river", "bak": "stone"}
-SUFFIXES = {"ak": "PL", "en": "ERG", "i": "PST"}
-# A run small enough for this CPU: micro model, one thread, a few steps.
-# On the CPU in float32 (a CUDA build would pick the GPU and bf16), so runs compare exactly.
-FAST = ["--init", "micro", "--batch-tokens", "1024", "--threads", "1", "--no-progress", "--device", "cpu", "--no-bf16"]
-
-
-def toy_examples(n, seed=0, languages=("toya1234", "toyb1234")):
-    """Examples in igt-format's shape: stems with suffixes, glossed in the interleaved format."""
-    rng = random.Random(seed)
-    out = []
-    for i in range(n):
-        words = [(rng.choice(list(STEMS)), rng.choice(list(SUFFIXES))) for _ in range(rng.randint(1, 3))]
-        text = " ".join(stem + suffix for stem, suffix in words)
-        label = " ".join(f"{STEMS[stem]}({stem})-{SUFFIXES[suffix]}({suffix})" for stem, suffix in words)
-        out.append({"id": f"t{seed}-{i}", "glottocode": languages[i % len(languages)], "task": "interleaved",
-                    "input": f"Text: {text}\nOutput: ", "label": label})
-    return out
-
-
-def write_jsonl(path, records):
-    path.write_text("".join(json.dumps(r) + "\n" for r in records))
-    return path
-
+from toy import (FAST, checkpoint_folders, log_lines, same_weights, toy_examples, train as run, train_until_signal,
+                 weights)
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     folder = tmp_path_factory.mktemp("toy")
     train = write_jsonl(folder / "train.jsonl", toy_examples(120))
     return train, write_jsonl(folder / "dev.jsonl", toy_examples(24, seed=9))
-
-
-def run(args, stdin_path):
-    """igt-train in this process (through click), stdin from a file."""
-    result = CliRunner().invoke(command, args, input=Path(stdin_path).read_text())
-    return result
-
-
-def weights(folder, name="model.safetensors"):
-    from safetensors.torch import load_file
-
-    return load_file(str(Path(folder) / name))
-
-
-def same_weights(a, b, name="model.safetensors"):
-    import torch
-
-    wa, wb = weights(a, name), weights(b, name)
-    return wa.keys() == wb.keys() and all(torch.equal(wa[k], wb[k]) for k in wa)
-
-
-def checkpoint_folders(folder):
-    return sorted(Path(folder).glob("checkpoint-*"))
-
-
-def log_lines(folder):
-    return [json.loads(line) for line in (Path(folder) / "log.jsonl").read_text().splitlines()]
 
 
 # -- batch plans ----------------------------------------------------------------
@@ -195,33 +144,6 @@ def test_early_stopping_counts_evaluations_without_improvement(tmp_path, data):
 
 
 # -- checkpoints and resume ----------------------------------------------------
-
-
-# igt-train in a subprocess that signals itself at a fixed point: once checkpoint STEP is
-# complete, before the older one is removed. No polling, so no race with a fast machine.
-SIGNAL_AFTER_CHECKPOINT = """
-import importlib, os, signal, sys
-from igt_tools.model import checkpoint
-
-step, name, command = int(sys.argv.pop(1)), sys.argv.pop(1), sys.argv.pop(1)
-main = importlib.import_module("igt_tools.commands." + command).main
-real_prune = checkpoint.prune
-
-def prune(out_dir, keep_steps):
-    if step in keep_steps:
-        os.kill(os.getpid(), getattr(signal, name))
-    real_prune(out_dir, keep_steps)
-
-checkpoint.prune = prune
-main()
-"""
-
-
-def train_until_signal(args, stdin_path, step, name, command="train"):
-    """igt-train (or igt-COMMAND) ARGS, sent signal NAME once checkpoint STEP is written; the finished process."""
-    cmd = [sys.executable, "-c", SIGNAL_AFTER_CHECKPOINT, str(step), name, command, *args]
-    with open(stdin_path, "rb") as stdin:
-        return subprocess.run(cmd, stdin=stdin, capture_output=True, timeout=300)
 
 
 def test_resume_after_kill_gives_the_uninterrupted_result(tmp_path, data):
@@ -382,8 +304,8 @@ def test_a_run_killed_before_publishing_is_published_on_resume_without_training(
 
 
 def test_task_format_and_prompts_are_read_from_the_examples():
-    from igt_tools.model.examples import prompt_set, task_format
-    from igt_tools.tasks import build_examples
+    from igt_tools.examples.building import prompt_set, task_format
+    from igt_tools.examples.tasks import build_examples
 
     record = {"id": "1", "glottocode": "dido1241", "transcription": "a b", "segmentation": "a b-c",
               "glosses": "A B-C", "translation": "x"}
@@ -402,7 +324,7 @@ def test_null_label_is_a_data_error_naming_the_line(tmp_path):
     records = toy_examples(3)
     records[1]["label"] = None
     path = write_jsonl(tmp_path / "train.jsonl", records)
-    result = CliRunner().invoke(command, ["--init", "micro", "--out", str(tmp_path / "m"), str(path)])
+    result = run_command(command, ["--init", "micro", "--out", str(tmp_path / "m"), str(path)])
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and f"{path}:2:" in lines[0] and '"label" is null' in lines[0]
@@ -411,20 +333,20 @@ def test_null_label_is_a_data_error_naming_the_line(tmp_path):
 def test_bad_json_is_a_data_error(tmp_path):
     path = tmp_path / "train.jsonl"
     path.write_text(json.dumps(toy_examples(1)[0]) + "\n{not json\n")
-    result = CliRunner().invoke(command, ["--init", "micro", "--out", str(tmp_path / "m"), str(path)])
+    result = run_command(command, ["--init", "micro", "--out", str(tmp_path / "m"), str(path)])
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and f"{path}:2: invalid JSON" in result.output
 
 
 def test_usage_errors(tmp_path):
-    both = CliRunner().invoke(command, ["--init", "micro", "--model", "x", "--out", str(tmp_path)], input="")
+    both = run_command(command, ["--init", "micro", "--model", "x", "--out", str(tmp_path)], stdin="")
     assert both.exit_code == 2 and "exactly one of --init" in both.output
-    neither = CliRunner().invoke(command, ["--out", str(tmp_path)], input="")
+    neither = run_command(command, ["--out", str(tmp_path)], stdin="")
     assert neither.exit_code == 2
-    timed = CliRunner().invoke(command, ["--init", "micro", "--schedule", "time", "--out", str(tmp_path)], input="")
+    timed = run_command(command, ["--init", "micro", "--schedule", "time", "--out", str(tmp_path)], stdin="")
     assert timed.exit_code == 2 and "--schedule time needs --max-minutes" in timed.output
-    early = CliRunner().invoke(command, ["--init", "micro", "--early-stopping", "2", "--out", str(tmp_path)],
-                               input=json.dumps(toy_examples(1)[0]) + "\n")
+    early = run_command(command, ["--init", "micro", "--early-stopping", "2", "--out", str(tmp_path)],
+                               stdin=json.dumps(toy_examples(1)[0]) + "\n")
     assert early.exit_code == 2 and "--early-stopping needs --dev" in early.output
 
 
@@ -471,8 +393,8 @@ def test_without_a_terminal_a_plain_progress_line_comes_every_interval(tmp_path,
     import_installed("torch")
     train, _ = data
     # --no-progress: no bar, as when stderr is a log file; an interval of 0 s gives a line per step
-    result = CliRunner().invoke(command, [*FAST, "--out", str(tmp_path / "m"), "--max-steps", "3"],
-                                input=train.read_text(), env={"IGT_PROGRESS_INTERVAL": "0"})
+    result = run_command(command, [*FAST, "--out", str(tmp_path / "m"), "--max-steps", "3"],
+                         stdin=train.read_text(), env={"IGT_PROGRESS_INTERVAL": "0"})
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if " examples, loss " in line]
     assert [line.split(",")[0] for line in lines] == [f"igt-train: step {n}/3" for n in (1, 2, 3)]

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import import_installed
-from test_train import (FAST, checkpoint_folders, log_lines, run, same_weights, toy_examples, train_until_signal,
-                        weights, write_jsonl)
+from conftest import import_installed, write_jsonl
+from toy import FAST, checkpoint_folders, log_lines, same_weights, toy_examples, train as run, train_until_signal
 
 torch = import_installed("torch")
 

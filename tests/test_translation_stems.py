@@ -5,11 +5,11 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from igt_tools.analogy import Analogy
+from igt_tools.glossing.analogy import Analogy
 from igt_tools.commands.gloss import command as gloss_command
-from igt_tools.lexicon import Lexicon
-from igt_tools.translation_stems import stem_gloss_words, translation_words
-from igt_tools.word_analyses import WordAnalysis
+from igt_tools.glossing.lexicon import Lexicon
+from igt_tools.glossing.stems import stem_gloss_words, translation_words
+from igt_tools.glossing.analyses import WordAnalysis
 
 # "the" is in every translation and glosses no stem; "dog", "cat", "eat" gloss stems.
 LEXICON = [

@@ -1,6 +1,6 @@
 """JSONL from other tools, written to break us: every hostile line is one line of error
 (exit 1), or with --skip-bad a bad record set aside byte for byte; output that cannot be
-written is one line too. Issue 19's JSON and output cases, one test each."""
+written is one line too. One test for each way of breaking the input or the output."""
 
 import json
 import math
@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from test_cli_common import RECORD
+from toy import PREDICTED as RECORD
 
-from igt_tools import io
+from igt_tools.core import io
 from igt_tools.commands import clean, format, gloss, parse, score
-from igt_tools.errors import RecordError
+from igt_tools.core.errors import RecordError
 
 BIN = Path(sys.executable).parent
 

@@ -1,4 +1,4 @@
-"""Model folders made to hurt (issue 19): each is refused in one line, exit 1, before a model is built
+"""Model folders made to hurt (hostile configs, weights and code): each is refused in one line, exit 1, before a model is built
 from it; folders igt-train writes never ask anyone to run code; a missing path never goes to the network."""
 
 import json
@@ -8,17 +8,15 @@ import struct
 import time
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import import_installed
+from conftest import import_installed, run_command, write_jsonl
 
 torch = import_installed("torch")
 import_installed("transformers")
 
 from igt_tools.commands.gloss import command as gloss_command  # noqa: E402
 from igt_tools.model import folder_checks, loading, presets  # noqa: E402
-from test_lora import new_base  # noqa: E402
-from test_train import FAST as TRAIN_FAST, run as train, toy_examples, write_jsonl  # noqa: E402
+from toy import FAST as TRAIN_FAST, new_base, toy_examples, train  # noqa: E402
 
 RECORD = '{"id": "a", "transcription": "ab cd"}\n'
 
@@ -41,8 +39,7 @@ def variant(base, tmp_path, file, **changes):
 
 
 def gloss(folder):
-    return CliRunner().invoke(gloss_command, ["-q", "-m", str(folder), "--device", "cpu", "--max-new-tokens", "4"],
-                              input=RECORD)
+    return run_command(gloss_command, ["-q", "-m", folder, "--device", "cpu", "--max-new-tokens", "4"], RECORD)
 
 
 def assert_refused(result, *fragments):
@@ -247,6 +244,6 @@ def test_igt_lora_refuses_a_hostile_line_in_one_line(base, tmp_path):
 
     path = tmp_path / "records.jsonl"
     path.write_bytes(b'{"id": "ok", "transcription": "a", "segmentation": "a", "glosses": "A"}\n' + HOSTILE_LINES[1] + b"\n")
-    result = CliRunner().invoke(lora_command, [*LORA_FAST, "--model", str(base), "--out", str(tmp_path / "a"), str(path)])
+    result = run_command(lora_command, [*LORA_FAST, "--model", str(base), "--out", str(tmp_path / "a"), str(path)])
     assert result.exit_code == 1, result.output
     assert result.stderr.strip() == f"igt-lora: {path}:2: invalid JSON: a lone surrogate \\ud800 (not a Unicode character)"

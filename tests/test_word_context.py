@@ -11,12 +11,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from igt_tools import word_context as wc
 from igt_tools.commands.format import command as format_command
-from igt_tools.lexicon import Lexicon
-
-pytest.importorskip("torch")
-from test_word_model import scripted  # noqa: E402,F401  (the decoder that writes what the test sets)
+from igt_tools.examples import context as wc
+from igt_tools.glossing.lexicon import Lexicon
 
 
 def _record(transcription, segmentation, glosses, glottocode="test1234", **more):
@@ -116,7 +113,8 @@ def test_a_misaligned_analysis_is_no_evidence_and_no_label():
 
 @pytest.fixture(scope="module")
 def context_model(tmp_path_factory):
-    from test_gloss import fresh_tiny
+    pytest.importorskip("torch")
+    from toy import fresh_tiny
 
     from igt_tools.model.loading import save_model
     from igt_tools.model.metadata import ModelMetadata
@@ -175,7 +173,7 @@ def test_igt_train_records_the_retrieval_settings(tmp_path):
 
 
 def test_igt_lora_and_igt_score_make_a_context_models_examples_from_records():
-    from igt_tools.model.examples import for_model
+    from igt_tools.examples.building import for_model
     from igt_tools.model.metadata import ModelMetadata
 
     records = [_record("abc dog", "abc dog", "A DOG"), _record("abc cat", "abc cat", "B CAT"),

@@ -8,83 +8,20 @@ outputs (the `scripted` fixture); the decoder's own tests hold for any output.
 """
 
 import json
-import random
 
 import pytest
 
-from conftest import import_installed
+from conftest import PINNED, import_installed, output_records, run_command
 
 torch = import_installed("torch")
 transformers = import_installed("transformers")
 
-from click.testing import CliRunner  # noqa: E402
-
-from igt_tools import tasks  # noqa: E402
+from igt_tools.examples import tasks  # noqa: E402
 from igt_tools.commands.gloss import command  # noqa: E402
-from igt_tools.model.generation import DecodeSettings, Decoder, Hypothesis  # noqa: E402
+from igt_tools.model.generation import DecodeSettings, Decoder  # noqa: E402
 from igt_tools.model.loading import load_model, save_model  # noqa: E402
 from igt_tools.model.metadata import ModelMetadata  # noqa: E402
-from igt_tools.word_glosser import word_output_limit  # noqa: E402
-
-PINNED = ["--device", "cpu", "--dtype", "float32"]
-LETTERS = "abcdef"
-
-
-def _word(rng):
-    return "".join(rng.choice(LETTERS) for _ in range(rng.randint(1, 4)))
-
-
-@pytest.fixture(scope="module")
-def word_model(tmp_path_factory):
-    from test_gloss import fit, fresh_tiny
-
-    model, tokenizer = fresh_tiny(0)
-    rng = random.Random(0)
-    batches = ([[tasks.word_input(w, {}) for w in words], [f"{w.upper()}({w})" for w in words]]
-               for words in ([_word(rng) for _ in range(16)] for _ in range(60)))
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    fit(model, tokenizer, batches)
-    torch.set_num_threads(threads)
-    folder = tmp_path_factory.mktemp("word") / "model"
-    save_model(model, tokenizer, folder, ModelMetadata(task="interleaved", prompts="compact", unit="word"))
-    return folder
-
-
-@pytest.fixture
-def scripted(monkeypatch):
-    """scripted({model input: (output, score)}): the search writes the test's outputs; returns what it was asked.
-
-    Only the search (Decoder.decode_batch) is replaced: batching, output caps and
-    all that igt-gloss does with the outputs are its own. `score` is every output
-    token's log-probability (the end token's too), or a list of them, one per
-    token and one for the end token. An output longer than its cap is cut there,
-    without its end token, as the search cuts it. The returned list fills with
-    (model input, cap) pairs as the search is asked for them.
-    """
-    tokenizer = transformers.ByT5Tokenizer()
-    script, asked = {}, []
-
-    def decode_batch(decoder, inputs, limits=None):
-        hypotheses = []
-        for ids, limit in zip(inputs, limits):
-            text = tokenizer.decode(ids, skip_special_tokens=True)
-            asked.append((text, limit))
-            output, score = script[text]
-            tokens = tokenizer(output, add_special_tokens=False).input_ids
-            scores = score if isinstance(score, list) else [score] * (len(tokens) + 1)
-            assert len(scores) == len(tokens) + 1, "one score per output token and one for the end token"
-            length = min(len(tokens) + 1, limit)
-            hypotheses.append(Hypothesis(tokens=tokens[:limit], logprob=sum(scores[:length]), length=length,
-                                         token_logprobs=scores[:length] if decoder.settings.token_scores else None))
-        return hypotheses
-
-    def install(outputs):
-        script.update(outputs)
-        monkeypatch.setattr(Decoder, "decode_batch", decode_batch)
-        return asked
-
-    return install
+from igt_tools.glossing.word import word_output_limit  # noqa: E402
 
 
 def _word_input(word):
@@ -92,10 +29,8 @@ def _word_input(word):
 
 
 def _gloss(args, records):
-    stdin = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    result = CliRunner().invoke(command, [*PINNED, *args], input=stdin)
-    assert result.exit_code == 0, result.output
-    return [json.loads(line) for line in result.stdout.splitlines()], result.stderr
+    result = run_command(command, [*PINNED, *args], records=records, exit_code=0)
+    return output_records(result), result.stderr
 
 
 def test_each_word_is_glossed_alone_and_sentences_reassembled(word_model, scripted):
@@ -172,18 +107,21 @@ def test_decoder_output_caps_equal_generate_with_that_limit(word_model):
             expected = out[0, 1:].tolist()
             got = hypothesis.tokens + ([1] if hypothesis.length > len(hypothesis.tokens) else [])
             assert got == expected and hypothesis.length <= limit
-        # the caps bite: some output is cut short
-        assert any(h.length == 3 for h in capped[:1])
+    # the caps bite whatever the weights write: greedy, a cap under an output's own length cuts it there
+    greedy = Decoder(model, DecodeSettings(beams=1, max_new_tokens=40))
+    for ids, whole in zip(inputs, greedy.decode(inputs)):
+        cut = greedy.decode([ids], limits=[whole.length - 1])[0] if whole.length > 1 else whole
+        assert cut.tokens == whole.tokens[: whole.length - 1] and cut.length == max(1, whole.length - 1)
 
 
 def test_a_sentence_models_words_fill_the_words_the_lexicon_lacks_position_by_position():
-    from igt_tools.commands.gloss import Glosser
-    from igt_tools.interleaved import Parse
-    from igt_tools.lexicon import Lexicon
+    from igt_tools.glossing.sentence import SentenceGlosser
+    from igt_tools.core.interleaved import Parse
+    from igt_tools.glossing.lexicon import Lexicon
 
     lexicon = Lexicon()
     lexicon.add({"transcription": "abc , x", "segmentation": "a-bc , x", "glosses": "X-Y , Z"})
-    glosser = Glosser(None, None, "interleaved", "compact", 1024, lexicon=lexicon)
+    glosser = SentenceGlosser(None, None, "interleaved", "compact", 1024, lexicon=lexicon)
     record = {"transcription": "abc , de"}
     # one model word per input word (punctuation aside): the lexicon's "abc" and ",", the model's "de"
     merged = glosser._with_lexicon(record, Parse("ab-c d-e", "P-Q D-E"))
@@ -194,16 +132,15 @@ def test_a_sentence_models_words_fill_the_words_the_lexicon_lacks_position_by_po
 
 
 def test_a_word_is_decoded_once_across_chunks(word_model):
-    from igt_tools.commands.gloss import error_record, output_record
-    from igt_tools.io import Location
-    from igt_tools.word_glosser import WordGlosser
+    from igt_tools.core.io import Location
+    from igt_tools.glossing.word import WordGlosser
 
     model, tokenizer, _ = load_model(word_model)
     decoder = Decoder(model, DecodeSettings(beams=2, max_new_tokens=40))
     decoded = []
     decode = decoder.decode
     decoder.decode = lambda inputs, **kw: decoded.append(len(inputs)) or decode(inputs, **kw)
-    glosser = WordGlosser(None, "frequent", output_record, error_record, decoder=decoder, tokenizer=tokenizer)
+    glosser = WordGlosser(None, "frequent", decoder=decoder, tokenizer=tokenizer)
     first = glosser.gloss([(Location("-", 1), {"transcription": "abc de abc"})])
     second = glosser.gloss([(Location("-", 2), {"transcription": "de abc"})])
     assert decoded == [2]  # abc and de, once, in the first chunk

@@ -5,9 +5,10 @@ import unicodedata
 
 from click.testing import CliRunner
 
-from igt_tools import tasks, words
+from igt_tools.examples import tasks
+from igt_tools.core import words
 from igt_tools.commands.format import command as format_command
-from igt_tools.model import examples as examples_mod
+from igt_tools.examples import building as examples_mod
 
 TSEZ = {
     "id": "t1",

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Recipe: the adaptation curve on real data (issue 9). models/sigmorphon, the word
+# Recipe: igt-lora's adaptation curve on real data. models/sigmorphon, the word
 # model trained on the six SIGMORPHON languages and ODIN, adapted to Arapaho (which
 # it never saw: no training split, not in ODIN) from its first N dev sentences.
 #
-#   bash training/arapaho.sh                    # about 1 h on one CPU thread
+#   make -C training arapaho                    # about 1 h on one CPU thread
 #
 # Arapaho's dev set, in order: sentences 1-400 are the pool the N sentences come
 # from, 401-500 choose the best checkpoint (--dev), the next TEST (1,000; at most
@@ -17,8 +17,8 @@
 # GLOSS_ONLY=1 glosses and scores again with the adapted models already in WORK (after a
 # change to igt-gloss; about 15 min), training nothing.
 #
-# Settings (environment): DATA (../shared/data), WORK (runs/arapaho), MODEL
-# (models/sigmorphon), SIZES (50 100 200 400), ADAPT_MINUTES (3), FULL_LR (1e-4),
+# Settings (make's or the environment's; paths relative to the repository root): DATA
+# (../shared/data), WORK (make: ARAPAHO_WORK; runs/arapaho), MODEL (models/sigmorphon), SIZES (50 100 200 400), ADAPT_MINUTES (3), FULL_LR (1e-4),
 # LORA_LR (1e-3), TEST (1000), THREADS (1), GLOSS_ONLY.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,8 +39,9 @@ export OMP_NUM_THREADS="$THREADS"  # igt-gloss and igt-score too
 common=(--threads "$THREADS" --device cpu --no-bf16 --no-progress)
 
 # 1. The records: pool, dev, test.
-igt-clean --quiet --from sigmorphon --language Arapaho --glottocode arap1274 --metalanguage English \
-    "$DATA/sigmorphon2023/Arapaho/arp-dev-track2-uncovered" > "$WORK/arapaho.jsonl"
+read -r prefix glottocode metalanguage < <(awk -F '\t' '$1 == "Arapaho" { print $2, $3, $4 }' training/languages.tsv)
+igt-clean --quiet --from sigmorphon --language Arapaho --glottocode "$glottocode" --metalanguage "$metalanguage" \
+    "$DATA/sigmorphon2023/Arapaho/$prefix-dev-track2-uncovered" > "$WORK/arapaho.jsonl"
 head -n 400 "$WORK/arapaho.jsonl" > "$WORK/pool.jsonl"
 sed -n 401,500p "$WORK/arapaho.jsonl" > "$WORK/dev.jsonl"
 sed -n "501,$((500 + TEST))p" "$WORK/arapaho.jsonl" > "$WORK/test.jsonl"
@@ -83,18 +84,17 @@ for n in $SIZES; do
 done
 
 # 4. The table.
-python - "$WORK" $SIZES > "$WORK/results.tsv" <<'PY'
-import json, os, sys
-work, sizes = sys.argv[1], sys.argv[2:]
-conditions = ["lexicon-frequent", "analogy", "base-hybrid", "lora", "lora-hybrid", "full", "full-hybrid", "scratch"]
-print("condition\tN\ttest_MER\tseg_F1\ttest_perplexity")
-for name, n in [("base", 0)] + [(f"{c}.{n}", n) for n in sizes for c in conditions]:
-    path = os.path.join(work, f"{name}.scores.json")
-    if not os.path.exists(path):
-        continue
-    group = json.load(open(path))["all"]
-    cells = [name.rsplit(".", 1)[0] if n else name, n, group["glossing"]["morphemes"]["error_rate"],
-             group["segmentation"]["f1"], group.get("model", {}).get("perplexity")]
-    print("\t".join("-" if c is None else f"{c:.4f}" if isinstance(c, float) else str(c) for c in cells))
-PY
+figures=$'{all.glossing.morphemes.error_rate:.4f}\t{all.segmentation.f1:.4f}\t{all.model.perplexity:.4f}'
+row() {  # CONDITION N: its line of the table, when its scores exist
+    python training/figures.py --optional --prefix "$1"$'\t'"${2:-0}" "$figures" "$WORK/$1${2:+.$2}.scores.json"
+}
+{
+    printf 'condition\tN\ttest_MER\tseg_F1\ttest_perplexity\n'
+    row base
+    for n in $SIZES; do
+        for condition in lexicon-frequent analogy base-hybrid lora lora-hybrid full full-hybrid scratch; do
+            row "$condition" "$n"
+        done
+    done
+} > "$WORK/results.tsv"
 column -t -s $'\t' "$WORK/results.tsv" >&2

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Recipe for models/demo: the main job's pipeline with more sentences and a longer budget.
 #
-#   bash training/demo-model.sh          # 120,000 sentences, 100 minutes on 1 CPU thread
+#   make -C training demo-model          # 120,000 sentences, 100 minutes on 1 CPU thread
 #
 # Same language and test/dev sentences as training/demo.sh (they come first in the
 # corpus, so they are held out from this model too); each training sentence is seen

@@ -2,6 +2,7 @@
 # The README's main job: a synthetic language glossed end to end on the CPU.
 #
 #   bash training/demo.sh            # set-up (first run) + the whole pipeline
+#   make -C training demo            # the same
 #
 # Steps, each a plain igt-* command you can rerun by hand (files in $WORK):
 #   python -m igt_tools.demo     a deterministic synthetic language -> raw \t \m \g \l text
@@ -31,9 +32,8 @@ cd "$here"
 if [ ! -x .venv/bin/igt-train ]; then
     echo "demo: setting up .venv (torch CPU build first, then igt-tools)" >&2
     python3 -m venv .venv
-    .venv/bin/pip install -q --upgrade pip
-    .venv/bin/pip install -q torch==2.13.0
-    .venv/bin/pip install -q -e '.[train,test]'
+    .venv/bin/pip install -q -c constraints.txt torch==2.13.0   # README's set-up, pinned
+    .venv/bin/pip install -q -c constraints.txt -e '.[train,test]'
 fi
 export PATH="$here/.venv/bin:$PATH"
 
@@ -80,13 +80,7 @@ igt-train --init tiny --out "$WORK/model" --dev "$WORK/dev.examples.jsonl" \
     ${TRAIN_ARGS:-} < "$WORK/train.examples.jsonl" 2> >(tee "$WORK/train.log" >&2)
 
 # The test sentences go in without their tiers; igt-score compares with the gold records.
-python - "$WORK/test.jsonl" > "$WORK/test.input.jsonl" <<'PY'
-import json, sys
-for line in open(sys.argv[1], encoding="utf-8"):
-    record = json.loads(line)
-    record["segmentation"] = record["glosses"] = None
-    print(json.dumps(record, ensure_ascii=False))
-PY
+igt-format --to jsonl --drop segmentation,glosses < "$WORK/test.jsonl" > "$WORK/test.input.jsonl"
 
 gloss_and_score() {  # NAME IGT-GLOSS-OPTIONS...: predictions and scores on the test sentences
     name=$1; shift
@@ -107,19 +101,17 @@ if [ -n "$DEMO_MODEL" ] && [ -d "$DEMO_MODEL" ]; then
 fi
 echo
 head -n 4 "$WORK/$shown.predictions.jsonl" | igt-format --to aligned
-python - "$WORK" "$start" "$MINUTES" "$DEMO_MODEL" "$UNIT" <<'PY'
-import json, os, sys, time
-work, start, minutes, demo_model, unit = sys.argv[1:]
-trained = json.load(open(os.path.join(work, "model", "igt_tools.json")))["training"]
-live = f"live tiny {unit} model ({trained['seconds'] / 60:.1f} min of training, budget {minutes})"
-names = (("live", ("lexicon + analogy + " if unit == "word" else "") + live),
-         ("live-model-alone", live + " alone"), ("demo-model", f"{demo_model} (sentence unit)"))
-for name, label in names:
-    path = os.path.join(work, f"{name}.scores.json")
-    if os.path.exists(path):
-        s = json.load(open(path))["all"]
-        print(f"demo: {label}: test MER {s['glossing']['morphemes']['error_rate']:.3f}, "
-              f"morpheme accuracy {s['glossing']['morphemes']['accuracy']['micro']:.3f}, "
-              f"segmentation F1 {s['segmentation']['f1']:.3f}")
-print(f"demo: {(time.time() - int(start)) / 60:.1f} minutes in all (after set-up)")
-PY
+minutes() {  # SECONDS: minutes, one decimal
+    awk -v seconds="$1" 'BEGIN { printf "%.1f", seconds / 60 }'
+}
+trained=$(minutes "$(python training/figures.py '{training.seconds}' "$WORK/model/igt_tools.json")")
+live="live tiny $UNIT model ($trained min of training, budget $MINUTES)"
+summary() {  # NAME LABEL: the test figures of a gloss_and_score run, when it ran
+    [ -f "$WORK/$1.scores.json" ] || return 0
+    python training/figures.py "demo: $2: test MER {all.glossing.morphemes.error_rate:.3f}, morpheme accuracy \
+{all.glossing.morphemes.accuracy.micro:.3f}, segmentation F1 {all.segmentation.f1:.3f}" "$WORK/$1.scores.json"
+}
+if [ "$UNIT" = word ]; then summary live "lexicon + analogy + $live"; else summary live "$live"; fi
+summary live-model-alone "$live alone"
+summary demo-model "$DEMO_MODEL (sentence unit)"
+echo "demo: $(minutes $(($(date +%s) - start))) minutes in all (after set-up)"

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Recipe for models/family and the adaptation experiment of issue 9: a base model
-# trained on four related demo languages, then a fifth daughter it never saw,
-# adapted from 50-400 sentences with igt-lora, full fine-tuning or a model from scratch.
+# Recipe for models/family and igt-lora's adaptation experiment (how few sentences of a new
+# language it needs): a base model trained on four related demo languages, then a fifth
+# daughter it never saw, adapted from 50-400 sentences with igt-lora, full fine-tuning or a
+# model from scratch.
 #
-#   JOBS=2 bash training/family.sh               # 70 min (base) + 25 min (adaptation, 2 sizes at a
-#                                                # time) on this 2-core CPU
-#   FAMILY_MINUTES=0.5 FAMILY_TRAIN=300 ADAPT_MINUTES=0.2 SIZES=50 TEST=20 DEV=20 \
-#       FAMILY_MODEL=runs/family-smoke/model WORK=runs/family-smoke bash training/family.sh   # smoke run
+#   make -C training family                      # 70 min (base) + 25 min (adaptation, 2 sizes at a
+#                                                # time: JOBS=2) on this 2-core CPU
+#   make -C training family FAMILY_MINUTES=0.5 FAMILY_TRAIN=300 ADAPT_MINUTES=0.2 SIZES=50 TEST=20 DEV=20 \
+#       FAMILY_MODEL=runs/family-smoke/model FAMILY_WORK=runs/family-smoke      # a smoke run
 #
 # Steps (files in $WORK, each a plain command you can rerun by hand):
 #   python -m igt_tools.demo --family-seed 7 --seed S   daughters 1-4 (training), 5 (held out),
@@ -23,7 +24,8 @@
 # Writes $WORK/results.tsv (condition, N, test MER, seg F1, test perplexity,
 # predicted MER) and $WORK/*.scores.json.
 #
-# Settings (environment): WORK (runs/family), FAMILY_MODEL (models/family), FAMILY_SEED
+# Settings (make's or the environment's; paths relative to the repository root): WORK (make:
+# FAMILY_WORK; runs/family), FAMILY_MODEL (models/family), FAMILY_SEED
 # (7), FAMILY_TRAIN (30000 sentences a daughter), FAMILY_MINUTES (70), HELD_OUT (5),
 # CALIBRATION_SEEDS (6 7 8), SIZES (50 100 200 400), ADAPT_MINUTES (5), TEST (200),
 # DEV (100), FULL_LR (1e-4: full fine-tuning), THREADS (1), JOBS (1: sizes adapted at once),
@@ -61,7 +63,7 @@ daughter() {  # SEED SPLITS: the daughter's corpus, as records, in $WORK/d$SEED/
         --out "$WORK/d$1" 2> /dev/null
 }
 strip_tiers() {  # records in, the same records without segmentation and glosses out (to gloss)
-    python training/strip_tiers.py
+    igt-format --to jsonl --drop segmentation,glosses
 }
 
 # 1. The corpora: test and dev first, so that they stay the same whatever the training size.
@@ -145,19 +147,16 @@ done
 for pid in "${pids[@]}"; do wait "$pid" || { echo "family: an adaptation failed (see $WORK/*.log)" >&2; exit 1; }; done
 
 # 5. The table: test MER of each condition, with the perplexity and the MER predicted from it.
-python - "$WORK" $SIZES > "$WORK/results.tsv" <<'PY'
-import json, os, sys
-work, sizes = sys.argv[1], sys.argv[2:]
-print("condition\tN\ttest_MER\tseg_F1\ttest_perplexity\tpredicted_MER\treliable")
-for name, n in [("base", 0)] + [(f"{c}.{n}", n) for n in sizes for c in ("lora", "full", "scratch")]:
-    path = os.path.join(work, f"{name}.scores.json")
-    if not os.path.exists(path):
-        continue
-    group = json.load(open(path))["all"]
-    model = group.get("model", {})
-    estimate = model.get("estimates", {}).get("morphemes_error_rate", {})
-    cells = [name.split(".")[0], n, group["glossing"]["morphemes"]["error_rate"], group["segmentation"]["f1"],
-             model.get("perplexity"), estimate.get("predicted"), estimate.get("reliable")]
-    print("\t".join("-" if c is None else f"{c:.4f}" if isinstance(c, float) else str(c) for c in cells))
-PY
+figures=$'{all.glossing.morphemes.error_rate:.4f}\t{all.segmentation.f1:.4f}\t{all.model.perplexity:.4f}'
+figures+=$'\t{all.model.estimates.morphemes_error_rate.predicted:.4f}\t{all.model.estimates.morphemes_error_rate.reliable}'
+row() {  # CONDITION N: its line of the table, when its scores exist
+    python training/figures.py --optional --prefix "$1"$'\t'"${2:-0}" "$figures" "$WORK/$1${2:+.$2}.scores.json"
+}
+{
+    printf 'condition\tN\ttest_MER\tseg_F1\ttest_perplexity\tpredicted_MER\treliable\n'
+    row base
+    for n in $SIZES; do
+        for condition in lora full scratch; do row "$condition" "$n"; done
+    done
+} > "$WORK/results.tsv"
 column -t -s $'\t' "$WORK/results.tsv" >&2

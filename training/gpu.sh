@@ -2,7 +2,7 @@
 # The GPU path, measured in one prepared run (at most 10 minutes on an H200; training/gpu/ has
 # the first run's log, cut at 600 s, and its figures):
 #
-#   bash training/gpu.sh prepare        # here, beside ../shared/data: the data, as records, into gpu-carry/
+#   make -C training gpu-prepare        # here, beside ../shared/data: the data, as records, into gpu-carry/
 #   bash training/gpu.sh                # on the GPU machine, from the repository root
 #   DEVICE=cpu MINUTES=0.5 SWEEP=2048,4096 SECONDS_EACH=1 BIG=tiny bash training/gpu.sh   # a CPU smoke run
 #

@@ -1,6 +1,6 @@
 """RESULTS.md's GPU section, from what training/gpu.sh brought back and the CPU scores of its model.
 
-    python gpu_results.py --work ../runs/real --gpu gpu
+    make -C training results        # results.py includes it when training/gpu/ holds the figures
 
 Reads GPU/training_speed.jsonl and GPU/decoding_speed.jsonl (benchmarks/training_speed.py
 and decoding_speed.py on the H200), GPU/training_speed.cpu.jsonl (the same benchmark on this

@@ -1,11 +1,12 @@
-"""Issue 8: does a sentence model, scoring each attested analysis of an ambiguous word in its
-sentence (teacher-forced, no decoding), choose better than the lexicon's own choosers?
+"""Choosing among a word's attested analyses with a model: does a sentence model, scoring each
+analysis the lexicon attests for an ambiguous word in its sentence (teacher-forced, no
+decoding), choose better than the lexicon's own choosers?
 
-    .venv/bin/python training/model_chooser.py --out runs/real/chooser   # all six dev sets, 1,108 sentences
-    .venv/bin/python training/model_chooser.py --limit 40 --languages Tsez Lezgi
+    make -C training chooser            # all six dev sets (1,108 sentences), into runs/real/chooser
+    python training/model_chooser.py --limit 40 --languages Tsez Lezgi   # a quick look, with .venv's python
 
-(from the repository root; the defaults are paths in it, wherever it is run from). Without
---out the gold subset and the three predictions files go to a new temporary folder.
+(the defaults are paths in the repository, wherever it is run from). Without --out the gold
+subset and the three predictions files go to a new temporary folder.
 
 Per dev sentence, the words start from the analyses `igt-gloss --lexicon LEX --no-guess`
 writes (chooser "context"; unseen words get the empty analysis: the word, glossed ???).
@@ -34,17 +35,20 @@ import tempfile
 import time
 from pathlib import Path
 
+from igt_tools.core import interleaved
+from igt_tools.examples import tasks
+from igt_tools.glossing import analyses as wa
+from igt_tools.glossing.lexicon import Lexicon
+from igt_tools.glossing.output import output_record
+from igt_tools.metrics import ALL
+from igt_tools.metrics.scoring import score
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from igt_tools import interleaved, tasks  # noqa: E402
-from igt_tools import word_analyses as wa  # noqa: E402
-from igt_tools.commands.gloss import output_record  # noqa: E402
-from igt_tools.commands.score import score  # noqa: E402
-from igt_tools.lexicon import Lexicon  # noqa: E402
-from igt_tools.metrics import ALL  # noqa: E402
-
-LANGUAGES = ("Gitksan", "Lezgi", "Natugu", "Nyangbo", "Tsez", "Uspanteko")
+# training/languages.tsv, the one table of the SIGMORPHON 2023 languages: [language, file prefix,
+# glottocode, metalanguage, "yes" if it has a training split], in its order.
+ROWS = [line.split("\t") for line in (ROOT / "training" / "languages.tsv").read_text(encoding="utf-8")
+        .splitlines() if line and not line.startswith(("#", "language\t"))]
+LANGUAGES = tuple(language for language, _, _, _, train in ROWS if train == "yes")
 WORK = ROOT / "runs" / "real"
 
 

@@ -5,15 +5,17 @@
 # --dev), then its dev set glossed with the adapter, alone and behind the lexicon + analogy
 # (the same lexicon as training/Makefile: the six training sets).
 #
-#   bash training/per_language.sh            # about 50 min on one CPU thread
+#   make -C training per-language            # about 50 min on one CPU thread
 #
 # Writes $WORK/LANGUAGE/{model,hybrid}.score.json (and $WORK/six/: the languages together,
 # each glossed with its own adapter) and $WORK/results.tsv (language, adapter MER alone and
 # with the lexicon, igt-lora seconds); training/results.py puts them beside the multilingual
 # model's figures. GLOSS_ONLY=1 glosses and scores again with the adapters
 # already in WORK.
-# Settings (environment): WORK (runs/per-language), REAL (runs/real: make -C training's
-# records and lexicon), MODEL (models/sigmorphon), LANGUAGES (the six), MINUTES (5), THREADS (1).
+# Settings (make's or the environment's; paths relative to the repository root): WORK (make:
+# PER_LANGUAGE_WORK; runs/per-language), REAL (make's WORK, runs/real: its records and lexicon),
+# MODEL (models/sigmorphon), LANGUAGES (the six with a training split in training/languages.tsv),
+# MINUTES (5), THREADS (1).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -22,7 +24,7 @@ export PATH="$here/.venv/bin:$PATH"
 WORK=${WORK:-runs/per-language}
 REAL=${REAL:-runs/real}
 MODEL=${MODEL:-models/sigmorphon}
-LANGUAGES=${LANGUAGES:-Gitksan Lezgi Natugu Nyangbo Tsez Uspanteko}
+LANGUAGES=${LANGUAGES:-$(awk -F '\t' '!/^#/ && $5 == "yes" { print $1 }' training/languages.tsv)}
 MINUTES=${MINUTES:-5}
 THREADS=${THREADS:-1}
 export OMP_NUM_THREADS="$THREADS"
@@ -58,18 +60,17 @@ for system in model hybrid; do
     igt-score --quiet "$WORK/six/dev.jsonl" "$WORK/six/$system.jsonl" > "$WORK/six/$system.score.json"
 done
 
-python - "$WORK" $LANGUAGES > "$WORK/results.tsv" <<'PY'
-import json, os, sys
-work, languages = sys.argv[1], sys.argv[2:]
-print("language\tmodel_MER\thybrid_MER\tlora_seconds")
-seconds = {}
-for language in languages:
-    lines = [line for line in open(os.path.join(work, language, "adapter", "log.jsonl")) if line.strip()]
-    seconds[language] = round(json.loads(lines[-1])["elapsed_s"])
-seconds["six"] = sum(seconds.values())
-for name in languages + ["six"]:
-    mer = [json.load(open(os.path.join(work, name, f"{s}.score.json")))["all"]["glossing"]["morphemes"]["error_rate"]
-           for s in ("model", "hybrid")]
-    print(f"{name}\t{mer[0]:.4f}\t{mer[1]:.4f}\t{seconds[name]}")
-PY
+mer() {  # FOLDER SYSTEM
+    python training/figures.py '{all.glossing.morphemes.error_rate:.4f}' "$1/$2.score.json"
+}
+{
+    printf 'language\tmodel_MER\thybrid_MER\tlora_seconds\n'
+    total=0
+    for language in $LANGUAGES; do
+        seconds=$(python training/figures.py '{elapsed_s:.0f}' "$WORK/$language/adapter/log.jsonl")
+        total=$((total + seconds))
+        printf '%s\t%s\t%s\t%s\n' "$language" "$(mer "$WORK/$language" model)" "$(mer "$WORK/$language" hybrid)" "$seconds"
+    done
+    printf 'six\t%s\t%s\t%s\n' "$(mer "$WORK/six" model)" "$(mer "$WORK/six" hybrid)" "$total"
+} > "$WORK/results.tsv"
 column -t -s $'\t' "$WORK/results.tsv" >&2

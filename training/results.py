@@ -1,6 +1,6 @@
 """Write training/RESULTS.md from the score files that training/Makefile makes.
 
-    python results.py --work ../runs/real --model ../models/sigmorphon > RESULTS.md
+    make -C training results      # python results.py --work WORK --model MODEL ... > RESULTS.md
 
 Reads WORK/scores/LANGUAGE.SYSTEM.json (igt-score output), the igt-gloss
 summaries beside the glossed files (WORK/gloss/*.log: time and words/s),
@@ -18,9 +18,12 @@ from pathlib import Path
 import adaptation
 from igt_tools.formats.aligned import DOUBTFUL
 
-LANGUAGES = ("Gitksan", "Lezgi", "Natugu", "Nyangbo", "Tsez", "Uspanteko")
-CODES = {"Gitksan": "gitx1241", "Lezgi": "lezg1247", "Natugu": "natu1246", "Nyangbo": "nyan1302",
-         "Tsez": "dido1241", "Uspanteko": "uspa1245", "Arapaho": "arap1274"}
+# training/languages.tsv, the one table of the SIGMORPHON 2023 languages: [language, file prefix,
+# glottocode, metalanguage, "yes" if it has a training split], in its order.
+ROWS = [line.split("\t") for line in (Path(__file__).resolve().parent / "languages.tsv").read_text(encoding="utf-8")
+        .splitlines() if line and not line.startswith(("#", "language\t"))]
+LANGUAGES = tuple(language for language, _, _, _, train in ROWS if train == "yes")
+CODES = {language: glottocode for language, _, glottocode, _, _ in ROWS}
 # Published test-set figures (docs/REFERENCE.md 5.5): PolyGloss interleaved MER, its segmentation F1,
 # GlossLM v1 MER.
 PUBLISHED = {"Arapaho": (0.152, 0.910, 0.161), "Tsez": (0.072, 0.972, 0.095), "Gitksan": (0.597, 0.595, 0.870),
@@ -250,7 +253,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--model", type=Path, default=None, help="the word model (models/sigmorphon)")
-    parser.add_argument("--sentence-model", type=Path, default=None, help="(d)'s sentence model")
+    parser.add_argument("--sentence-model", type=Path, default=None, help="the sentence-level model of make sentence-model")
     parser.add_argument("--family", type=Path, default=None, help="training/family.sh's work folder")
     parser.add_argument("--family-model", type=Path, default=None, help="its base model (models/family)")
     parser.add_argument("--arapaho", type=Path, default=None, help="training/arapaho.sh's work folder")

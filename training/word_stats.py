@@ -1,9 +1,9 @@
 """How words of each SIGMORPHON dev set relate to the training data: the facts the lexicon's
 matching and the analyser were chosen from. Prints one JSON object (language -> figures).
 
-    python word_stats.py --work ../runs/real > ../runs/real/scores/word-stats.json
+    make -C training runs/real/scores/word-stats.json     # python word_stats.py --work WORK --data DATA
 
-Per dev set, over word tokens whose tiers pair up (igt_tools.words):
+Per dev set, over word tokens whose tiers pair up (igt_tools.core.words):
   unseen             the word's key is not in the training lexicon of its language
   ambiguous_wrong    attested, but the most frequent attested analysis is not the gold one
   canonical          the segmentation without boundaries differs from the transcription word
@@ -18,12 +18,14 @@ import sys
 import unicodedata
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from igt_tools.core import tokens, words
+from igt_tools.glossing.lexicon import Lexicon
 
-from igt_tools import tokens, words  # noqa: E402
-from igt_tools.lexicon import Lexicon  # noqa: E402
-
-LANGUAGES = ("Gitksan", "Lezgi", "Natugu", "Nyangbo", "Tsez", "Uspanteko")
+# training/languages.tsv, the one table of the SIGMORPHON 2023 languages: [language, file prefix,
+# glottocode, metalanguage, "yes" if it has a training split], in its order.
+ROWS = [line.split("\t") for line in (Path(__file__).resolve().parent / "languages.tsv").read_text(encoding="utf-8")
+        .splitlines() if line and not line.startswith(("#", "language\t"))]
+LANGUAGES = [language for language, _, _, _, train in ROWS if train == "yes"]
 
 
 def read(path):

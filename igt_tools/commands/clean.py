@@ -2,9 +2,13 @@
 
 import click
 
-from .. import clean
-from ..cli import bad_records, check_encoding, entry_point, igt_command, inputs_argument, skip_bad_options, toolbox_markers
-from ..io import JsonlWriter, stderr_is_terminal, warn
+from ..cli.base import (
+    bad_records, check_encoding, entry_point, igt_command, inputs_argument, skip_bad_options, toolbox_markers,
+)
+from ..core.io import JsonlWriter, stderr_is_terminal, warn
+from ..formats import cleaning
+from ..formats.registry import READABLE, FormatUnknown
+from . import manual
 
 PROG = "igt-clean"
 MOST_LANGUAGES = 25
@@ -20,95 +24,13 @@ HELP = """Read messy interlinear glossed text and write clean canonical records.
   igt-clean --tags cldf/examples.csv        # the gloss inventory, to standardise before training
   igt-clean < messy.jsonl | igt-format --to aligned
 
-Input formats (--from; default: JSONL, or guessed from each named file):
-
-\b
-  jsonl       one JSON object a line (.jsonl, .json; stdin)
-  sigmorphon  \\t \\m \\g \\l \\p marker blocks: the SIGMORPHON 2023 shared task, ODIN
-              (.txt, .igt or no extension, when the file starts with a \\marker)
-  toolbox     Toolbox/Shoebox interlinear text: \\ref or \\rf records (or \\id ones,
-              without \\ref), \\id texts, wrapped bundles, morphemes in columns; the
-              tiers are Toolbox's \\tx \\mb \\ge \\ft or Shoebox's \\t \\m \\g with \\ft,
-              \\fe or \\f, whichever the file has, else those --markers names
-              (--markers glosses=gr: the \\gr glosses; --markers tv,mb,ge,ta: a
-              text-only database, its records unglossed)
-              (.sfm, .tbx, .db, .toolbox; .txt starting with \\_sh, \\id, \\ref or \\tx)
-  flextext    FieldWorks FLEx interlinear XML export, new or old (phrases as
-              <phrase> or as <word>s holding <words>) (.flextext, .xml)
-  cldf        a CLDF example table (examples.csv: ID, Language_ID, Primary_Text,
-              Analyzed_Word, Gloss, Translated_Text, Meta_Language_ID), read as its
-              metadata JSON beside it says; or that metadata file itself
-              (.csv, *-metadata.json)
-
-Marker text and CLDF tables are UTF-8 unless --encoding names another
-(latin-1, cp1252); FLEx's XML declares its own. A UTF-8 marker file with a
-few damaged lines is read, each such line reported (U+FFFD for each bad
-byte; a merge keeps its bytes); one whose first non-ASCII line is not UTF-8
-needs --encoding. Lines may end in LF, CRLF or CR alone. In FLEx exports with
-translations or glosses in several languages, --metalanguage (a name,
-English, or a code, en) picks one; without it, the first translation and the
-language of each phrase's first gloss. In a CLDF table the separator of
-Analyzed_Word and Gloss items is the metadata's (a TAB, or backslash-t);
-without metadata it is guessed safely row by row; items that are morphemes
-(ka \\t =at \\t =a) are joined into words by their boundaries; rows without
-an analysis are translation-only records (counted in the summary); every
-other column passes through. A dataset without its LanguageTable reads, with
-one warning; a table URL outside the metadata's folder is refused. A FLEx
-export glossed at word level only reads as one morpheme a word; one with an
-external entity is refused (never read).
-
-Output: one JSON object a line with the canonical fields id, transcription,
-segmentation, glosses, translation, language, metalanguage, glottocode,
-metalang_glottocode, source (null when missing), then every other field of
-the input untouched, then `issues` when the audit found any.
-
-Normalisation: Unicode NFC; any run of whitespace (tabs, newlines, no-break
-spaces) becomes one space and the ends are trimmed; an empty field becomes
-null. In the translation only, no space is left before . , ; : ! ? and
-closing brackets, nor after opening brackets ("do ." -> "do.",
-"( so )" -> "(so)"). The transcription, segmentation and glosses keep their
-word tokens exactly as they were (word alignment and the metrics depend on
-them), so "walked ." stays two tokens there.
-
-Filling in: a record without an id gets PREFIX-N, N being its place in its
-file (ids stay put when other records are dropped); PREFIX is --id-prefix
-(numbers then run on across all inputs) or the file's name without its
-extension ("ddo-dev-track2-uncovered-17"). --language, --glottocode,
---metalanguage and --source fill only fields the record leaves empty;
-source defaults to the input file's name. A glottocode still missing is
-looked up in a language map (--language-map; a language_map.json beside
-the input is used by itself, as in the ODIN corpus's folder) by the ISO 639-3
-code that names the file: abk.txt, ddo-dev-track2-uncovered, or aer-are.txt
-when all its codes give the same glottocode.
-
-Audit: exact duplicates (same transcription, glosses and glottocode, after
-normalisation, across all inputs) are dropped and counted. A record whose
-segmentation and glosses differ in word or morpheme counts keeps a line in
-its `issues` list, e.g. "misaligned: word 3 ('a-b' / 'X'): 2 morphemes but
-1 glosses"; --drop-misaligned drops those instead (counted). At the end a
-summary goes to stderr: records read, written, dropped and why, per language
-(glottocode), as plain text, or a table when stderr is a terminal; --quiet
-leaves it out.
-
-Gloss conventions: --tags writes, instead of the records, the gloss
-inventory: each grammatical tag (a gloss in capitals, 3SG, 3.SG; the
-capital parts of go.PST) with its count and its likely variants (3.SG and
-3sg beside 3SG, PAST beside PST), as TSV (tag, count, likely variants),
-the largest first. --tagmap FILE, a two-column TSV of model tag -> user tag
-(the one igt-format and igt-gloss map outputs with), maps the user's tags
-in the inputs back to the model's; tags not in it pass through and are
-counted on stderr.
-
-Exit status: 0 done, 1 bad data (invalid JSON, a field of the wrong type,
-a broken marker block or XML, text that is not UTF-8, no records at all:
-one line naming file and line; --skip-bad reports bad records and goes on),
-2 usage.
+Exit status: 0 done, 1 bad data, 2 usage, 130 interrupted.
 """
 
 
-@igt_command(PROG, help=HELP, short_help="Clean and audit IGT records (JSONL, SIGMORPHON, Toolbox, FLEx).")
+@igt_command(PROG, help=HELP, description=manual.CLEAN, short_help="Clean and audit IGT records (JSONL, SIGMORPHON, Toolbox, FLEx).")
 @inputs_argument
-@click.option("--from", "fmt", type=click.Choice(clean.FORMATS), default=None, help="Input format of every input (default: guessed per file; stdin: jsonl).")
+@click.option("--from", "fmt", type=click.Choice(READABLE), default=None, help="Input format of every input (default: guessed per file; stdin: jsonl).")
 @click.option("--markers", callback=toolbox_markers, metavar="TX,MB,GE,FT", help="Toolbox markers of transcription, segmentation, glosses, translation (default: tx,mb,ge,ft, or Shoebox's t,m,g,f where the file has those); or TIER=MARKER pairs, e.g. glosses=gl.")
 @click.option("--id-prefix", metavar="PREFIX", help="Prefix of the ids given to records without one (default: the file's name).")
 @click.option("--language", metavar="NAME", help="Language name for records without one.")
@@ -126,7 +48,7 @@ one line naming file and line; --skip-bad reports bad records and goes on),
 def command(inputs, fmt, markers, id_prefix, language, glottocode, metalanguage, source, language_map, encoding, list_tags, tagmap, drop_misaligned, all_languages, quiet, skip_bad, bad_out):
     if encoding is not None:
         check_encoding(encoding)
-    options = clean.Options(
+    options = cleaning.Options(
         fmt=fmt,
         markers=markers,
         encoding=encoding,
@@ -140,11 +62,11 @@ def command(inputs, fmt, markers, id_prefix, language, glottocode, metalanguage,
         drop_misaligned=drop_misaligned,
     )
     bad = bad_records(PROG, skip_bad, bad_out)
-    cleaner = clean.Cleaner(options, bad)
+    cleaner = cleaning.Cleaner(options, bad)
     out = JsonlWriter()
     inventory = None
     if list_tags:
-        from ..tags import Inventory
+        from ..core.tags import Inventory
 
         inventory = Inventory()
     try:
@@ -153,7 +75,7 @@ def command(inputs, fmt, markers, id_prefix, language, glottocode, metalanguage,
                 inventory.add(record.get("glosses"))
             else:
                 out.write(record)
-    except clean.FormatUnknown as err:
+    except FormatUnknown as err:
         raise click.UsageError(str(err)) from None
     finally:
         bad.close()
@@ -170,7 +92,7 @@ def report(audit, most):
     if stderr_is_terminal():
         _report_table(audit, most)
     else:
-        for line in clean.summary_lines(audit, most):
+        for line in cleaning.summary_lines(audit, most):
             warn(PROG, line)
 
 
@@ -178,12 +100,12 @@ def _report_table(audit, most):
     from rich.console import Console
     from rich.table import Table
 
-    lines = clean.summary_lines(audit, most)
+    lines = cleaning.summary_lines(audit, most)
     table = Table(title=f"{PROG}: {lines[0]}", title_justify="left")
     table.add_column("language")
-    for heading in clean.HEADINGS:
+    for heading in cleaning.HEADINGS:
         table.add_column(heading, justify="right")
-    rows = clean.language_rows(audit)
+    rows = cleaning.language_rows(audit)
     for name, *counts in rows if most is None else rows[:most]:
         table.add_row(name, *(f"{c:,}" for c in counts))
     console = Console(stderr=True)

@@ -2,11 +2,12 @@
 
 import click
 
-from .. import tasks
-from ..cli import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options
-from ..errors import RecordError
-from ..io import JsonlWriter, iter_jsonl, warn
-from ..record import check_types
+from ..cli.base import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options
+from ..core.errors import RecordError
+from ..core.io import JsonlWriter, iter_jsonl, warn
+from ..core.record import check_types
+from ..examples import tasks
+from . import manual
 
 PROG = "igt-parse"
 
@@ -16,42 +17,11 @@ HELP = """Parse raw model outputs into `segmentation` and `glosses`.
   igt-parse predictions.jsonl | igt-score gold.jsonl
   igt-parse --task concatenated --field output < raw.jsonl
 
-Each input record (JSONL) holds a model output in the field `prediction`
-(--field). The output is read as the task format's label (--task):
-
-\b
-  interleaved    `gloss(morpheme)` per morpheme: CONJ(o) COM(x)-buscar(tok)
-  concatenated   the segmentation, a newline, `Glosses: `, the glosses
-  multitask      an object {"t2g": glosses output, "t2s": segmentation output}
-  gloss-only     the glosses (the segmentation becomes null)
-  segment-only   the segmentation (the glosses become null)
-
-For the single-output tasks the field may also be an object with the one
-sub-task as key ({"interleaved": ...}, {"t2g": ...}), as for multitask.
-
-Each record is written back with `segmentation` and `glosses` set from the
-parse (whatever they held before is replaced), every other field kept, and
-`malformed`: the number of pieces that did not follow the format (0 when
-clean). A malformed output still gives its best reading: in interleaved, a
-piece without `(morpheme)`, or with an empty one (`A()`), becomes a gloss
-with an empty morpheme; in concatenated, an output without the newline
-before `Glosses: ` is split at `Glosses:`, or read whole as the
-segmentation. A summary of the malformed
-counts goes to stderr.
-
-In interleaved outputs every `-` and `=` separates morphemes, and the
-morpheme is the last balanced `(...)` of its piece, so parentheses inside
-glosses are fine: `he(/himself)(a)-ERG(b)` gives `a-b` and
-`he(/himself)-ERG`. Where unbalanced parentheses leave a piece ambiguous,
-the reading that balances the segmentation and glosses lines is taken.
-
-Exit status: 0 done, 1 bad data (a record without the field, or with a
-value of the wrong type: one line naming file and line; --skip-bad goes
-on), 2 usage.
+Exit status: 0 done, 1 bad data, 2 usage, 130 interrupted.
 """
 
 
-@igt_command(PROG, help=HELP, short_help="Parse raw model outputs into segmentation and glosses.")
+@igt_command(PROG, help=HELP, description=manual.PARSE, short_help="Parse raw model outputs into segmentation and glosses.")
 @inputs_argument
 @click.option("--task", type=click.Choice(tasks.TASKS), default="interleaved", show_default=True, help="Task format the model was trained on.")
 @click.option("--field", "field_name", default="prediction", show_default=True, metavar="NAME", help="Field holding the model output.")

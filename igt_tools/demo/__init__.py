@@ -5,6 +5,8 @@
     for record in records(language, 10): ...
 
 The command line is `python -m igt_tools.demo --help`.
+
+May import: core, cli.
 """
 
 from .corpus import describe, parse_split, record, records, sentences, sigmorphon_text, split, statistics, TooSmall

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..cli import entry_point, igt_command
-from ..errors import DataError
-from ..io import JsonlWriter, warn
+from ..cli.base import entry_point, igt_command
+from ..core.errors import DataError
+from ..core.io import JsonlWriter, warn
 from . import corpus
 from .language import PRIORITY, generate_language
 from .sentences import MAX_WORDS

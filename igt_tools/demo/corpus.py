@@ -5,7 +5,7 @@ transcription came earlier is skipped, so no two records (and no two splits)
 share a transcription.
 """
 
-from ..interleaved import make_label
+from ..core.interleaved import make_label
 from .phonology import describe_change
 from .sentences import MAX_WORDS, generate_sentence
 

@@ -2,7 +2,11 @@
 
 Each reader takes one input (a path, or '-' for stdin) and yields
 (io.Location, record dict) with the canonical field names; each writer turns
-one record into the text of that format.
+one record into the text of that format. cleaning holds igt-clean's library
+(normalising records, ids, the audit); merge/ writes predictions back into
+the files they came from.
+
+May import: core, examples.
 """
 
 import sys

@@ -20,9 +20,9 @@ a line saying where its counts differ.
 import re
 import unicodedata
 
-from .. import interleaved, tokens
-from ..prompts import collapse
-from ..record import text as record_text
+from ..core import interleaved, tokens
+from ..core.record import text as record_text
+from ..examples.prompts import collapse
 
 GAP = "  "
 # Marks of guessed words in the gloss line, by igt-gloss's `provenance`.

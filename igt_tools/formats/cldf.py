@@ -27,8 +27,8 @@ declares them (Generic module, pycldf validates it).
 import json
 import re
 
-from ..errors import DataError, RecordError
-from ..io import Location, open_binary, source_name
+from ..core.errors import DataError, RecordError
+from ..core.io import Location, open_binary, source_name
 from . import GUESS
 from .cldf_metadata import DEFAULT_TABLE, EXAMPLE_COLUMNS, TERMS, locate
 from .csv_cells import quote, rows

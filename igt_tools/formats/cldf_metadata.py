@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from ..errors import DataError
-from ..io import STDIN_NAMES
+from ..core.errors import DataError
+from ..core.io import STDIN_NAMES
 from . import note
 
 TERMS = "http://cldf.clld.org/v1.0/terms.rdf#"

@@ -10,7 +10,7 @@ breaks. Blank lines are no rows.
 import re
 from dataclasses import dataclass
 
-from ..errors import DataError
+from ..core.errors import DataError
 
 _QUOTED = re.compile(r'"((?:[^"]|"")*)"', re.DOTALL)
 _LINE_END = re.compile(r"\r\n|\n|\r")

@@ -43,11 +43,11 @@ can name its file and line.
 from dataclasses import dataclass
 from xml.parsers import expat
 
-from ..errors import DataError
-from ..io import Location, open_binary, source_name
+from ..core.errors import DataError
+from ..core.io import Location, open_binary, source_name
+from ..core.tokens import UNK
 from .morphemes import BOUNDARIES, escape_inner_boundaries, glue_morphemes
 
-UNKNOWN_GLOSS = "[UNK]"
 CHUNK = 1 << 16
 # Common FLEx analysis writing systems; others keep only their code (`metalang_code`).
 METALANGUAGES = {
@@ -295,9 +295,9 @@ def _analysis(words, lang):
             glossed = glossed or any(p is not None for p in pieces)
             seg, seps = glue_morphemes(forms)
             # A gloss of several words becomes one token joined with "." (Leipzig), as in toolbox.py.
-            pieces = [".".join(p.split()) if p is not None else UNKNOWN_GLOSS for p in pieces]
+            pieces = [".".join(p.split()) if p is not None else UNK for p in pieces]
             if len(pieces) > 1:
-                pieces = [p.strip("".join(BOUNDARIES)) or UNKNOWN_GLOSS for p in pieces]
+                pieces = [p.strip("".join(BOUNDARIES)) or UNK for p in pieces]
             pieces = [escape_inner_boundaries(p) for p in pieces]
             gloss = pieces[0] + "".join(s + p for s, p in zip(seps, pieces[1:]))
         else:
@@ -305,7 +305,7 @@ def _analysis(words, lang):
             gloss = _gloss(word, lang)
             glossed = glossed or gloss is not None
             analysed = analysed or gloss is not None
-            gloss = escape_inner_boundaries(".".join(gloss.split())) if gloss is not None else UNKNOWN_GLOSS
+            gloss = escape_inner_boundaries(".".join(gloss.split())) if gloss is not None else UNK
         seg_words.append(seg)
         gloss_words.append(gloss)
     return (" ".join(seg_words) if analysed else None), (" ".join(gloss_words) if glossed else None)

@@ -25,8 +25,8 @@ written as the records come, so memory stays bounded.
 
 from html import escape
 
-from ..tags import gloss_parts
-from ..words import analysed_words
+from ..core.tags import gloss_parts
+from ..core.words import analysed_words
 from .aligned import DOUBT, DOUBTFUL, MARKS, Tiers, columns, is_doubtful, unquoted
 
 # The kinds of provenance igt-gloss writes, with the mark and the words of the legend.

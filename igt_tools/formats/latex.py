@@ -33,7 +33,7 @@ scripts: compile with xelatex or lualatex and fontspec for those.
 
 import re
 
-from ..tags import gloss_parts
+from ..core.tags import gloss_parts
 from .aligned import Tiers, columns, unquoted
 
 STYLES = ("gb4e", "expex")

@@ -2,7 +2,9 @@
 boundary symbol stays on the affix (`ka-`, `-na`, `=ri`), and words are glued
 back from them (`ka-mwali`)."""
 
-BOUNDARIES = ("-", "=")
+from ..core.tokens import MORPHEME_BOUNDARIES
+
+BOUNDARIES = tuple(MORPHEME_BOUNDARIES)  # a tuple, for str.startswith and str.endswith
 
 
 def is_detached(token):

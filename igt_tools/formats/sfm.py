@@ -14,8 +14,8 @@ one-line error that says how to name it.
 
 import re
 
-from ..errors import DataError
-from ..io import Location, open_binary, source_name, read_lines
+from ..core.errors import DataError
+from ..core.io import Location, open_binary, source_name, read_lines
 from . import note
 
 CHUNK = 1 << 16

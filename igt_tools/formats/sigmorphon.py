@@ -12,7 +12,7 @@ marker `\\x` becomes a field `x`, so nothing in the file is lost. Values are
 returned as written, less the padding around them: cleaning is igt-clean's job.
 """
 
-from ..errors import RecordError
+from ..core.errors import RecordError
 from .sfm import iter_blocks, marker_line, raw_text, split_marker
 
 MARKER_FIELDS = {

@@ -44,9 +44,9 @@ yield nothing.
 import re
 from dataclasses import dataclass
 
-from ..errors import DataError, RecordError
-from ..io import STDIN_NAMES, source_name
-from ..tokens import is_punctuation
+from ..core.errors import DataError, RecordError
+from ..core.io import STDIN_NAMES, source_name
+from ..core.tokens import is_punctuation
 from .morphemes import BOUNDARIES, attach_affixes, glue_morphemes, is_detached
 from .sfm import marker_line, marker_lines, raw_lines, raw_text, split_marker
 

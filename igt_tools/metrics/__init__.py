@@ -11,6 +11,11 @@
 Building blocks: levenshtein (edit distance, by rapidfuzz), bleu (the
 reference's BLEU from summable n-gram counts), cached_tokens (REFERENCE 5.1
 tokens, memoised per word), sequences (prefix/suffix and multiset helpers).
+
+Beside them: scoring (igt-score's join of predictions to gold records) and
+calibration (perplexity, and quality estimates fitted on it; plain arithmetic).
+
+May import: core.
 """
 
 from .corpus import ALL, CorpusScorer

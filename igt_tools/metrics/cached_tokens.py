@@ -1,4 +1,4 @@
-"""The tokens of REFERENCE.md 5.1 (igt_tools.tokens), memoised per distinct word.
+"""The tokens of REFERENCE.md 5.1 (igt_tools.core.tokens), memoised per distinct word.
 
 A corpus repeats a few thousand distinct words and glosses many times over;
 looking each one up in a dict is several times cheaper than testing its
@@ -10,9 +10,9 @@ import re
 from itertools import chain, compress
 from operator import itemgetter
 
-from ..tokens import SEP, is_droppable, split_morphemes
+from ..core.tokens import MORPHEME_BOUNDARIES, SEP, is_droppable, split_morphemes
 
-_NOT_BOUNDARY = re.compile(r"[^-=\s]+")
+_NOT_BOUNDARY = re.compile(f"[^{re.escape(MORPHEME_BOUNDARIES)}\\s]+")
 _KEPT, _PIECES, _PIECES_AND_SEP = itemgetter(0), itemgetter(1), itemgetter(2)
 
 

@@ -13,7 +13,7 @@ implementation, and every figure here equals it, quirks included:
 Two differences, both where the reference crashes with ZeroDivisionError:
 BLEU of a corpus whose predictions are all empty is 0.0, and a precision or
 recall whose denominator is 0 is 0.0. And one caveat: punctuation-only words
-are found with Python's Unicode tables (igt_tools.tokens), the reference's
+are found with Python's Unicode tables (igt_tools.core.tokens), the reference's
 with the `regex` module's, which may be newer: a word made only of
 punctuation characters assigned after Python's Unicode version (14.0 in
 Python 3.11; 41 code points in Balinese, Kawi and a few other scripts) is
@@ -24,7 +24,7 @@ figures of any set of sentences come from the column sums of their rows
 (`GlossingSums`), so groups and the whole corpus share the work.
 """
 
-from ..tokens import SEP, UNK
+from ..core.tokens import SEP, UNK
 from . import bleu
 from .cached_tokens import CachedTokens
 from .column_sums import ColumnSums

@@ -20,7 +20,7 @@ import shutil
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from ..errors import DataError
+from ..core.errors import DataError
 
 STATE_FILE = "state.json"
 OPTIMIZER_FILE = "optimizer.pt"

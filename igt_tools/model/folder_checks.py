@@ -12,10 +12,11 @@ tensor. Each problem is one ModelError naming the file and the setting.
 
 import json
 import math
+import re
 import struct
 from pathlib import Path
 
-from ..errors import DataError
+from ..core.errors import ModelError
 
 # Generous bounds: the largest published T5 (XXL) and ByT5 models are far inside them.
 MAX_LAYERS = 256
@@ -40,10 +41,6 @@ MAX_HEADER_BYTES = 100_000_000  # the safetensors library's own limit
 # Stored beside shared.weight by older checkpoints, or left over: not parameters of their own.
 EMBEDDING_COPIES = ("encoder.embed_tokens.weight", "decoder.embed_tokens.weight")
 HEAD = "lm_head.weight"
-
-
-class ModelError(DataError):
-    """A model folder that cannot be used; reported as one line naming the folder."""
 
 
 def check_config(data, source):
@@ -231,3 +228,11 @@ def _shown(value):
 
 def first_line(err):
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+def pickle_refusal(name, err):
+    """One line for a weights file that torch's weights-only unpickler refused. Its own message
+    is many lines that advise loading the file unsafely: not advice to pass on."""
+    found = re.search(r"(?:GLOBAL|global)\s+([\w.]+)", str(err))
+    what = f"it names {found.group(1)}" if found else first_line(err)[:120]
+    return f"refused {name}: it holds pickled objects, not only tensors ({what}); igt-tools never unpickles code"

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 import torch
 
+from .device import BATCH_TOKENS
+
 NEG_INF = float("-inf")
 
 # Generation-config settings whose default values this decoder assumes (with the logits
@@ -59,7 +61,7 @@ class DecodeSettings:
 
     beams: int = 2
     max_new_tokens: int = 1024
-    batch_tokens: int = 16384
+    batch_tokens: int = BATCH_TOKENS["cpu"]
     # keep each output token's log-probability (Hypothesis.token_logprobs), for per-word confidence
     token_scores: bool = False
 

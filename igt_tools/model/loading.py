@@ -14,8 +14,9 @@ import pickle
 import re
 from pathlib import Path
 
+from ..core.errors import ModelError, OptionError
 from . import folder_checks
-from .folder_checks import ModelError, first_line, listed
+from .folder_checks import first_line, listed, pickle_refusal
 from .metadata import ModelMetadata
 
 # Only data files come from the hub, never code.
@@ -103,11 +104,6 @@ def download(repo_id):
         raise ModelError("no such model folder, and cannot download it from the Hugging Face hub: "
                          f"{type(err).__name__}: {first_line(err)}", repo_id) from None
     return folder
-
-
-def read_config(folder):
-    """config.json -> T5Config, without the keys that would name remote code."""
-    return config_from(read_config_json(folder), folder)
 
 
 def read_config_json(folder):
@@ -241,14 +237,6 @@ def _read_weight_file(path):
     except Exception as err:
         problem = f"cannot read weights from {path.name}: {type(err).__name__}: {first_line(err)}"
         raise ModelError(problem, str(path.parent)) from None
-
-
-def pickle_refusal(name, err):
-    """One line for a weights file that torch's weights-only unpickler refused. Its own message
-    is many lines that advise loading the file unsafely: not advice to pass on."""
-    found = re.search(r"(?:GLOBAL|global)\s+([\w.]+)", str(err))
-    what = f"it names {found.group(1)}" if found else first_line(err)[:120]
-    return f"refused {name}: it holds pickled objects, not only tensors ({what}); igt-tools never unpickles code"
 
 
 def build_model(config, state, dtype=None, source="model", tied_head=None):
@@ -427,3 +415,26 @@ def _dtype(dtype):
     if dtype not in names:
         raise ValueError(f"unknown dtype {dtype!r} (choose from float32, bfloat16, float16)")
     return names[dtype]
+
+
+def save_merged(model_name, adapter, out):
+    """Write the model with the adapter's updates in its weights to the folder `out` (a Path), atomically."""
+    import shutil
+
+    from . import lora
+    from .metadata import REGRESSIONS_CSV
+
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise OptionError(f"{out} already exists and is not empty: give another --out")
+    base, tokenizer, base_metadata = load_model(model_name, digest=True)
+    wrapped, adapter_metadata = lora.load_adapter(base, base_metadata, adapter)
+    merged = lora.merge(wrapped)
+    tmp = out.parent / f".tmp-{out.name}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    save_model(merged, tokenizer, tmp, lora.merged_metadata(adapter_metadata, adapter))
+    calibration = Path(base_metadata.tables_folder) / REGRESSIONS_CSV
+    if base_metadata.calibration and calibration.is_file():
+        shutil.copy2(calibration, tmp / REGRESSIONS_CSV)  # estimates as for the model with the adapter
+    if out.exists():
+        out.rmdir()
+    os.replace(tmp, out)

@@ -19,13 +19,12 @@ from collections import Counter
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from .folder_checks import first_line
-from .loading import ModelError, pickle_refusal
+from ..core.errors import ModelError
+from .folder_checks import first_line, pickle_refusal
 from .metadata import ModelMetadata
 
 CONFIG_FILE = "adapter_config.json"
 WEIGHTS_FILE = "adapter_model.safetensors"
-ADAPTER_FILES = (CONFIG_FILE, WEIGHTS_FILE)
 # T5's linear layers: attention q, k, v, o; feed-forward wi (wi_0, wi_1 when gated), wo.
 T5_LINEAR_MODULES = ("q", "k", "v", "o", "wi", "wi_0", "wi_1", "wo")
 ALL_LINEAR = "all-linear"  # peft's name for every linear layer but the output layer

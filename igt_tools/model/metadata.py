@@ -13,12 +13,12 @@ No torch here: reading metadata must stay cheap.
 import csv
 import functools
 import json
-import math
 import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from ..errors import DataError
+from ..core.errors import DataError
+from ..metrics.calibration import perplexity
 
 FILENAME = "igt_tools.json"
 PERPLEXITIES_CSV = "lang_perplexities.csv"
@@ -154,31 +154,12 @@ class ModelMetadata:
         path = self.tables_folder and Path(self.tables_folder) / REGRESSIONS_CSV
         return read_regressions(path) if path and path.is_file() else None
 
-    def perplexity_of(self, glottocode):
-        """Dev perplexity for a language: ours first, else the published table; None if unseen."""
-        score = self.dev_languages.get(glottocode)
-        if score is not None:
-            return score.perplexity
-        for row in self.lang_perplexities or ():
-            if row.get("glottocode") == glottocode:
-                return row.get("perplexity")
-        return None
-
     def predict(self, metric, perplexity_value):
         """A metric predicted from perplexity by the published regression, or None."""
         if not self.regressions or metric not in self.regressions or perplexity_value is None:
             return None
         slope, intercept = self.regressions[metric]
         return intercept + slope * perplexity_value
-
-
-def perplexity(loss):
-    if loss is None:
-        return None
-    try:
-        return math.exp(loss)
-    except OverflowError:
-        return math.inf
 
 
 def _read_json(path):

@@ -9,12 +9,13 @@ tokens, and the gold glosses' morphemes and words (REFERENCE.md 5.1).
 """
 
 import contextlib
-import math
 from collections import Counter
 
-from .. import tokens
+from ..core import tokens
+from ..examples import building as examples_mod
 from ..metrics import ALL
-from . import batching, examples as examples_mod
+from ..metrics.calibration import perplexity
+from . import batching
 from .distributed import Dist
 from .training import dev_loss_by_language
 
@@ -61,7 +62,7 @@ def gold_perplexities(model, tokenizer, metadata, records, batch_tokens, device)
 def _figures(loss, count):
     figures = {"perplexity": None, "loss": None, "tokens": 0, "examples": 0}
     if loss is not None:
-        figures.update(perplexity=math.exp(min(loss["loss"], 700)), loss=loss["loss"], tokens=loss["tokens"],
+        figures.update(perplexity=perplexity(loss["loss"]), loss=loss["loss"], tokens=loss["tokens"],
                        examples=loss["examples"])
     figures.update(morphemes=count["morphemes"], words=count["words"], left_out=count["left_out"])
     return figures

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..io import stderr_is_terminal
+from ..core.io import stderr_is_terminal
 
 # Seconds between plain progress lines; the environment can change it (tests: 0, a line per step).
 PROGRESS_INTERVAL_VARIABLE = "IGT_PROGRESS_INTERVAL"

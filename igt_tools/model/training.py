@@ -16,18 +16,18 @@ import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from .. import __version__, word_context
-from ..errors import DataError
-from . import batching, checkpoint, distributed, examples as examples_mod, optim
+from .. import __version__
+from ..examples import context as word_context
+from ..core.errors import DataError, OptionError
+from ..examples import building as examples_mod
+from ..metrics.calibration import perplexity
+from . import batching, checkpoint, distributed, optim
 from .checkpoint import TrainingState
+from .device import has_bfloat16, resolve_device
 from .metadata import LanguageScore, ModelMetadata
 from .report import Reporter, truncate_log
 
 PROG = "igt-train"
-
-
-class UsageError(ValueError):
-    """Options that cannot work together; the command reports it as a usage error."""
 
 
 class _RunFinished(Exception):
@@ -97,12 +97,12 @@ SHAPING = ("init", "model", "optimizer", "lr", "min_lr_ratio", "warmup", "schedu
 def resolve(options):
     """Fill the defaults of the case (pretrained or preset) and check the options up front."""
     if (options.init is None) == (options.model is None):
-        raise UsageError("give exactly one of --init PRESET (from scratch) or --model NAME_OR_PATH")
+        raise OptionError("give exactly one of --init PRESET (from scratch) or --model NAME_OR_PATH")
     if options.lora is not None and options.init:
-        raise UsageError("a LoRA adapter is trained on a model: --model, not --init")
+        raise OptionError("a LoRA adapter is trained on a model: --model, not --init")
     case = "lora" if options.lora is not None else "pretrained" if options.model else options.init
     if case not in DEFAULTS:
-        raise UsageError(f"unknown preset {options.init!r} (choose from {', '.join(DEFAULTS)})")
+        raise OptionError(f"unknown preset {options.init!r} (choose from {', '.join(DEFAULTS)})")
     filled = {k: v for k, v in DEFAULTS[case].items() if getattr(options, k) is None}
     options = replace(options, **filled)
     checks = [
@@ -123,12 +123,12 @@ def resolve(options):
     ]
     for ok, message in checks:
         if not ok:
-            raise UsageError(message)
+            raise OptionError(message)
     if options.lora is not None:
         try:
             options.lora.check()
         except ValueError as err:
-            raise UsageError(str(err)) from None
+            raise OptionError(str(err)) from None
     return options
 
 
@@ -138,7 +138,7 @@ def train(options, train_examples, dev_examples=None):
 
     options = resolve(options)
     if options.early_stopping and not dev_examples:
-        raise UsageError("--early-stopping needs --dev")
+        raise OptionError("--early-stopping needs --dev")
     if options.threads:
         torch.set_num_threads(options.threads)
     device = _device(options.device)
@@ -203,7 +203,7 @@ def _train(options, train_examples, dev_examples, device, dist):
     lengths = [(len(e.input_ids), len(e.label_ids)) for e in train_set]
     first_plan = batching.token_budget_plan(lengths, options.batch_tokens, options.seed, 0)
     if len(first_plan) < dist.world_size:
-        raise UsageError(f"only {len(first_plan)} batches for {dist.world_size} processes: lower --batch-tokens")
+        raise OptionError(f"only {len(first_plan)} batches for {dist.world_size} processes: lower --batch-tokens")
     steps_per_epoch = math.ceil(len(batching.shard(first_plan, 0, dist.world_size)) / options.accumulate)
     total_steps = options.max_steps or steps_per_epoch * options.epochs
     reporter.set_total(total_steps)
@@ -338,11 +338,7 @@ def _complete_finished_run(out, state, options, train_examples, reason, dist):
 def _device(name):
     import torch
 
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name.startswith("cuda") and not torch.cuda.is_available():
-        raise UsageError("--device cuda: no GPU is available")
-    return torch.device(name)
+    return torch.device(resolve_device(name))
 
 
 def _prepare_out_dir(out, options, dist):
@@ -355,7 +351,7 @@ def _prepare_out_dir(out, options, dist):
         if latest is None and dist.is_main:
             print(f"{options.prog}: nothing to resume in {out}: starting a fresh run", flush=True, file=sys.stderr)
     elif latest is not None or finished or (out / "log.jsonl").exists():
-        raise UsageError(f"{out} already holds a training run: use --resume to continue it, or another --out")
+        raise OptionError(f"{out} already holds a training run: use --resume to continue it, or another --out")
     if dist.is_main:
         out.mkdir(parents=True, exist_ok=True)
         checkpoint.remove_leftovers(out)
@@ -390,7 +386,7 @@ def _initial_adapter(options, resume_from):
         try:
             model = lora.new_adapter(base, options.lora, options.seed, options.model)
         except ValueError as err:
-            raise UsageError(str(err)) from None
+            raise OptionError(str(err)) from None
     return model, tokenizer, options.model, base_metadata.weights_digest
 
 
@@ -409,7 +405,7 @@ def set_dropout(model, rate):
 def _autocast(device, bf16):
     import torch
 
-    use = bf16 if bf16 is not None else device.type == "cuda" and torch.cuda.is_bf16_supported()
+    use = bf16 if bf16 is not None else has_bfloat16(device.type)
     if not use:
         return contextlib.nullcontext
     return lambda: torch.autocast(device_type=device.type, dtype=torch.bfloat16)
@@ -512,7 +508,7 @@ def _evaluate(model, dev_set, options, state, device, dist, autocast, total_step
     state.loss_sum, state.loss_tokens = 0.0, 0
     if dev_set:
         record.update(dev_loss_by_language(model, dev_set, options.batch_tokens, device, dist, autocast))
-        record["dev_perplexity"] = math.exp(min(record["dev_loss"], 700))
+        record["dev_perplexity"] = perplexity(record["dev_loss"])
     elapsed = clock.elapsed()
     record["elapsed_s"] = round(elapsed, 3)
     record["examples_per_s"] = clock.examples_per_s()
@@ -526,7 +522,7 @@ def _evaluate_base(model, dev_set, options, state, device, dist, reporter):
     state.base_dev_loss = scores["dev_loss"]
     state.base_dev_languages = {code: s["loss"] for code, s in scores["dev_languages"].items()}
     reporter.say(f"before adapting: dev loss {state.base_dev_loss:.4f} "
-                 f"(ppl {math.exp(min(state.base_dev_loss, 700)):.3f})")
+                 f"(ppl {perplexity(state.base_dev_loss):.3f})")
 
 
 def dev_loss_by_language(model, dev_set, batch_tokens, device, dist, autocast):

@@ -1,0 +1,177 @@
+"""Analyses of words the lexicon does not attest, guessed by analogy with words it does.
+
+An unseen word is matched with the attested words of its language that share
+its longest ending, at least MIN_AFFIX letters: those words vote, weighted by
+how often each analysis is attested, for the affixes their analyses put in
+that ending; likewise for its beginning. The guess is the winning prefixes,
+the unseen word's remaining letters as the stem, and the winning suffixes
+(affixes at both ends when the word has letters left for a stem, else those
+of the longer match):
+
+    unseen  indowribin        attested  q'ˤuribin -> q'ˤuri-bi-n  chair-PL-TOP
+    guess   indowri-bi-n  ???-PL-TOP  (the stem gloss from the morpheme table, if known)
+
+The stem is glossed from the lexicon's morphemes: the same morpheme, one
+that extends it by a letter or two (datasets that segment canonical forms
+write `baħri` for surface `baħr`), or it shortened by a letter or two; else
+UNKNOWN_GLOSS. A guess gets the grammatical glosses right far more often than
+the stem, which is still worth much (training/RESULTS.md: lexicon + analogy
+against the lexicon alone). Stems still unknown once a sentence is glossed
+may take a word of its translation (stems.py).
+
+Tables are built per language on first use, so a large lexicon costs nothing
+for languages that are never glossed. No torch here.
+"""
+
+from collections import Counter
+
+from ..core import interleaved, words
+from . import analyses as wa
+from .analyses import UNKNOWN_GLOSS
+from .stems import TranslationStems
+
+MIN_AFFIX = 2  # shortest shared ending (or beginning) that counts, in letters
+MAX_AFFIX = 8  # longest one looked at
+
+
+class Analogy:
+    def __init__(self, lexicon, translation_stems=True):
+        self.lexicon = lexicon
+        self._tables = {}  # scope -> _Tables
+        self._stems = TranslationStems(lexicon) if translation_stems else None
+
+    def gloss_unknown_stems(self, analyses, record):
+        """Once a sentence's words are settled: the guesses' unknown stems from its translation
+        (translation_stems.py), unless switched off."""
+        if self._stems is not None:
+            self._stems.fill(analyses, record)
+        return analyses
+
+    def guess(self, glottocode, word):
+        """(segmentation, glosses) for an unseen word, or None when nothing is like it."""
+        surface = words.strip_punctuation(word)
+        for scope in self.lexicon.scopes(glottocode):
+            tables = self._tables_of(scope)
+            if tables is not None:
+                guess = tables.guess(surface)
+                if guess is not None:
+                    return guess
+        return None
+
+    def _tables_of(self, scope):
+        if scope not in self._tables:
+            entries = self.lexicon.folded_entries(scope)
+            self._tables[scope] = _Tables(entries) if entries else None
+        return self._tables[scope]
+
+
+class _Tables:
+    """One language's votes: ending (or beginning) -> Counter of affix templates; morpheme -> glosses."""
+
+    def __init__(self, entries):
+        self.endings, self.beginnings = {}, {}
+        self.morphemes = {}
+        for key, analyses in entries.items():
+            for analysis, count in analyses.items():
+                pieces = _pieces(analysis)
+                if pieces is None:
+                    continue
+                for morpheme, gloss, _ in pieces:
+                    glosses = self.morphemes.setdefault(morpheme.casefold(), Counter())
+                    glosses[gloss] += count
+                for length in range(1, min(len(key) - 1, MAX_AFFIX) + 1):
+                    for table, affix, at_end in ((self.endings, key[-length:], True),
+                                                 (self.beginnings, key[:length], False)):
+                        votes = table.setdefault(affix, Counter())
+                        votes[_template(pieces, length, at_end)] += count
+        # morphemes by their first letters, for stems written in canonical form:
+        # one letter longer first, then the most frequent
+        self.extensions = {}
+        for morpheme, glosses in self.morphemes.items():
+            for cut in (1, 2):
+                if len(morpheme) - cut >= 3:
+                    self.extensions.setdefault(morpheme[:-cut], []).append((cut, -sum(glosses.values()), morpheme))
+        for found in self.extensions.values():
+            found.sort()
+
+    def guess(self, surface):
+        """The guess for a word: affixes at both ends where the word has room for both, else the
+        longest match (affixes at one end, or a bare stem); None when no ending or beginning matches."""
+        key = surface.casefold()
+        ending, beginning = self._match(key, True), self._match(key, False)
+        if ending and beginning and ending[1] and beginning[1]:
+            if _letters(ending[1]) + _letters(beginning[1]) < len(surface):
+                return self._build(surface, beginning[1], ending[1])
+        best = max((m for m in (ending, beginning) if m), key=lambda m: (bool(m[1]), m[0]), default=None)
+        if best is None:
+            return None
+        return self._build(surface, () if best is ending else best[1], best[1] if best is ending else ())
+
+    def _match(self, key, at_end):
+        """(letters shared, affix template) of the longest ending (or beginning) whose winning
+        template has affixes, else of the longest match (a bare stem); None when none matches."""
+        table, bare = (self.endings if at_end else self.beginnings), None
+        for length in range(min(len(key) - 1, MAX_AFFIX), MIN_AFFIX - 1, -1):
+            votes = table.get(key[-length:] if at_end else key[:length])
+            if votes:
+                # the most voted template; ties to the first attested (Counter keeps insertion order)
+                template = max(votes, key=votes.get)
+                if template:
+                    return length, template
+                bare = bare or (length, template)
+        return bare
+
+    def _build(self, surface, prefixes, suffixes):
+        """The analysis: prefixes, the letters left as the stem, suffixes."""
+        stem = surface[_letters(prefixes): len(surface) - _letters(suffixes)] or surface
+        segmentation = ("".join(morpheme + sep for morpheme, _, sep in prefixes) + stem
+                        + "".join(sep + morpheme for morpheme, _, sep in suffixes))
+        glosses = ("".join(gloss + sep for _, gloss, sep in prefixes) + self._stem_glosses(stem)
+                   + "".join(sep + gloss for _, gloss, sep in suffixes))
+        return segmentation, glosses
+
+    def _stem_glosses(self, stem):
+        """A gloss for each piece of a stem that holds boundary symbols itself (`Mamali-Maħama`)."""
+        return wa.gloss_pieces(stem, self.stem_gloss)
+
+    def stem_gloss(self, stem):
+        key = stem.casefold()
+        candidates = [key] + [morpheme for _, _, morpheme in self.extensions.get(key, ())]
+        candidates += [key[:-cut] for cut in (1, 2) if len(key) - cut >= 3]
+        for candidate in candidates:
+            glosses = self.morphemes.get(candidate)
+            if glosses:
+                return max(glosses, key=glosses.get)
+        return UNKNOWN_GLOSS
+
+
+def _letters(template):
+    return sum(len(morpheme) for morpheme, _, _ in template)
+
+
+def _pieces(analysis):
+    """[(morpheme, gloss, separator before it)] of an analysis, or None when they do not pair."""
+    segmentation, glosses = analysis
+    morphemes, _ = interleaved.split_keep(segmentation)
+    gloss_pieces, separators = interleaved.split_keep(glosses)
+    if len(morphemes) != len(gloss_pieces):
+        return None
+    return list(zip(morphemes, gloss_pieces, [""] + separators))
+
+
+def _template(pieces, length, at_end):
+    """The affix pieces that fit in `length` letters at the word's end (or beginning), stem excluded."""
+    chosen, used = [], 0
+    if at_end:
+        for morpheme, gloss, sep in reversed(pieces[1:]):
+            if used + len(morpheme) > length:
+                break
+            used += len(morpheme)
+            chosen.append((morpheme, gloss, sep))
+        return tuple(reversed(chosen))
+    for n, (morpheme, gloss, _) in enumerate(pieces[:-1]):
+        if used + len(morpheme) > length:
+            break
+        used += len(morpheme)
+        chosen.append((morpheme, gloss, pieces[n + 1][2]))  # the separator after it
+    return tuple(chosen)

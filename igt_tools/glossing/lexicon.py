@@ -1,0 +1,164 @@
+"""A lexicon of attested analyses, read from IGT records (igt-clean output).
+
+Each word of a record whose tiers pair up (see words.py) attests one
+analysis: (segmentation word, gloss word). A record's glottocode scopes its
+words, so one file can serve many languages; words of records without one
+serve every language. Lookups try the exact key (NFC, edge punctuation
+stripped) and then the case-folded key.
+
+A word attested with several analyses is resolved by a chooser:
+  frequent  the most frequent analysis;
+  context   the analysis most often seen after the same previous word or
+            before the same next word, then the most frequent;
+ties in either go to the analysis attested first (file order).
+
+Loading only pairs each record's words; a language's tables are built on its
+first lookup, so a lexicon of every ODIN language loads fast and costs only
+the languages glossed. No torch here: the lexicon baseline runs without a model.
+"""
+
+from collections import Counter
+
+from ..core import words
+from ..core.io import iter_jsonl
+from ..core.record import check_types
+
+CHOOSERS = ("frequent", "context")
+
+
+class _Entry(dict):
+    """The analyses of one key -> their counts; a dict keeps insertion order: first attested first."""
+
+    def ranked(self, bonus=None):
+        """Analyses, best first: by (bonus, count), ties to the first attested."""
+        order = {a: n for n, a in enumerate(self)}
+        bonus = bonus or {}
+        return sorted(self, key=lambda a: (-bonus.get(a, 0), -self[a], order[a]))
+
+
+class _Scope:
+    """One language's tables, built from its records' paired words on first use."""
+
+    def __init__(self, sentences):
+        self.exact = {}  # exact key -> _Entry
+        self.folded = {}  # folded key -> _Entry
+        # (folded key, neighbour side "<" or ">", neighbour's folded key, analysis) -> count
+        self.context = {}
+        exact, folded, context = self.exact, self.folded, self.context
+        for paired in sentences:
+            exact_keys = [words.exact_key(w) for w, _, _ in paired]
+            keys = [k.casefold() for k in exact_keys]
+            last = len(paired) - 1
+            for n, (_, seg_word, gloss_word) in enumerate(paired):
+                analysis = (seg_word, gloss_word)
+                for table, key in ((exact, exact_keys[n]), (folded, keys[n])):
+                    entry = table.get(key)
+                    if entry is None:
+                        entry = table[key] = _Entry()
+                    entry[analysis] = entry.get(analysis, 0) + 1
+                if n:
+                    item = (keys[n], "<", keys[n - 1], analysis)
+                    context[item] = context.get(item, 0) + 1
+                if n < last:
+                    item = (keys[n], ">", keys[n + 1], analysis)
+                    context[item] = context.get(item, 0) + 1
+
+
+class Lexicon:
+    def __init__(self):
+        # scope (glottocode or None) -> the paired words of its records, until its tables are built
+        self._sentences = {}
+        self._translations = {}  # scope -> its records' translations (None where missing), beside _sentences
+        self._scopes = {}  # scope -> _Scope, built on first lookup
+        self._languages = None  # sorted glottocodes, once asked for
+        self.records = 0
+        self.words = 0
+        self.unpaired = 0  # records with tiers that could not be paired word by word
+
+    @classmethod
+    def read(cls, paths, bad=None):
+        """A lexicon from JSONL record files (bad records reported through `bad`, as elsewhere)."""
+        lexicon = cls()
+        for _, record in iter_jsonl(paths, bad=bad, validate=check_types):
+            lexicon.add(record)
+        return lexicon
+
+    def add(self, record):
+        """Add the analyses a record attests (nothing if its tiers do not pair up)."""
+        paired = words.analysed_words(record)
+        if paired is None:
+            if record.get("segmentation") and record.get("glosses"):
+                self.unpaired += 1
+            return
+        scope = record.get("glottocode")
+        if scope not in self._sentences:
+            self._languages = None
+        self._sentences.setdefault(scope, []).append(paired)
+        self._translations.setdefault(scope, []).append(record.get("translation"))
+        self._scopes.pop(scope, None)  # rebuilt with this record at the next lookup
+        self.records += 1
+        self.words += len(paired)
+
+    def _scope(self, scope):
+        """The scope's tables (None when it has no records)."""
+        tables = self._scopes.get(scope)
+        if tables is None and scope in self._sentences:
+            tables = self._scopes[scope] = _Scope(self._sentences[scope])
+        return tables
+
+    def languages(self):
+        """The glottocodes the lexicon has words of, sorted."""
+        if self._languages is None:
+            self._languages = sorted(scope for scope in self._sentences if scope is not None)
+        return self._languages
+
+    def scopes(self, glottocode):
+        """The scopes a record's words are looked up in, in order."""
+        if glottocode is None:
+            known = self.languages()
+            return [None] + (known if len(known) == 1 else [])
+        return [glottocode, None]
+
+    def folded_entries(self, scope):
+        """{folded key: {analysis: count}} of one scope (empty when it has none)."""
+        tables = self._scope(scope)
+        return tables.folded if tables else {}
+
+    def glossed_translations(self, scope):
+        """(glosses, translation) of each of the scope's records that has a translation."""
+        for paired, translation in zip(self._sentences.get(scope, ()), self._translations.get(scope, ())):
+            if isinstance(translation, str) and translation.strip():
+                yield " ".join(gloss for _, _, gloss in paired), translation
+
+    def entry(self, glottocode, word):
+        """(scope's tables, _Entry) of a word, or (None, None) when it is not attested."""
+        for scope in self.scopes(glottocode):
+            tables = self._scope(scope)
+            if tables is None:
+                continue
+            for table, key in ((tables.exact, words.exact_key(word)), (tables.folded, words.folded_key(word))):
+                found = table.get(key)
+                if found is not None:
+                    return tables, found
+        return None, None
+
+    def analyses(self, glottocode, word):
+        """The attested analyses of a word, most frequent first ([] when unseen)."""
+        _, entry = self.entry(glottocode, word)
+        return entry.ranked() if entry else []
+
+    def choose(self, glottocode, sentence, n, chooser="frequent"):
+        """The analysis of word n of `sentence` (a list of words), or None when unseen."""
+        tables, entry = self.entry(glottocode, sentence[n])
+        if entry is None:
+            return None
+        if chooser == "frequent" or len(entry) == 1:
+            return entry.ranked()[0]
+        key = words.folded_key(sentence[n])
+        bonus = Counter()
+        for side, m in (("<", n - 1), (">", n + 1)):
+            if 0 <= m < len(sentence):
+                neighbour = words.folded_key(sentence[m])
+                for analysis in entry:
+                    bonus[analysis] += tables.context.get((key, side, neighbour, analysis), 0)
+        return entry.ranked(bonus)[0]

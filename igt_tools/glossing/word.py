@@ -1,0 +1,210 @@
+"""Glossing word by word: the lexicon's analyses, then, for the words it does
+not attest, a word-level model's analysis where the model is sure of it
+(TRUST_MODEL), else a guess by analogy, else the model's analysis anyway.
+
+Used by igt-gloss with --lexicon alone (no model, no torch) and with a model
+trained on igt-format --unit word examples. Each distinct model input
+(glottocode + word) is decoded once, and its output remembered for the
+chunks after (the latest REMEMBERED_OUTPUTS of them).
+
+A context model (igt-format --unit context, examples/context.py) reads the word
+with its neighbours, the translation and what the lexicon knows. It is asked
+about unseen words and about attested words whose analyses are ambiguous (no
+analysis has AMBIGUOUS_SHARE of the word's attestations); of the latter, an
+output that is one of the attested analyses replaces the lexicon's choice.
+Words attested with one analysis stay on the lexicon's fast path.
+"""
+
+from ..core import interleaved, tokens, words
+from ..core.record import text as record_text
+from ..examples import context as word_context
+from ..examples import tasks
+from . import analyses as wa
+from .output import error_record, output_record
+
+# Longest output of a word model, in tokens per byte of the word plus a floor:
+# an interleaved word label is at most 11 times its word's length in the
+# SIGMORPHON 2023 and ODIN data (99% within 7 times), 49 bytes at most for a
+# one-letter word. A weak model that loops then stops early.
+WORD_OUTPUT_RATIO = 12
+WORD_OUTPUT_FLOOR = 40
+
+
+# With analogy and a word model, an unseen word takes the model's analysis when the
+# model's mean token log-probability for it is at least this, else analogy's guess.
+# Chosen on the six SIGMORPHON 2023 dev sets (before translation stems): -0.05 and -0.1 did best, better than
+# analogy alone; -0.2, and the model always, worse (training/RESULTS.md has the systems' MER).
+TRUST_MODEL = -0.1
+
+# An attested word goes to a context model when its most frequent analysis has
+# less than this share of its attestations (below it the lexicon's choice is a coin toss).
+AMBIGUOUS_SHARE = 0.9
+
+# A context model's choice among an ambiguous word's attested analyses replaces the
+# lexicon's when its mean token log-probability is at least this (training/thresholds.py).
+TRUST_CHOICE = -0.1
+
+# Model outputs kept for words seen again in later chunks (a dict entry each).
+REMEMBERED_OUTPUTS = 100_000
+
+
+def word_output_limit(word):
+    return WORD_OUTPUT_RATIO * len(words.exact_key(word).encode("utf-8")) + WORD_OUTPUT_FLOOR
+
+
+def new_counts():
+    """What a glosser counts, for igt-gloss's progress and summary."""
+    return {"records": 0, "glossed": 0, "errors": 0, "malformed_records": 0, "malformed_pieces": 0,
+            "words": {name: 0 for name in wa.PROVENANCES}}
+
+
+def parse_word(output):
+    """(segmentation word, gloss word, malformed pieces) of one word's model output.
+
+    An output of several words is joined into one (morphemes with `-`, so the
+    sentence keeps one word per input word) and counted malformed.
+    """
+    parsed = interleaved.parse(output)
+    seg_words = (parsed.segmentation or "").split()
+    gloss_words = (parsed.glosses or "").split()
+    malformed = parsed.malformed
+    if len(seg_words) != 1 or len(gloss_words) != 1:
+        malformed += 1
+    segmentation = "-".join(seg_words) or None
+    glosses = "-".join(gloss_words) or None
+    return segmentation, glosses, malformed
+
+
+class WordGlosser:
+    """Records in, glossed records out, word by word.
+
+    `decoder` and `tokenizer` are None for the lexicon alone.
+    """
+
+    def __init__(self, lexicon, chooser, decoder=None, tokenizer=None,
+                 max_input_tokens=1024, confidence=False, analogy=None, trust_model=TRUST_MODEL,
+                 context=False, ambiguous_share=AMBIGUOUS_SHARE, ask_all=False, trust_choice=None):
+        self.lexicon = lexicon
+        # A context model's evidence: the lexicon's words, served by retrieval
+        self.retrieval = word_context.Retrieval(lexicon) if context and lexicon is not None else None
+        self.context = context
+        self.ambiguous_share = ambiguous_share
+        self.trust_choice = TRUST_CHOICE if trust_choice is None else trust_choice
+        # Every word to the model, attested ones too (the lexicon is then evidence only): to measure the model
+        self.ask_all = ask_all
+        self.analogy = analogy
+        self.trust_model = trust_model
+        self.chooser = chooser
+        self.decoder = decoder
+        self.tokenizer = tokenizer
+        self.max_input_tokens = max_input_tokens
+        self.confidence = confidence
+        self.counts = new_counts()
+        # model input -> its parsed output, across chunks (words repeat all through a text)
+        self._outputs = {}
+
+    def gloss(self, chunk, on_inputs=None):
+        """[(Location, record)] -> the output records, in the same order."""
+        plans = []
+        unique = {}  # model input text -> the output cap of each word to decode
+        for location, record in chunk:
+            problem = wa.cannot_gloss(record)
+            if problem:
+                plans.append(problem)
+                continue
+            analyses = wa.from_lexicon(record, self.lexicon, self.chooser)
+            if self.ask_all and self.decoder is not None:
+                for item in analyses:
+                    if not tokens.is_punctuation(item.word):
+                        item.provenance = None
+            if self.analogy is not None:
+                # Without a model, the guesses stand; with one, they compete with its outputs.
+                wa.guess_unseen(analyses, self.analogy, record.get("glottocode"), hold=self.decoder is not None)
+            if self.decoder is not None:
+                for item in analyses:
+                    if self.context and item.provenance == "lexicon":
+                        item.attested = self._ambiguous(record, item.word)
+                    if item.provenance is None or item.attested:
+                        item.model_input = self._model_input(record, item)
+                        if item.model_input not in self._outputs:
+                            unique.setdefault(item.model_input, word_output_limit(item.word))
+            plans.append(analyses)
+        self._outputs.update(zip(unique, self._decode(list(unique), list(unique.values()), on_inputs)))
+        out = []
+        for (location, record), plan in zip(chunk, plans):
+            self.counts["records"] += 1
+            if isinstance(plan, str):
+                self.counts["errors"] += 1
+                out.append(error_record(location, record, plan))
+                continue
+            out.append(self._glossed(record, plan))
+        # Keep the outputs of the latest words only, so memory stays bounded on any input.
+        for key in list(self._outputs)[: max(0, len(self._outputs) - REMEMBERED_OUTPUTS)]:
+            del self._outputs[key]
+        return out
+
+    def _ambiguous(self, record, word):
+        """The word's attested analyses when none has ambiguous_share of them, else ()."""
+        _, entry = self.lexicon.entry(record.get("glottocode"), word)
+        if entry is None or len(entry) < 2 or max(entry.values()) >= self.ambiguous_share * sum(entry.values()):
+            return ()
+        return tuple(entry)
+
+    def _model_input(self, record, item):
+        if not self.context:
+            return tasks.word_input(item.word, record)
+        sentence = (record_text(record, "transcription") or "").split()
+        evidence = self.retrieval.evidence(record.get("glottocode")) if self.retrieval is not None else None
+        return word_context.context_input(sentence, item.position, record, evidence)
+
+    def _decode(self, texts, limits, on_inputs):
+        """[(segmentation, glosses, malformed, hypothesis)] for model inputs (none without a model)."""
+        if not texts:
+            return []
+        ids = [self.tokenizer(text).input_ids[: self.max_input_tokens] for text in texts]
+        hypotheses = self.decoder.decode(ids, on_batch=on_inputs, limits=limits)
+        results = []
+        for hypothesis in hypotheses:
+            text = self.tokenizer.decode(hypothesis.tokens, skip_special_tokens=True)
+            results.append((*parse_word(text), hypothesis))
+        return results
+
+    def _glossed(self, record, analyses):
+        malformed, logprob, length = 0, 0.0, 0
+        word_confidence = []  # per analysis: its model output's confidence, None where the model did not gloss it
+        for item in analyses:
+            score = None
+            if item.attested and item.model_input is not None:
+                # The model chooses among the attested analyses only: an attested analysis stays "lexicon".
+                segmentation, glosses, _, hypothesis = self._outputs[item.model_input]
+                if (segmentation, glosses) in item.attested and hypothesis.confidence >= self.trust_choice:
+                    item.set(segmentation, glosses, "lexicon")
+                    score = hypothesis.confidence
+            if item.provenance is None and item.model_input is not None:
+                segmentation, glosses, pieces, hypothesis = self._outputs[item.model_input]
+                trusted = item.guess is None or hypothesis.confidence >= self.trust_model
+                if segmentation and glosses and trusted:
+                    item.set(segmentation, glosses, "model")
+                    score = hypothesis.confidence
+                    malformed += pieces
+                    logprob, length = logprob + hypothesis.logprob, length + hypothesis.length
+                elif item.guess is None:
+                    malformed += pieces  # the model's output was all there was, and unusable
+            if item.provenance is None and item.guess is not None:
+                item.set(*item.guess, "analogy")
+            word_confidence.append(score)
+        if self.analogy is not None:
+            self.analogy.gloss_unknown_stems(analyses, record)
+        wa.fill_unknown(analyses)
+        segmentation, glosses, provenance = wa.assemble(analyses)
+        for name in provenance:
+            self.counts["words"][name] += 1
+        self.counts["glossed"] += 1
+        self.counts["malformed_records"] += malformed > 0
+        self.counts["malformed_pieces"] += malformed
+        fields = {"segmentation": segmentation, "glosses": glosses, "malformed": malformed, "provenance": provenance}
+        if self.confidence:
+            # Over the model's words only: the lexicon's are attested, not predicted.
+            fields["confidence"] = logprob / length if length else 0.0
+            fields["word_confidence"] = word_confidence
+        return output_record(record, fields)

@@ -1,0 +1,65 @@
+"""training/: the recipes' helper that reads score JSON (figures.py), and the languages' table
+(languages.tsv) as the Makefile and the Python scripts read it."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+FIGURES = [sys.executable, str(ROOT / "training" / "figures.py")]
+
+
+def figures(*args, stdin=None):
+    return subprocess.run([*FIGURES, *map(str, args)], input=stdin, capture_output=True, text=True)
+
+
+def test_figures_fills_a_template_from_a_file_or_stdin(tmp_path):
+    scores = tmp_path / "scores.json"
+    scores.write_text(json.dumps({"all": {"mer": 0.123456, "f1": None, "n": 7, "ok": True}}))
+    done = figures("{all.mer:.4f} {all.mer} {all.f1:.4f} {all.n:.1f} {all.ok} {all.nothing}", scores)
+    assert (done.returncode, done.stdout) == (0, "0.1235 0.123456 - 7.0 True -\n")
+    assert figures("{all.n}", stdin=scores.read_text()).stdout == "7\n"
+    log = tmp_path / "log.jsonl"
+    log.write_text('{"elapsed_s": 1.5}\n{"elapsed_s": 12.5}\n\n')
+    assert figures("{elapsed_s:.0f}", log).stdout == "12\n"  # the last line; .0f rounds half to even
+
+
+def test_figures_makes_table_rows_and_skips_missing_files_when_asked(tmp_path):
+    scores = tmp_path / "lora.50.scores.json"
+    scores.write_text(json.dumps({"all": {"mer": 0.5}}))
+    assert figures("--optional", "--prefix", "lora\t50", "{all.mer:.2f}", scores).stdout == "lora\t50\t0.50\n"
+    missing = figures("--optional", "--prefix", "full\t50", "{all.mer}", tmp_path / "full.50.scores.json")
+    assert (missing.returncode, missing.stdout) == (0, "")
+    absent = figures("{all.mer}", tmp_path / "full.50.scores.json")
+    assert absent.returncode == 1 and absent.stderr.startswith("figures.py: ")
+    assert figures("{x}", stdin="not json").returncode == 1
+    assert figures().returncode == 2
+
+
+def _table():
+    lines = (ROOT / "training" / "languages.tsv").read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line and not line.startswith(("#", "language\t"))]
+
+
+def test_the_languages_table_has_each_language_once_with_its_data_files():
+    rows = _table()
+    assert all(len(row) == 5 and row[4] in ("yes", "no") for row in rows)
+    assert len({row[0] for row in rows}) == len({row[1] for row in rows}) == len({row[2] for row in rows}) == len(rows)
+    assert [row[0] for row in rows if row[4] == "no"] == ["Arapaho"]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_the_makefile_cleans_each_language_as_the_table_says(tmp_path):
+    done = subprocess.run(["make", "-n", "-C", str(ROOT / "training"), "records", f"WORK={tmp_path}", "DATA=/data"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    for language, prefix, glottocode, metalanguage, train in _table():
+        for split in ("train", "dev") if train == "yes" else ("dev",):
+            expected = (f"--language {language} --glottocode {glottocode} --metalanguage {metalanguage} "
+                        f"/data/sigmorphon2023/{language}/{prefix}-{split}-track2-uncovered > "
+                        f"{tmp_path}/records/{language}.{split}.jsonl")
+            assert expected in done.stdout.replace("\\\n    ", ""), expected
