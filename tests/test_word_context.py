@@ -148,14 +148,23 @@ def test_ambiguous_and_unseen_words_go_to_the_model_attested_ones_stay_on_the_fa
         return wc.context_input(sentence, n, record, evidence)
 
     asked = scripted({asked_about(0): ("B(ab)", -0.1), asked_about(2): ("X(xy)", -0.2)})
-    (out,) = _gloss(["-m", str(context_model), "-l", str(lexicon_file), "--no-guess"], [record])
+    choosing = ["-m", str(context_model), "-l", str(lexicon_file), "--no-guess", "--trust-choice", "-0.2"]
+    (out,) = _gloss(choosing, [record])
     assert [text for text, _ in asked] == [asked_about(0), asked_about(2)]  # cd has one analysis: not asked
     assert out["glosses"] == "B C X" and out["provenance"] == ["lexicon", "lexicon", "model"]
 
-    # an output that is not one of the attested analyses does not replace the lexicon's choice
+    # an output that is not one of the attested analyses does not replace the lexicon's choice,
+    # nor does one less sure than --trust-choice
     scripted({asked_about(0): ("Z(ab)", -0.1)})
-    (out,) = _gloss(["-m", str(context_model), "-l", str(lexicon_file), "--no-guess"], [record])
+    (out,) = _gloss(choosing, [record])
     assert out["glosses"] == "A C X"  # the first attested of the tie
+    scripted({asked_about(0): ("B(ab)", -0.3)})
+    assert _gloss(choosing, [record])[0]["glosses"] == "A C X"
+
+    # by default ambiguous words stay with the lexicon: only the unseen one is asked about
+    asked.clear()
+    (out,) = _gloss(choosing[:-2], [record])
+    assert [text for text, _ in asked] == [asked_about(2)] and out["glosses"] == "A C X"
 
 
 def test_igt_train_records_the_retrieval_settings(tmp_path):

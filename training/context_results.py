@@ -1,6 +1,6 @@
 """RESULTS.md's section on the context model (models/sigmorphon since the context unit).
 
-    python results.py ... --context      # make -C training results
+    python results.py ... --context-model DIR     # make -C training results
 
 Reads WORK/scores/LANGUAGE.SYSTEM.json for the systems context and context-alone
 (make context-scores), the ceilings (make ceilings), the Arapaho curve
@@ -73,19 +73,20 @@ def arapaho_table(work, sizes):
 def training_lines(model):
     meta = results.load(model / "igt_tools.json") if model else None
     if not meta or meta.get("unit") != "context":
-        return ["(models/sigmorphon is not a context model: nothing to report.)"]
+        return [f"({model} is not a context model's folder yet: no training figures.)"]
     training = meta.get("training", {})
     return [f"- {training.get('examples_seen', 0):,} examples seen in {training.get('seconds', 0) / 60:.0f} minutes "
             f"({training.get('steps', 0):,} steps), best dev loss {meta.get('dev_loss', 0):.3f}, "
             f"starting from `{meta.get('init')}`; retrieval settings {json.dumps(meta.get('retrieval'))}"]
 
 
-def section(work, model, sizes):
+def section(work, model, sizes=(50, 100, 200, 400, 1000, 3662)):
     speed = work / "scores" / "context-speed.txt"
     out = [
         "## The context model: a word in its context, with the lexicon's evidence",
         "",
-        "`make -C training context-model context-ship context-scores arapaho-context`. One example per",
+        "`make -C training context-model context-scores arapaho-context` (not shipped: models/sigmorphon",
+        "stays the context-free word model until a context model beats it here). One example per",
         "word: the word, a neighbour each side, the translation, its own attested analyses with counts",
         "and the analyses of the three attested words most like it (igt-format --unit context). igt-gloss",
         "asks it about unseen words and about attested words no analysis of which has 90% of the",

@@ -261,6 +261,7 @@ def main():
     parser.add_argument("--per-language", type=Path, default=None, help="training/per_language.sh's work folder")
     parser.add_argument("--plot", type=Path, default=None, help="the adaptation curves' PNG")
     parser.add_argument("--gpu", type=Path, default=None, help="what training/gpu.sh brought back (training/gpu)")
+    parser.add_argument("--context-model", type=Path, default=None, help="the context model (make context-model)")
     args = parser.parse_args()
     work = args.work
     out = [
@@ -346,6 +347,10 @@ def main():
         import gpu_results  # here: it builds on this module's tables
 
         out += ["", *gpu_results.section(work, args.gpu)]
+    if args.context_model:
+        import context_results  # here: it builds on this module's tables
+
+        out += ["", *context_results.section(work, args.context_model)]
     print("\n".join(out))
 
 

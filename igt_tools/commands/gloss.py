@@ -19,7 +19,7 @@ from ..examples import tasks
 from ..glossing.analogy import Analogy
 from ..glossing.lexicon import CHOOSERS, Lexicon
 from ..glossing.sentence import SentenceGlosser
-from ..glossing.word import TRUST_CHOICE, TRUST_MODEL, WordGlosser
+from ..glossing.word import TRUST_MODEL, WordGlosser
 from ..model.device import BATCH_TOKENS
 from . import manual
 
@@ -48,7 +48,7 @@ Exit status: 0 done (--strict: 1 if a record could not be glossed), 1 bad data, 
 @click.option("--guess/--no-guess", default=True, show_default=True, help="Guess the words the lexicon does not attest by analogy with words it does.")
 @click.option("--translation-stems/--no-translation-stems", default=True, show_default=True, help="With --guess: a guess's unknown stem takes a word of the sentence's translation.")
 @click.option("--ask-model", type=click.Choice(["unsure", "all"]), default="unsure", show_default=True, help="With a word or context model: which words it is asked about: unsure (unseen words, and a context model's ambiguous ones) or all (attested words too: the lexicon is evidence only; to measure the model).")
-@click.option("--trust-choice", type=float, default=TRUST_CHOICE, show_default=True, metavar="LOGPROB", help="With a context model: take its choice among an ambiguous word's attested analyses over the lexicon's when its mean token log-probability is at least this.")
+@click.option("--trust-choice", type=float, default=None, metavar="LOGPROB", help="With a context model: also ask it about attested words with several analyses, and take its choice over the lexicon's when its mean token log-probability is at least this.  [default: not asked]")
 @click.option("--trust-model", type=float, default=TRUST_MODEL, show_default=True, metavar="LOGPROB", help="With --guess and a word model: take the model's analysis of an unseen word over analogy's when its mean token log-probability is at least this.")
 @click.option("--task", type=click.Choice(tasks.TASKS), default=None, help="Task format of the model.  [default: from the model folder, else interleaved]")
 @click.option("--prompts", type=click.Choice(tasks.PROMPT_SETS), default=None, help="Prompt set of the model.  [default: from the model folder, else polygloss]")

@@ -9,10 +9,12 @@ chunks after (the latest REMEMBERED_OUTPUTS of them).
 
 A context model (igt-format --unit context, examples/context.py) reads the word
 with its neighbours, the translation and what the lexicon knows. It is asked
-about unseen words and about attested words whose analyses are ambiguous (no
-analysis has AMBIGUOUS_SHARE of the word's attestations); of the latter, an
-output that is one of the attested analyses replaces the lexicon's choice.
-Words attested with one analysis stay on the lexicon's fast path.
+about unseen words and, with a `trust_choice`, about attested words whose
+analyses are ambiguous (no analysis has AMBIGUOUS_SHARE of the word's
+attestations); of the latter, an output that is one of the attested analyses
+and at least that sure replaces the lexicon's choice. Without one (the
+default: no context model trained here has yet chosen better than the
+lexicon, training/RESULTS.md) attested words stay on the lexicon's fast path.
 """
 
 from ..core import interleaved, tokens, words
@@ -39,10 +41,6 @@ TRUST_MODEL = -0.1
 # An attested word goes to a context model when its most frequent analysis has
 # less than this share of its attestations (below it the lexicon's choice is a coin toss).
 AMBIGUOUS_SHARE = 0.9
-
-# A context model's choice among an ambiguous word's attested analyses replaces the
-# lexicon's when its mean token log-probability is at least this (training/thresholds.py).
-TRUST_CHOICE = -0.1
 
 # Model outputs kept for words seen again in later chunks (a dict entry each).
 REMEMBERED_OUTPUTS = 100_000
@@ -89,7 +87,8 @@ class WordGlosser:
         self.retrieval = word_context.Retrieval(lexicon) if context and lexicon is not None else None
         self.context = context
         self.ambiguous_share = ambiguous_share
-        self.trust_choice = TRUST_CHOICE if trust_choice is None else trust_choice
+        # None: ambiguous words are not asked about (measured with training/thresholds.py)
+        self.trust_choice = trust_choice
         # Every word to the model, attested ones too (the lexicon is then evidence only): to measure the model
         self.ask_all = ask_all
         self.analogy = analogy
@@ -122,7 +121,7 @@ class WordGlosser:
                 wa.guess_unseen(analyses, self.analogy, record.get("glottocode"), hold=self.decoder is not None)
             if self.decoder is not None:
                 for item in analyses:
-                    if self.context and item.provenance == "lexicon":
+                    if self.context and self.trust_choice is not None and item.provenance == "lexicon":
                         item.attested = self._ambiguous(record, item.word)
                     if item.provenance is None or item.attested:
                         item.model_input = self._model_input(record, item)
