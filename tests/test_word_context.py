@@ -1,5 +1,5 @@
 """The context unit: a word with its neighbours, translation and the lexicon's evidence
-(word_context.py), made into examples by igt-format and glossed by igt-gloss.
+(igt_tools/examples/context.py), made into examples by igt-format and glossed by igt-gloss.
 
 The evidence and the examples are checked against records the tests write; the
 glossing logic against a decoder whose outputs the test sets (test_word_model's

@@ -34,7 +34,7 @@ TASKS = ("interleaved", "concatenated", "multitask", "gloss-only", "segment-only
 PROMPT_SETS = ("polygloss", "glosslm", "compact")
 SPLITS = ("eval", "train")
 # What one example covers: a whole sentence (the published models), or one word.
-UNITS = ("sentence", "word", "context")  # context: a word with its evidence (word_context.py)
+UNITS = ("sentence", "word", "context")  # context: a word with its evidence (context.py)
 
 GLOSSES_MARKER = "\nGlosses: "
 
