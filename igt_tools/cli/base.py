@@ -24,14 +24,18 @@ class IgtCommand(click.Command):
 
     `description`: the long explanation (how the command works, its rules and
     figures) that the man page's DESCRIPTION gives after the help text, and
-    --help leaves out.
+    --help leaves out. `option_details`: {"--option": what more the man page
+    says of it}, so that each option's help stays one short line. An option
+    declared hidden (an expert's) is left out of --help only: the epilog names
+    it, and the man page has it in full.
     """
 
-    def __init__(self, name, *args, description=None, **kwargs):
-        if description and not kwargs.get("epilog"):
-            kwargs["epilog"] = f"How it works, in full: man {name} (in a checkout: man -l man/{name}.1)."
+    def __init__(self, name, *args, description=None, option_details=None, **kwargs):
         super().__init__(name, *args, **kwargs)
         self.description = description
+        self.option_details = dict(option_details or {})
+        if description and not self.epilog:
+            self.epilog = _man_pointer(name, [option_name(p) for p in self.params if getattr(p, "hidden", False)])
 
     def invoke(self, ctx):
         try:
@@ -52,6 +56,17 @@ class IgtCommand(click.Command):
             click.echo(f"{ctx.command_path}: {describe_os_error(err)}", err=True)
             _flush_or_drop()
             ctx.exit(EXIT_DATA)
+
+
+def option_name(param):
+    """The name an option is known by: its first long flag (--lexicon for -l, --lexicon)."""
+    return next((opt for opt in param.opts if opt.startswith("--")), param.opts[0])
+
+
+def _man_pointer(name, hidden):
+    """The last line of --help: where every option, and how the command works, are explained."""
+    where = f"All options, and how it works: man {name} (or man -l man/{name}.1)."
+    return f"Also {', '.join(hidden)}. {where}" if hidden else where
 
 
 # Errors that only writing gives: the output (stdout, when no file is named) could not be written.
@@ -181,12 +196,12 @@ def skip_bad_options(f):
         "--bad-out",
         type=click.Path(dir_okay=False, writable=True),
         default=None,
-        help="Write the raw text of bad records to this file (implies --skip-bad).",
+        help="Write bad records here (implies --skip-bad).",
     )(f)
     f = click.option(
         "--skip-bad",
         is_flag=True,
-        help="Report bad records on stderr and go on without them, instead of stopping at the first.",
+        help="Go on past bad records, reporting each.",
     )(f)
     return f
 

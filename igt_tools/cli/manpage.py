@@ -4,9 +4,12 @@ The pages are written by `python -m igt_tools.commands.manpages man`;
 tests/test_manpages.py checks that the committed pages equal what this renders.
 """
 
+import copy
+
 import click
 
 from .. import __version__
+from .base import option_name
 
 SEE_ALSO_SECTION = 1
 
@@ -36,6 +39,17 @@ def _paragraphs(help_text):
     return "\n".join(out)
 
 
+def _full_help_record(option, ctx, detail):
+    """(flags, text) of an option as the man page gives it: hidden (expert) ones too, and with
+    the detail that --help leaves out, before the [default: ...] (click's, or one the help writes)."""
+    full = copy.copy(option)
+    full.hidden = False
+    if detail:
+        help_text, gap, default = (option.help or "").partition("  [")
+        full.help = f"{help_text} {detail}".strip() + gap + default
+    return full.get_help_record(ctx)
+
+
 def render(command, family=()):
     """The roff text of one command's man page; `family`: the names of the commands it points to
     under SEE ALSO (itself left out)."""
@@ -55,13 +69,11 @@ def render(command, family=()):
         _paragraphs(getattr(command, "description", None)),
         ".SH OPTIONS",
     ] if part]
+    details = getattr(command, "option_details", {})
     for param in command.get_params(ctx):
         if not isinstance(param, click.Option):
             continue
-        record = param.get_help_record(ctx)
-        if record is None:
-            continue
-        flags, help_text = record
+        flags, help_text = _full_help_record(param, ctx, details.get(option_name(param)))
         parts.append(f".TP\n.B {_roff(flags)}\n{_roff(click.unstyle(help_text)) or ' '}")
     parts.append(".SH EXIT STATUS\n0 success; 1 bad input data (one line on stderr names file and line);\n2 usage error; 130 interrupted.")
     others = [other for other in family if other != name]

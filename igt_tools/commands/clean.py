@@ -17,32 +17,27 @@ HELP = """Read messy interlinear glossed text and write clean canonical records.
 
 \b
   igt-clean sigmorphon2023/Tsez/ddo-dev-track2-uncovered > ddo-dev.jsonl
-  igt-clean --drop-misaligned odin/*.txt > odin.jsonl
-  igt-clean --language-map glottocode2iso.csv sigmorphon2023/*/*-dev-*
-  igt-clean --from toolbox --markers tx,mb,ge,ft --glottocode kaka1265 story.txt
-  igt-clean --metalanguage English text.flextext | igt-gloss -m M | igt-format --to flextext --into text.flextext
-  igt-clean --tags cldf/examples.csv        # the gloss inventory, to standardise before training
-  igt-clean < messy.jsonl | igt-format --to aligned
-
-Exit status: 0 done, 1 bad data, 2 usage, 130 interrupted.
+  igt-clean --from toolbox --glottocode kaka1265 story.txt > story.jsonl
+  igt-clean --tags cldf/examples.csv  # the gloss inventory, to standardise
 """
 
 
-@igt_command(PROG, help=HELP, description=manual.CLEAN, short_help="Clean and audit IGT records (JSONL, SIGMORPHON, Toolbox, FLEx).")
+@igt_command(PROG, help=HELP, description=manual.CLEAN, option_details=manual.CLEAN_OPTIONS,
+             short_help="Clean and audit IGT records (JSONL, SIGMORPHON, Toolbox, FLEx).")
 @inputs_argument
-@click.option("--from", "fmt", type=click.Choice(READABLE), default=None, help="Input format of every input (default: guessed per file; stdin: jsonl).")
-@click.option("--markers", callback=toolbox_markers, metavar="TX,MB,GE,FT", help="Toolbox markers of transcription, segmentation, glosses, translation (default: tx,mb,ge,ft, or Shoebox's t,m,g,f where the file has those); or TIER=MARKER pairs, e.g. glosses=gl.")
-@click.option("--id-prefix", metavar="PREFIX", help="Prefix of the ids given to records without one (default: the file's name).")
+@click.option("--from", "fmt", type=click.Choice(READABLE), default=None, help="Format of the inputs (default: guessed).")
+@click.option("--markers", callback=toolbox_markers, metavar="TX,MB,GE,FT", help="Toolbox markers of the four tiers.")
+@click.option("--id-prefix", metavar="PREFIX", help="Prefix of the ids of records without one.")
 @click.option("--language", metavar="NAME", help="Language name for records without one.")
-@click.option("--glottocode", metavar="CODE", help="Glottocode for records without one (before the language map).")
-@click.option("--metalanguage", metavar="NAME", help="Language of the translations, for records without one; in FLEx exports, the translation and glosses to pick (a name or a code).")
-@click.option("--source", metavar="TEXT", help="Source for records without one (default: the input file's name).")
-@click.option("--language-map", type=click.Path(exists=True, dir_okay=False), metavar="FILE", help="ISO 639-3 -> glottocode map: a JSON object, or a CSV with glottocode,isocode columns (default: language_map.json beside the input, if any).")
-@click.option("--encoding", metavar="NAME", help="Encoding of marker text and CLDF tables (default UTF-8; e.g. latin-1).")
-@click.option("--tags", "list_tags", is_flag=True, help="Write the gloss inventory (tags, counts, likely variants) as TSV instead of the records.")
-@click.option("--tagmap", type=click.Path(exists=True, dir_okay=False), metavar="FILE", help="Model tag -> user tag TSV: the user's tags in the inputs become the model's.")
-@click.option("--drop-misaligned", is_flag=True, help="Drop records whose segmentation and glosses do not align, instead of flagging them.")
-@click.option("--all-languages", is_flag=True, help=f"List every language in the summary, not only the {MOST_LANGUAGES} largest.")
+@click.option("--glottocode", metavar="CODE", help="Glottocode for records without one.")
+@click.option("--metalanguage", metavar="NAME", help="Language of the translations.")
+@click.option("--source", metavar="TEXT", help="Source for records without one.")
+@click.option("--language-map", type=click.Path(exists=True, dir_okay=False), metavar="FILE", help="ISO 639-3 -> glottocode map.")
+@click.option("--encoding", metavar="NAME", help="Encoding of marker text and CLDF tables.")
+@click.option("--tags", "list_tags", is_flag=True, help="Write the gloss inventory, not the records.")
+@click.option("--tagmap", type=click.Path(exists=True, dir_okay=False), metavar="FILE", help="Map your tags back to the model's.")
+@click.option("--drop-misaligned", is_flag=True, help="Drop misaligned records, not flag them.")
+@click.option("--all-languages", is_flag=True, help=f"List all languages, not only the {MOST_LANGUAGES} largest.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
 @skip_bad_options
 def command(inputs, fmt, markers, id_prefix, language, glottocode, metalanguage, source, language_map, encoding, list_tags, tagmap, drop_misaligned, all_languages, quiet, skip_bad, bad_out):

@@ -24,65 +24,43 @@ PROG = "igt-format"
 HELP = """Turn IGT records into model examples, or write them in another format.
 
 \b
-  igt-format train.jsonl --split train > train.examples.jsonl
-  igt-format --task multitask dev.jsonl > dev.examples.jsonl
-  igt-format --task gloss-only --prompts glosslm < dev.jsonl
-  igt-clean --from sigmorphon ddo-dev-track2-uncovered | igt-format --to aligned | less
-  igt-clean text.flextext | igt-gloss -m M | igt-format --to flextext --into text.flextext > glossed.flextext
-  igt-gloss -m M < texts.jsonl | igt-format --to cldf --metadata out/Generic-metadata.json > out/examples.csv
-  igt-format --to jsonl --drop segmentation,glosses < gold.jsonl | igt-gloss -m M | igt-score gold.jsonl
-
-Exit status: 0 done, 1 bad data, 2 usage, 130 interrupted.
+  igt-format --split train train.jsonl > train.examples.jsonl
+  igt-format --to aligned < glossed.jsonl | less
+  igt-format --to flextext --into text.flextext glossed.jsonl > new.flextext
 """
 
 
-@igt_command(PROG, help=HELP, description=manual.FORMAT, short_help="Turn IGT records into model examples, or write them in another format.")
+@igt_command(PROG, help=HELP, description=manual.FORMAT, option_details=manual.FORMAT_OPTIONS,
+             short_help="Turn IGT records into model examples, or write them in another format.")
 @inputs_argument
-@click.option("--task", type=click.Choice(tasks.TASKS), default=None, help="Task format of the examples. [default: interleaved]")
-@click.option(
-    "--prompts",
-    "prompt_set",
-    type=click.Choice(tasks.PROMPT_SETS),
-    default=None,
-    help="Prompt set of the inputs. [default: polygloss]",
-)
-@click.option(
-    "--unit",
-    type=click.Choice(tasks.UNITS),
-    default=None,
-    help="sentence: one example per record; word: one per word (interleaved, compact input); context: one per word, with its neighbours, translation and lexicon evidence. [default: sentence]",
-)
-@click.option("--lexicon", "lexicon_paths", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="FILE", help="With --unit context: the glossed records (JSONL) whose words are the evidence; in --split train without it, each record's words are looked up in the other records.")
-@click.option("--distinct", is_flag=True, help="Write each (input, label) pair once, at its first occurrence.")
-@click.option(
-    "--split",
-    type=click.Choice(tasks.SPLITS),
-    default=None,
-    help="train adds the auxiliary t2g and s2g examples; eval (the default) only the main ones.",
-)
-@click.option("--to", "writer", type=click.Choice(registry.WRITABLE), default=None, help="Write the records in this format instead of examples.")
-@click.option(
-    "--width",
-    type=click.IntRange(min=0),
-    default=100,
-    show_default=True,
-    help="With --to aligned: wrap the columns at this many screen columns (0: never).",
-)
-@click.option(
-    "--latex-style",
-    type=click.Choice(LATEX_STYLES),
-    default=None,
-    help="With --to latex: the package of the examples. [default: gb4e]",
-)
-@click.option("--markers", default=None, callback=toolbox_markers, metavar="TX,MB,GE,FT", help="With --to toolbox: tier markers, e.g. tx,mb,ge,ft (the default).")
-@click.option("--into", "original", type=click.Path(exists=True, dir_okay=False), metavar="ORIGINAL", help="With --to flextext, toolbox or cldf: merge the records into this file, written to stdout.")
-@click.option("--overwrite", is_flag=True, help="With --into: replace the analyses ORIGINAL has, too.")
-@click.option("--tagmap", type=click.Path(exists=True, dir_okay=False), metavar="FILE", help="With --to: map the glosses' tags (TSV: model tag, user tag).")
-@click.option("--metadata", "metadata_out", type=click.Path(dir_okay=False, writable=True), metavar="FILE", help="With --to cldf: also write the dataset's metadata JSON here.")
-@click.option("--encoding", metavar="NAME", help="With --into a Toolbox or CLDF file: its encoding (default UTF-8).")
-@click.option("--guess-marker", metavar="MARKER", help="With --to toolbox --into: the marker of the line that marks predictions. [default: igt]")
-@click.option("--drop", "dropped", multiple=True, callback=lambda ctx, param, value: tuple(f for v in value for f in v.split(",") if f), metavar="FIELD[,FIELD...]", help="With --to: write these fields as null in every record (repeatable).")
-@click.option("-q", "--quiet", is_flag=True, help="No warning line per reported record; the summary stays.")
+@click.option("--task", type=click.Choice(tasks.TASKS), default=None, help="Task format.  [default: interleaved]")
+@click.option("--prompts", "prompt_set", type=click.Choice(tasks.PROMPT_SETS), default=None,
+              help="Prompt set.  [default: polygloss]")
+@click.option("--unit", type=click.Choice(tasks.UNITS), default=None, help="What an example is.  [default: sentence]")
+@click.option("--lexicon", "lexicon_paths", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+              help="With --unit context: the evidence records.")
+@click.option("--distinct", is_flag=True, help="Write each (input, label) pair once.")
+@click.option("--split", type=click.Choice(tasks.SPLITS), default=None, help="train: add the auxiliary examples.")
+@click.option("--to", "writer", type=click.Choice(registry.WRITABLE), default=None,
+              help="Write records in this format, not examples.")
+@click.option("--width", type=click.IntRange(min=0), default=100, show_default=True, metavar="N",
+              help="Width of --to aligned.")
+@click.option("--latex-style", type=click.Choice(LATEX_STYLES), default=None,
+              help="The --to latex package.  [default: gb4e]")
+@click.option("--markers", default=None, callback=toolbox_markers, metavar="TX,MB,GE,FT",
+              help="With --to toolbox: the tier markers.")
+@click.option("--into", "original", type=click.Path(exists=True, dir_okay=False), metavar="ORIGINAL",
+              help="Merge the records into this file.")
+@click.option("--overwrite", is_flag=True, help="With --into: replace existing analyses too.")
+@click.option("--tagmap", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+              help="With --to: map the glosses' tags.")
+@click.option("--metadata", "metadata_out", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="With --to cldf: write the metadata here too.")
+@click.option("--encoding", metavar="NAME", help="Encoding of the --into file (default UTF-8).")
+@click.option("--guess-marker", metavar="MARKER", help="Marker of the line that marks predictions.")
+@click.option("--drop", "dropped", multiple=True, callback=lambda ctx, param, value: tuple(f for v in value for f in v.split(",") if f),
+              metavar="FIELD[,FIELD...]", help="With --to: write these fields as null.")
+@click.option("-q", "--quiet", is_flag=True, help="No warning per reported record.")
 @skip_bad_options
 def command(inputs, task, prompt_set, unit, lexicon_paths, distinct, split, writer, width, latex_style, markers, original, overwrite, tagmap, metadata_out, encoding, guess_marker, dropped, quiet, skip_bad, bad_out):
     ctx = click.get_current_context()

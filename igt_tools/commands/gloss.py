@@ -20,51 +20,45 @@ from ..glossing.analogy import Analogy
 from ..glossing.lexicon import CHOOSERS, Lexicon
 from ..glossing.sentence import SentenceGlosser
 from ..glossing.word import TRUST_MODEL, WordGlosser
-from ..model.device import BATCH_TOKENS
 from . import manual
 
 PROG = "igt-gloss"
 
-HELP = """Gloss records with a lexicon, a trained model, or both: add `segmentation` and `glosses`.
+HELP = """Gloss records with a lexicon, a trained model, or both.
 
 \b
-  cat texts.jsonl | igt-gloss --model DIR | igt-score gold.jsonl
   igt-gloss --lexicon train.jsonl dev.jsonl > glossed.jsonl      # no model
-  igt-gloss -m DIR -l train.jsonl -l corrected.jsonl texts.jsonl
-  igt-gloss -m DIR --keep-raw --confidence dev.jsonl > glossed.jsonl
-  igt-gloss -m DIR --shard 0/2 --device cuda:0 in.jsonl > out.0 &
-  igt-gloss -m DIR --shard 1/2 --device cuda:1 in.jsonl > out.1
-
-Exit status: 0 done (--strict: 1 if a record could not be glossed), 1 bad data, 2 usage, 130 interrupted.
+  cat texts.jsonl | igt-gloss -m DIR -l train.jsonl | igt-score gold.jsonl
 """
 
 
-@igt_command(PROG, help=HELP, description=manual.GLOSS, short_help="Gloss records with a lexicon, a trained model, or both.")
+@igt_command(PROG, help=HELP, description=manual.GLOSS, option_details=manual.GLOSS_OPTIONS,
+             short_help="Gloss records with a lexicon, a trained model, or both.")
 @inputs_argument
-@click.option("--model", "-m", "model_name", default=None, metavar="DIR", help="Model folder (igt-train output or a published checkpoint) or hub id.")
-@click.option("--adapter", type=click.Path(file_okay=False, exists=True), default=None, metavar="ADAPTER", help="An igt-lora adapter of --model, applied to it (one made for another model is refused).")
-@click.option("--lexicon", "-l", "lexicon_paths", multiple=True, type=click.Path(dir_okay=False, allow_dash=False), metavar="FILE", help="IGT records (JSONL) whose analyses gloss the words they attest; repeatable.")
-@click.option("--choose", type=click.Choice(CHOOSERS), default="context", show_default=True, help="How the lexicon picks among a word's attested analyses.")
-@click.option("--guess/--no-guess", default=True, show_default=True, help="Guess the words the lexicon does not attest by analogy with words it does.")
-@click.option("--translation-stems/--no-translation-stems", default=True, show_default=True, help="With --guess: a guess's unknown stem takes a word of the sentence's translation.")
-@click.option("--ask-model", type=click.Choice(["unsure", "all"]), default="unsure", show_default=True, help="With a word or context model: which words it is asked about: unsure (unseen words, and a context model's ambiguous ones) or all (attested words too: the lexicon is evidence only; to measure the model).")
-@click.option("--trust-choice", type=float, default=None, metavar="LOGPROB", help="With a context model: also ask it about attested words with several analyses, and take its choice over the lexicon's when its mean token log-probability is at least this.  [default: not asked]")
-@click.option("--trust-model", type=float, default=TRUST_MODEL, show_default=True, metavar="LOGPROB", help="With --guess and a word model: take the model's analysis of an unseen word over analogy's when its mean token log-probability is at least this.")
-@click.option("--task", type=click.Choice(tasks.TASKS), default=None, help="Task format of the model.  [default: from the model folder, else interleaved]")
-@click.option("--prompts", type=click.Choice(tasks.PROMPT_SETS), default=None, help="Prompt set of the model.  [default: from the model folder, else polygloss]")
-@click.option("--beams", type=click.IntRange(min=1), default=None, help="Beam size; 1 decodes greedily.  [default: 2 for a sentence model, 1 for a word model]")
-@click.option("--max-new-tokens", type=click.IntRange(min=1), default=1024, show_default=True, help="Longest output, in tokens (bytes); each output is also capped by its input's length.")
-@click.option("--max-input-tokens", type=click.IntRange(min=1), default=None, help="Longest input (prompt) in tokens; longer records get an `error`.  [default: the model's, 1024]")
-@click.option("--batch-tokens", type=click.IntRange(min=1), default=None, help=f"Token budget of a batch: sentences x beams x longest input.  [default: {BATCH_TOKENS['cpu']} on CPU, {BATCH_TOKENS['cuda']} on GPU]")
-@click.option("--chunk-size", type=click.IntRange(min=1), default=2048, show_default=True, help="Records read (and sorted by length) at a time.")
-@click.option("--shard", callback=parse_shard, default=None, metavar="I/N", help="Keep only records I, I+N, I+2N, ... (from 0).")
-@click.option("--device", callback=check_device, default="auto", show_default=True, metavar="auto|cpu|cuda[:N]", help="Where to run the model; auto: the GPU if there is one.")
-@click.option("--dtype", type=click.Choice(["auto", "float32", "bfloat16", "float16"]), default="auto", show_default=True, help="Model precision; auto: bfloat16 on a GPU that has it, else float32.")
-@click.option("--keep-raw", is_flag=True, help="Add the raw model output as `prediction` (sentence models).")
-@click.option("--confidence", is_flag=True, help="Add `confidence`: the output's mean token log-probability.")
-@click.option("--tagmap", type=click.Path(exists=True, dir_okay=False), metavar="FILE", help="Map the output glosses' tags into your conventions (TSV: model tag, user tag).")
-@click.option("--strict", is_flag=True, help="Exit with status 1 if any record could not be glossed.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr (warnings still).")
+@click.option("--model", "-m", "model_name", default=None, metavar="DIR", help="Model folder or hub id.")
+@click.option("--adapter", type=click.Path(file_okay=False, exists=True), default=None, metavar="ADAPTER", help="Apply this igt-lora adapter of --model.")
+@click.option("--lexicon", "-l", "lexicon_paths", multiple=True, type=click.Path(dir_okay=False, allow_dash=False), metavar="FILE", help="Reuse these records' analyses; repeatable.")
+@click.option("--choose", type=click.Choice(CHOOSERS), default="context", show_default=True, help="How to pick an analysis.")
+@click.option("--guess/--no-guess", default=True, show_default=True, help="Guess unknowns by analogy.")
+@click.option("--translation-stems/--no-translation-stems", default=True, show_default=True, help="Gloss unknown stems from the translation.")
+@click.option("--ask-model", type=click.Choice(["unsure", "all"]), default="unsure", show_default=True, hidden=True, help="Which words a word model is asked about.")
+@click.option("--trust-choice", type=float, default=None, metavar="LOGPROB", hidden=True, help="Let a context model choose among analyses.")
+@click.option("--trust-model", type=float, default=TRUST_MODEL, show_default=True, metavar="LOGPROB", help="Sureness to beat analogy.")
+@click.option("--task", type=click.Choice(tasks.TASKS), default=None, help="Task format, if not the model's own.")
+@click.option("--prompts", type=click.Choice(tasks.PROMPT_SETS), default=None, help="Prompt set, if not the model's own.")
+@click.option("--beams", type=click.IntRange(min=1), default=None, metavar="N", help="Beam size; 1 decodes greedily.")
+@click.option("--max-new-tokens", type=click.IntRange(min=1), default=1024, show_default=True, metavar="N", help="Longest output.")
+@click.option("--max-input-tokens", type=click.IntRange(min=1), default=None, metavar="N", help="Longest input, in tokens.")
+@click.option("--batch-tokens", type=click.IntRange(min=1), default=None, metavar="N", help="Token budget of a batch.")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=2048, show_default=True, metavar="N", hidden=True, help="Records read at a time.")
+@click.option("--shard", callback=parse_shard, default=None, metavar="I/N", help="Keep only records I, I+N, I+2N, ...")
+@click.option("--device", callback=check_device, default="auto", show_default=True, metavar="auto|cpu|cuda[:N]", help="Where to run the model.")
+@click.option("--dtype", type=click.Choice(["auto", "float32", "bfloat16", "float16"]), default="auto", show_default=True, help="Model precision.")
+@click.option("--keep-raw", is_flag=True, help="Add the raw model output as `prediction`.")
+@click.option("--confidence", is_flag=True, help="Add `confidence` and `word_confidence`.")
+@click.option("--tagmap", type=click.Path(exists=True, dir_okay=False), metavar="FILE", help="Write the glosses with your own tags.")
+@click.option("--strict", is_flag=True, help="Exit 1 if any record could not be glossed.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
 @skip_bad_options
 def command(inputs, model_name, adapter, lexicon_paths, choose, guess, translation_stems, ask_model, trust_choice, trust_model, task, prompts, beams, max_new_tokens,
             max_input_tokens, batch_tokens, chunk_size, shard, device, dtype, keep_raw, confidence, tagmap, strict, quiet,

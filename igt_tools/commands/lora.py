@@ -11,23 +11,18 @@ import click
 
 from ..cli.base import bad_records, entry_point, igt_command, inputs_argument, skip_bad_options
 from ..cli.model_stack import require_model_stack
-from ..cli.training_options import BATCHES, CHECKPOINTS, HARDWARE, LENGTH, OPTIMISATION, group, training_options
+from ..cli.training_options import BATCHES, CHECKPOINTS, HARDWARE, LENGTH, OPTIMISATION, training_options
 from ..core.errors import DataError, OptionError
 from ..core.io import warn
 from . import manual
 
 PROG = "igt-lora"
 
-HELP = """Adapt a model to a new language from a few hundred glossed sentences: train a
-LoRA adapter on IGT records from FILEs or standard input; or (--merge) add an
-adapter into its model.
+HELP = """Adapt a model to a new language from a few hundred glossed sentences (LoRA).
 
 \b
   igt-lora --model models/demo --out adapter/ --dev dev.jsonl < train.jsonl
   igt-gloss --model models/demo --adapter adapter/ < texts.jsonl
-  igt-lora --merge --model models/demo --adapter adapter/ --out merged/
-
-Exit status: 0 done, 1 bad data, 2 usage, 130 interrupted.
 """
 
 
@@ -38,27 +33,24 @@ def parse_modules(ctx, param, value):
     return names
 
 
-@igt_command(PROG, help=HELP, description=manual.LORA, short_help="Adapt a model to a new language (LoRA).")
+@igt_command(PROG, help=HELP, description=manual.LORA, option_details=manual.LORA_OPTIONS,
+             short_help="Adapt a model to a new language (LoRA).")
 @inputs_argument
-@click.option("--model", "-m", "model_name", required=True, metavar="DIR",
-              help=group("model") + "The model to adapt: a folder or hub id (its code is never run).")
+@click.option("--model", "-m", "model_name", required=True, metavar="DIR", help="The model to adapt.")
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False), metavar="ADAPTER",
-              help=group("output") + "Folder for the adapter, its checkpoints and log.jsonl (with --merge: the "
-              "merged model).")
+              help="Folder for the adapter.")
 @click.option("--dev", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
-              help=group("data") + "Dev IGT records (or examples): dev loss and perplexity, best checkpoint.")
-@click.option("--merge", is_flag=True, help=group("merge") + "Merge --adapter into --model and write the model to --out.")
+              help="Dev records, to pick the best checkpoint.")
+@click.option("--merge", is_flag=True, help="Merge --adapter into --model (to --out).")
 @click.option("--adapter", type=click.Path(file_okay=False, exists=True), metavar="ADAPTER",
-              help=group("merge") + "With --merge: the adapter to merge.")
-@click.option("--rank", type=click.IntRange(1), default=8, show_default=True, help=group("LoRA") + "Rank of the updates.")
-@click.option("--alpha", type=float, default=8.0, show_default=True,
-              help=group("LoRA") + "Scale: the update is multiplied by alpha / rank.")
+              help="With --merge: the adapter to merge.")
+@click.option("--rank", type=click.IntRange(1), default=8, show_default=True, help="Rank of the updates.")
+@click.option("--alpha", type=float, default=8.0, show_default=True, help="Scale of the updates.")
 @click.option("--dropout", type=click.FloatRange(0, 1, max_open=True), default=0.2, show_default=True,
-              help=group("LoRA") + "Dropout on the adapted layers' inputs (the model's own dropout is kept).")
+              help="LoRA dropout.")
 @click.option("--target-modules", callback=parse_modules, default="q,v", show_default=True, metavar="NAMES",
-              help=group("LoRA") + "Layers to adapt, by name, separated by commas.")
-@click.option("--auxiliary", is_flag=True,
-              help=group("data") + "Train on the auxiliary tasks' examples of the records too.")
+              help="Layers to adapt.")
+@click.option("--auxiliary", is_flag=True, hidden=True, help="Train on the auxiliary tasks' examples too.")
 @training_options(*OPTIMISATION, *BATCHES, *LENGTH, *CHECKPOINTS, *HARDWARE, "progress")
 @skip_bad_options
 def command(inputs, model_name, out, dev, merge, adapter, rank, alpha, dropout, target_modules, auxiliary, skip_bad,

@@ -2,9 +2,22 @@
 
 The man page's DESCRIPTION gives it after the help text (cli/manpage.py); --help leaves it
 out, so that it stays what a user types: what the command does, examples, options.
+The *_OPTIONS dicts say the rest of each option, {"--option": text}: the man page's OPTIONS
+give it after the option's one-line help.
 """
 
-CLEAN = """Input formats (--from; default: JSONL, or guessed from each named file):
+from ..model.device import BATCH_TOKENS
+
+CLEAN = """More examples:
+
+\b
+  igt-clean --drop-misaligned odin/*.txt > odin.jsonl
+  igt-clean --language-map glottocode2iso.csv sigmorphon2023/*/*-dev-*
+  igt-clean --from toolbox --markers tx,mb,ge,ft --glottocode kaka1265 story.txt
+  igt-clean --metalanguage English text.flextext | igt-gloss -m M | igt-format --to flextext --into text.flextext
+  igt-clean < messy.jsonl | igt-format --to aligned
+
+Input formats (--from; default: JSONL, or guessed from each named file):
 
 \b
   jsonl       one JSON object a line (.jsonl, .json; stdin)
@@ -89,7 +102,17 @@ one line naming file and line; --skip-bad reports bad records and goes on),
 2 usage.
 """
 
-FORMAT = """Without --to, each record (JSONL, with a `transcription`) becomes one or more
+FORMAT = """More examples:
+
+\b
+  igt-format --task multitask dev.jsonl > dev.examples.jsonl
+  igt-format --task gloss-only --prompts glosslm < dev.jsonl
+  igt-clean --from sigmorphon ddo-dev-track2-uncovered | igt-format --to aligned | less
+  igt-clean text.flextext | igt-gloss -m M | igt-format --to flextext --into text.flextext > glossed.flextext
+  igt-gloss -m M < texts.jsonl | igt-format --to cldf --metadata out/Generic-metadata.json > out/examples.csv
+  igt-format --to jsonl --drop segmentation,glosses < gold.jsonl | igt-gloss -m M | igt-score gold.jsonl
+
+Without --to, each record (JSONL, with a `transcription`) becomes one or more
 examples {"id", "glottocode", "task", "input", "label"}, one JSON object a
 line; `task` names the sub-task: interleaved, concatenated, t2g
 (transcription->glosses), t2s (transcription->segmentation), s2g
@@ -269,7 +292,8 @@ Exit status: 0 scored, 1 bad data (one line naming the file and line), 2
 usage error (torch missing for --model).
 """
 
-TRAIN = """Start from scratch with a preset (--init tiny|mini|medium|small|base: 4.6M,
+TRAIN = """The examples (JSONL with input and label) come from FILEs or standard input.
+Start from scratch with a preset (--init tiny|mini|medium|small|base: 4.6M,
 12M and 45M parameters, then ByT5-small's and ByT5-base's shapes) or
 continue training a model folder or Hugging Face hub id (--model, e.g. a
 PolyGloss checkpoint). Batches are grouped by length
@@ -300,7 +324,16 @@ Exit status: 0 done; 1 bad data (one line naming file and line); 2 usage
 --resume to continue).
 """
 
-GLOSS = """Input: JSONL records (files or stdin) with a `transcription`; `translation`,
+GLOSS = """More examples:
+
+\b
+  cat texts.jsonl | igt-gloss --model DIR | igt-score gold.jsonl
+  igt-gloss -m DIR -l train.jsonl -l corrected.jsonl texts.jsonl
+  igt-gloss -m DIR --keep-raw --confidence dev.jsonl > glossed.jsonl
+  igt-gloss -m DIR --shard 0/2 --device cuda:0 in.jsonl > out.0 &
+  igt-gloss -m DIR --shard 1/2 --device cuda:1 in.jsonl > out.1
+
+Input: JSONL records (files or stdin) with a `transcription`; `translation`,
 `language` and `metalanguage` go into the prompt when present (with the
 published field rules: a missing language is "an unknown language", a
 missing translation "None"). --model is a folder written by igt-train, a
@@ -404,7 +437,15 @@ field of the wrong type, a model folder or lexicon file that cannot be read
 (one line; --skip-bad goes on past bad records); 2 usage; 130 interrupted.
 """
 
-LORA = """Input: IGT records (igt-clean output), made into the model's examples with
+LORA = """More examples:
+
+\b
+  igt-lora --merge --model models/demo --adapter adapter/ --out merged/
+
+igt-lora trains a LoRA adapter on IGT records from FILEs or standard input;
+or (--merge) adds an adapter into its model.
+
+Input: IGT records (igt-clean output), made into the model's examples with
 the task format, prompt set and unit of its igt_tools.json: the main task's
 examples only, what igt-gloss asks the model, as igt-format makes them
 (--auxiliary: also the auxiliary tasks' examples, as igt-format --split train
@@ -448,3 +489,134 @@ Exit status: 0 done; 1 bad data (one line naming file and line), an adapter
 made for another model; 2 usage (conflicting options, ADAPTER holding
 another run, torch missing); 130 interrupted (rerun with --resume).
 """
+
+
+# The options every command that reads records has (cli/base.skip_bad_options).
+BAD_RECORDS_OPTIONS = {
+    "--skip-bad": "The reports go to stderr; without --skip-bad, the first bad record stops the run.",
+    "--bad-out": "Their raw text, as it was read.",
+}
+
+# The training options igt-train and igt-lora share (cli/training_options.py).
+TRAINING_OPTIONS = {
+    "--lr": "Default: see DESCRIPTION.",
+    "--min-lr-ratio": "The paper's: 1e-5/5e-5.",
+    "--schedule": "steps: the steps; time (with --max-minutes): the time budget too, whichever ends first, "
+                  "so the rate reaches its floor when time runs out; such runs are not bitwise reproducible.",
+    "--seed": "The same seed, data and machine give the same weights.",
+    "--clip": "Default: see DESCRIPTION.",
+    "--batch-tokens": "Padded tokens (inputs + labels) per batch and process. Default: see DESCRIPTION.",
+    "--epochs": "Default: see DESCRIPTION.",
+    "--accumulate": "Gradient accumulation.",
+    "--max-input-tokens": "Tokens are bytes.",
+    "--max-steps": "It overrides --epochs and sets the schedule's length.",
+    "--max-minutes": "The best checkpoint is saved.",
+    "--early-stopping": "Evaluations without a better dev loss; needs --dev.",
+    "--eval-every": "Default: each epoch.",
+    "--resume": "The run in the --out folder continues from its last checkpoint, exactly as if it had not stopped.",
+    "--keep-checkpoints": "The last and the best, in the --out folder.",
+    "--threads": "Default: torch's; on a busy machine fewer can be faster.",
+    "--bf16": "Default: on a GPU that has it.",
+    "--progress": "Default: when stderr is a terminal; without it, a plain line (step, examples, loss, "
+                  "examples/s, ETA) every minute.",
+}
+
+CLEAN_OPTIONS = {
+    **BAD_RECORDS_OPTIONS,
+    "--from": "It is guessed per file (see DESCRIPTION); stdin's is jsonl.",
+    "--markers": "The markers of transcription, segmentation, glosses and translation, in that order "
+                 "(default: tx,mb,ge,ft, or Shoebox's t,m,g,f where the file has those); or TIER=MARKER "
+                 "pairs, e.g. glosses=gl.",
+    "--id-prefix": "Default: the file's name.",
+    "--glottocode": "It is applied before the language map.",
+    "--metalanguage": "For records without one; in FLEx exports, the translation and glosses to pick "
+                      "(a name or a code).",
+    "--source": "Default: the input file's name.",
+    "--language-map": "A JSON object, or a CSV with glottocode,isocode columns; default: language_map.json "
+                      "beside the input, if any.",
+    "--encoding": "Default UTF-8; e.g. latin-1.",
+    "--tags": "The tags, their counts and likely variants, as TSV.",
+    "--tagmap": "FILE: a TSV of model tag -> user tag; the user's tags in the inputs become the model's.",
+    "--drop-misaligned": "A record is misaligned when its segmentation and glosses differ in word or morpheme counts.",
+}
+
+FORMAT_OPTIONS = {
+    **BAD_RECORDS_OPTIONS,
+    "--unit": "sentence: one example per record; word: one per word (interleaved, compact input); context: "
+              "one per word, with its neighbours, translation and lexicon evidence.",
+    "--lexicon": "FILE holds glossed records (JSONL); in --split train without it, each record's words are "
+                 "looked up in the other records.",
+    "--distinct": "Each pair is written at its first occurrence.",
+    "--split": "The auxiliary examples are t2g and s2g (see DESCRIPTION); eval, the default, writes only the main ones.",
+    "--width": "The columns wrap at this many screen columns (0: never).",
+    "--markers": "As igt-clean --markers takes them; default: tx,mb,ge,ft.",
+    "--into": "With --to flextext, toolbox or cldf; the file, with the records merged in, is written to stdout.",
+    "--tagmap": "FILE: a TSV of model tag, user tag.",
+    "--metadata": "The dataset's metadata JSON, which names the table examples.csv beside it.",
+    "--encoding": "It applies to a Toolbox or CLDF file.",
+    "--guess-marker": "With --to toolbox --into; default: igt.",
+    "--drop": "The fields are null in every record; repeatable.",
+    "--quiet": "The summary stays.",
+}
+
+TRAIN_OPTIONS = {
+    **BAD_RECORDS_OPTIONS,
+    **TRAINING_OPTIONS,
+    "--out": "Its checkpoints and log.jsonl go there too.",
+    "--dev": "igt-format output; the dev loss is measured per language.",
+    "--init": "micro: for smoke tests only.",
+    "--model": "Its code is never run.",
+    "--dropout": "Default: the model's, 0.1.",
+    "--task": "Recorded for igt-gloss. Default: read from the examples' task fields; say segment-only, which "
+              "makes the same examples as multitask.",
+    "--prompts": "Recorded for igt-gloss. Default: recognised from the inputs.",
+}
+
+GLOSS_OPTIONS = {
+    **BAD_RECORDS_OPTIONS,
+    "--model": "The folder igt-train wrote, or a published checkpoint.",
+    "--adapter": "One made for another model is refused.",
+    "--lexicon": "FILE holds IGT records (JSONL): the words they attest take their analyses.",
+    "--choose": "Among the analyses the lexicon attests for a word: frequent takes the most frequent; context "
+                "the one most often seen after the same previous word or before the same next word, then the "
+                "most frequent.",
+    "--guess": "The words the lexicon does not attest are guessed by analogy with the words it does.",
+    "--translation-stems": "With --guess: a guess's unknown stem takes a word of the sentence's translation.",
+    "--ask-model": "With a word or context model: unsure, the unseen words (and a context model's ambiguous "
+                   "ones); all, attested words too, the lexicon being evidence only (to measure the model).",
+    "--trust-choice": "With a context model: also ask it about attested words with several analyses, and take "
+                      "its choice over the lexicon's when its mean token log-probability is at least LOGPROB. "
+                      "Default: not asked.",
+    "--trust-model": "With --guess and a word model: the model's analysis of an unseen word goes before "
+                     "analogy's when its mean token log-probability is at least LOGPROB.",
+    "--task": "Default: the one in the model folder, else interleaved.",
+    "--prompts": "Default: the one in the model folder, else polygloss.",
+    "--beams": "Default: 2 for a sentence model, 1 for a word model.",
+    "--max-new-tokens": "In tokens (bytes); each output is also capped by its input's length.",
+    "--max-input-tokens": "The input is the prompt; longer records get an `error`. Default: the model's, else 1024.",
+    "--batch-tokens": f"Sentences x beams x longest input. Default: {BATCH_TOKENS['cpu']} on CPU, "
+                      f"{BATCH_TOKENS['cuda']} on GPU.",
+    "--chunk-size": "They are sorted by length into batches.",
+    "--shard": "Counting from 0: to split one input across processes or GPUs.",
+    "--device": "auto: the GPU if there is one.",
+    "--dtype": "auto: bfloat16 on a GPU that has it, else float32.",
+    "--keep-raw": "For sentence models.",
+    "--confidence": "`confidence`: the output's mean token log-probability; `word_confidence`: each word's "
+                    "(see DESCRIPTION).",
+    "--tagmap": "FILE: a TSV of model tag, user tag.",
+    "--quiet": "Warnings still.",
+}
+
+LORA_OPTIONS = {
+    **BAD_RECORDS_OPTIONS,
+    **TRAINING_OPTIONS,
+    "--model": "A folder or hub id; its code is never run.",
+    "--out": "Its checkpoints and log.jsonl go there too; with --merge, the merged model.",
+    "--dev": "IGT records (or examples); the dev loss and perplexity are measured per language.",
+    "--alpha": "The update is multiplied by alpha / rank.",
+    "--dropout": "On the adapted layers' inputs; the model's own dropout is kept.",
+    "--target-modules": "By name, separated by commas: attention q, k, v, o; feed-forward wi, wi_0, wi_1, wo; "
+                        "or all-linear.",
+}
+
+PARSE_OPTIONS = BAD_RECORDS_OPTIONS

@@ -16,12 +16,10 @@ HELP = """Parse raw model outputs into `segmentation` and `glosses`.
 \b
   igt-parse predictions.jsonl | igt-score gold.jsonl
   igt-parse --task concatenated --field output < raw.jsonl
-
-Exit status: 0 done, 1 bad data, 2 usage, 130 interrupted.
 """
 
 
-@igt_command(PROG, help=HELP, description=manual.PARSE, short_help="Parse raw model outputs into segmentation and glosses.")
+@igt_command(PROG, help=HELP, description=manual.PARSE, option_details=manual.PARSE_OPTIONS, short_help="Parse raw model outputs into segmentation and glosses.")
 @inputs_argument
 @click.option("--task", type=click.Choice(tasks.TASKS), default="interleaved", show_default=True, help="Task format the model was trained on.")
 @click.option("--field", "field_name", default="prediction", show_default=True, metavar="NAME", help="Field holding the model output.")

@@ -17,10 +17,8 @@ PROG = "igt-score"
 HELP = """Score predicted glosses and segmentations against GOLD, per group and over all.
 
 \b
-  igt-score gold.jsonl < predictions.jsonl > scores.json
-  igt-score --by source gold.jsonl predictions.jsonl | jq .all.glossing.morphemes.error_rate
-
-Exit status: 0 scored, 1 bad data, 2 usage (torch missing for --model).
+  igt-score --by source gold.jsonl < predictions.jsonl > scores.json
+  jq .all.glossing.morphemes.error_rate scores.json      # the MER over all
 """
 
 
