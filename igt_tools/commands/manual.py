@@ -307,7 +307,9 @@ GLOSS = """Input: JSONL records (files or stdin) with a `transcription`; `transl
 `language` and `metalanguage` go into the prompt when present (with the
 published field rules: a missing language is "an unknown language", a
 missing translation "None"). --model is a folder written by igt-train, a
-published PolyGloss/GlossLM checkpoint folder, or a hub id. The task format,
+published PolyGloss/GlossLM checkpoint folder, or a hub id owner/name; a
+name that is no folder here and cannot be a hub id (./x, a/b/c, x/) is
+refused at once, without the network. The task format,
 prompt set and unit (sentence or word) come from the folder's igt_tools.json
 (a folder without one is read as a sentence model, interleaved, with the
 PolyGloss prompts); --task/--prompts override. --adapter ADAPTER applies a
