@@ -11,13 +11,15 @@ sentences, repeated under new ids, each with its interleaved label as
     igt-clean BIG          igt-format BIG          igt-parse BIG
     igt-score BIG BIG      (gold and predictions: the same records, in order)
     igt-score BIG SHUFFLED (the predictions in another order: the worst case)
+    igt-score - SHUFFLED < BIG  (gold on stdin, which cannot be read again)
     igt-gloss -l LEXICON BIG  (LEXICON: the 2,000 sentences)
 
 and prints each one's maximum resident set size and wall time. A command
 whose memory does not grow with its input stays near its start-up size
 (15-30 MB); one that holds its input grows with --mb. What may grow with the
 number of records, not their text: igt-clean's 16-byte digest of each record
-(for duplicates), igt-score's ids.
+(for duplicates), igt-score's ids. igt-score with the gold on stdin holds the
+gold records read ahead of their predictions: that one grows with the input.
 """
 
 import argparse
@@ -73,10 +75,12 @@ def write_inputs(folder, megabytes):
     return big, shuffled, lexicon, n
 
 
-def measure(argv):
-    """(max RSS in MB, wall seconds) of one run; exits on failure."""
+def measure(argv, stdin=None):
+    """(max RSS in MB, wall seconds) of one run, `stdin` a file to read or None; exits on failure."""
     start = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-v", *argv], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    with open(stdin or "/dev/null", "rb") as source:
+        done = subprocess.run(["/usr/bin/time", "-v", *argv], stdin=source, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"{' '.join(argv)} failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
@@ -99,13 +103,15 @@ def main():
             "clean": [["igt-clean", "-q", big]],
             "format": [["igt-format", big]],
             "parse": [["igt-parse", big]],
-            "score": [["igt-score", "-q", big, big], ["igt-score", "-q", big, shuffled]],
+            "score": [["igt-score", "-q", big, big], ["igt-score", "-q", big, shuffled],
+                      ["igt-score", "-q", "-", shuffled, "<", big]],
             "gloss": [["igt-gloss", "-q", "-l", lexicon, big]],
         }
         for name in args.commands.split(","):
-            for argv in runs[name]:
-                rss, seconds = measure([str(BIN / argv[0]), *map(str, argv[1:])])
-                shown = " ".join(a if isinstance(a, str) else a.name for a in argv)
+            for run in runs[name]:
+                argv, stdin = (run[:-2], run[-1]) if "<" in run else (run, None)
+                rss, seconds = measure([str(BIN / argv[0]), *map(str, argv[1:])], stdin)
+                shown = " ".join(a if isinstance(a, str) else a.name for a in run)
                 print(f"{shown:<50} max RSS {rss:7.0f} MB  {seconds:6.1f} s")
 
 

@@ -1,6 +1,9 @@
 """igt-score: joining, grouping, output, errors; through click's runner and real processes."""
 
+import io
 import json
+import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -8,10 +11,14 @@ from pathlib import Path
 import glossing
 import pytest
 
-from conftest import jsonl, run_command
+from conftest import jsonl, run_command, write_jsonl
 from igt_tools.cli.score_table import plain_table
 from igt_tools.commands.score import command
+from igt_tools.core.errors import DataError
+from igt_tools.core.io import Location, read_record_at
+from igt_tools.metrics import scoring
 from igt_tools.metrics.compare import differences
+from igt_tools.metrics.scoring import _GoldStream
 
 BIN = Path(sys.executable).parent
 
@@ -338,25 +345,117 @@ def test_a_record_igt_gloss_could_not_gloss_scores_as_empty(tmp_path):
 # --- memory: the join streams ---------------------------------------------------------------
 
 
+def _numbered_gold(tmp_path, count=200):
+    return write_jsonl(tmp_path / "gold.jsonl", ({"id": f"g{i}", "glosses": f"w{i}"} for i in range(count)))
+
+
 def test_predictions_in_gold_order_hold_no_gold_record(tmp_path):
     """igt-score's memory must not grow with the text of its inputs (it once took 394 MB for 200 MB):
-    with predictions in gold order, no gold record waits in memory, only the ids are kept."""
-    from igt_tools.metrics.scoring import _GoldStream
-    from igt_tools.core.io import Location
-
-    gold = tmp_path / "gold.jsonl"
-    gold.write_text(jsonl(*({"id": f"g{i}", "glosses": f"w{i}"} for i in range(200))), encoding="utf-8")
-    stream = _GoldStream(gold, "glottocode")
+    with predictions in gold order, no gold record waits, and the file is read once."""
+    stream = _GoldStream(_numbered_gold(tmp_path), "glottocode")
     for i in range(200):
         assert stream.find(f"g{i}", Location("<stdin>", i + 1)).glosses == f"w{i}"
-        assert stream._waiting == {}
+        assert stream._waiting == 0
     assert list(stream.rest()) == []
-    # Out of order, what was read ahead waits until its prediction comes.
+    assert stream._reread is None
+
+
+def test_records_read_ahead_from_a_file_are_read_again_not_held(tmp_path, monkeypatch):
+    """Out of order, a gold file's records read ahead of their predictions are kept as where their
+    lines start, and read again from there: memory holds the ids, whatever the order."""
+    gold = _numbered_gold(tmp_path)
+    reread = []
+    monkeypatch.setattr(scoring, "read_record_at", lambda *a: reread.append(a[2].line) or read_record_at(*a))
     stream = _GoldStream(gold, "glottocode")
+    assert stream._held is None  # a regular file: nothing is held
     assert stream.find("g2", Location("<stdin>", 1)).glosses == "w2"
-    assert list(stream._waiting) == ["g0", "g1"]
-    assert stream.find("g0", Location("<stdin>", 2)).glosses == "w0"
+    assert stream._waiting == 2 and reread == []
+    found = stream.find("g0", Location("<stdin>", 2))
+    assert (found.id, found.glosses, str(found.location)) == ("g0", "w0", f"{gold}:1")
+    assert reread == [1]
+    rest = list(stream.rest())
+    assert [r.id for r in rest] == ["g1", *(f"g{i}" for i in range(3, 200))]
+    assert [r.glosses for r in rest[:2]] == ["w1", "w3"] and str(rest[0].location) == f"{gold}:2"
+    assert reread == [1, 2]  # g1 waited; g3 on were read in turn, once
+    stream.close()
+
+
+def test_records_read_ahead_from_stdin_are_held(tmp_path, monkeypatch):
+    """stdin (or a pipe) cannot be read again: there the records read ahead wait in memory."""
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(_numbered_gold(tmp_path).read_bytes())))
+    stream = _GoldStream("-", "glottocode")
+    assert stream.find("g2", Location("p.jsonl", 1)).glosses == "w2"
+    assert list(stream._held) == ["g0", "g1"]
+    assert stream.find("g0", Location("p.jsonl", 2)).glosses == "w0"
     assert [r.id for r in stream.rest()][:3] == ["g1", "g3", "g4"]
+    assert stream._reread is None
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    assert not scoring._rereadable(fifo) and not scoring._rereadable("-")  # a pipe, like stdin
+
+
+def test_a_gold_file_changed_while_read_is_one_line(tmp_path):
+    gold = _numbered_gold(tmp_path, 3)
+    stream = _GoldStream(gold, "glottocode")
+    stream.find("g2", Location("<stdin>", 1))
+    gold.write_text(jsonl({"id": "x", "glosses": "y"}), encoding="utf-8")
+    with pytest.raises(DataError, match="changed while igt-score read it"):
+        stream.find("g0", Location("<stdin>", 2))
+
+
+def _gold_and_predictions(tmp_path, count=300):
+    """A gold file of `count` records in three languages, and predictions of all but a few, shuffled."""
+    rng = random.Random(19)
+    words = ["dog-PL", "cat", "see-PST", "3SG=Q", "house", "go-FUT"]
+    gold = [{"id": i if i % 2 else f"s{i}", "glottocode": ["aaaa1111", "bbbb2222", None][i % 3],
+             "glosses": " ".join(rng.choices(words, k=rng.randint(1, 6)))} for i in range(count)]
+    for record in gold[::4]:
+        record["segmentation"] = record["glosses"].lower()
+    predictions = [{"id": g["id"], "glosses": " ".join(rng.sample(g["glosses"].split(), k=len(g["glosses"].split()))),
+                    **({"segmentation": g["segmentation"]} if "segmentation" in g and rng.random() < 0.5 else {})}
+                   for g in gold if rng.random() < 0.95]
+    shuffled = rng.sample(predictions, k=len(predictions))
+    return write_jsonl(tmp_path / "gold.jsonl", gold), predictions, shuffled
+
+
+def _flat(figures, prefix=""):
+    """{path: number} of nested figures, to compare with a tolerance (sums in another order may
+    differ in the last bit)."""
+    if isinstance(figures, dict):
+        return {k: v for key, value in figures.items() for k, v in _flat(value, f"{prefix}/{key}").items()}
+    return {prefix: figures}
+
+
+def test_shuffled_predictions_score_as_ordered_ones(tmp_path):
+    gold, ordered, shuffled = _gold_and_predictions(tmp_path)
+    in_order = _flat(scores(gold, ordered, "--missing", "empty"))
+    assert in_order["/all/counts/missing_predictions"] > 0  # the test covers left-out records
+    assert _flat(scores(gold, shuffled, "--missing", "empty")) == pytest.approx(in_order, rel=1e-12)
+
+
+def test_gold_from_a_file_and_from_stdin_score_alike(tmp_path):
+    """The file (read again at offsets) and stdin (held) give the same figures, the same notes and the
+    same errors: the same join."""
+    gold, _, shuffled = _gold_and_predictions(tmp_path)
+    predictions = write_jsonl(tmp_path / "predictions.jsonl", shuffled)
+    gold_text = gold.read_text(encoding="utf-8")
+
+    def both(*options, predictions=predictions):
+        from_file = run_command(command, [*options, gold, predictions])
+        from_stdin = run_command(command, [*options, "-", predictions], gold_text)
+        assert from_file.exit_code == from_stdin.exit_code
+        return from_file, from_stdin.stdout, from_stdin.stderr.replace("<stdin>", str(gold))
+
+    from_file, stdout, stderr = both("--missing", "empty")
+    assert (from_file.exit_code, from_file.stdout, from_file.stderr) == (0, stdout, stderr)
+    assert "counted in \"all\" only" in stderr
+    from_file, _, stderr = both()  # --missing error: the left-out ids listed, the first one's gold line named
+    assert_one_line_error(from_file, f"{gold}:", "gold id(s) without a prediction")
+    assert from_file.stderr == stderr
+    repeated = write_jsonl(tmp_path / "repeated.jsonl", [*shuffled, shuffled[len(shuffled) // 2]])
+    from_file, _, stderr = both(predictions=repeated)
+    assert_one_line_error(from_file, f"repeated (first at line {len(shuffled) // 2 + 1})")
+    assert from_file.stderr == stderr
 
 
 def test_the_order_of_the_predictions_changes_no_figure(gold_file):

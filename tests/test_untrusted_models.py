@@ -162,7 +162,7 @@ def _pickled():
 
 
 @pytest.mark.parametrize("path", ["./nosuch/folder", "../nosuch/folder", "/nonexistent/folder", "a/b/c",
-                                  "~/nosuch-igt-folder/x", "models--x/y", "x/y/"])
+                                  "~/nosuch-igt-folder/x", "models--x/y", "x/y/", "nosuch", "aü/x", "a b/c"])
 def test_a_missing_local_path_is_no_such_folder_without_the_network(path, monkeypatch):
     monkeypatch.setattr(loading, "download", lambda repo_id: pytest.fail(f"tried the hub for {repo_id}"))
     with pytest.raises(loading.ModelError, match="no such model folder"):
@@ -187,8 +187,74 @@ def test_a_failed_download_is_one_line(tmp_path, monkeypatch):
     monkeypatch.setattr(huggingface_hub, "snapshot_download", offline)
     with pytest.raises(loading.ModelError) as caught:
         loading.resolve("owner/name")
-    assert str(caught.value) == ("owner/name: no such model folder, and cannot download it from the Hugging Face "
-                                 "hub: OSError: no network")
+    assert str(caught.value) == ("owner/name: no such model folder here, and the Hugging Face hub cannot provide it: "
+                                 "OSError: no network")
+
+
+def test_an_unreachable_hub_is_one_line(tmp_path, monkeypatch):
+    """The hub's own message runs to several lines with advice on settings; one line says why."""
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    def unreachable(*args, **kwargs):
+        try:
+            raise OSError("[Errno -2] Name or service not known")
+        except OSError as err:
+            raise LocalEntryNotFoundError("Got: OSError\nAn error happened while trying...") from err
+
+    import huggingface_hub
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", unreachable)
+    with pytest.raises(loading.ModelError) as caught:
+        loading.resolve("owner/name")
+    assert str(caught.value) == ("owner/name: no such model folder here, and the Hugging Face hub cannot provide it: "
+                                 "cannot reach it (OSError: [Errno -2] Name or service not known), and it is not in "
+                                 "the local cache")
+
+
+def _model_commands(tmp_path, model):
+    """(command, arguments, stdin) of every command that takes --model, each with input that is bad
+    data: a model error must come first, before any input is read."""
+    from igt_tools.commands import lora, score, train as train_command
+
+    bad = write_jsonl(tmp_path / "bad.jsonl", [{"nothing": "to use"}])
+    return {
+        "igt-gloss": (gloss_command, ["-q", "--model", model], "not json\n"),
+        "igt-score": (score.command, ["--model", model, bad, bad], None),
+        "igt-train": (train_command.command, ["--model", model, "--out", tmp_path / "out", bad], None),
+        "igt-lora": (lora.command, ["--model", model, "--out", tmp_path / "out", bad], None),
+    }
+
+
+@pytest.mark.parametrize("name", ["igt-gloss", "igt-score", "igt-train", "igt-lora"])
+@pytest.mark.parametrize("model", ["nosuch/dir/x", "./nosuch", "/nonexistent/model/"])
+def test_every_model_command_refuses_a_missing_path_at_once(name, model, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(loading, "download", lambda repo_id: pytest.fail(f"tried the hub for {repo_id}"))
+    command, arguments, stdin = _model_commands(tmp_path, model)[name]
+    result = run_command(command, arguments, stdin)
+    assert_refused(result, f"{model}: no such model folder")
+    assert "hub" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["igt-gloss", "igt-score", "igt-train", "igt-lora"])
+def test_every_model_command_says_in_one_line_that_the_hub_cannot_provide_an_id(name, tmp_path):
+    """owner/name, no folder here, tried on the hub: offline (HF_HUB_OFFLINE, an empty cache), one
+    line, exit 1; as real processes, since the hub reads its settings once, when imported."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    bad = write_jsonl(tmp_path / "bad.jsonl", [{"nothing": "to use"}])
+    arguments = {"igt-gloss": ["-q"], "igt-score": [bad, bad], "igt-train": ["--out", tmp_path / "out", bad],
+                 "igt-lora": ["--out", tmp_path / "out", bad]}[name]
+    env = dict(os.environ, HF_HUB_OFFLINE="1", HF_HOME=str(tmp_path / "hf"))
+    done = subprocess.run([str(Path(sys.executable).parent / name), "--model", "owner/name", *map(str, arguments)],
+                          input=b"not json\n", capture_output=True, env=env, cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.decode().splitlines() == [
+        f"{name}: owner/name: no such model folder here, and the Hugging Face hub cannot provide it: offline "
+        "(HF_HUB_OFFLINE is set), and it is not in the local cache"]
 
 
 def test_igt_train_drops_remote_code_settings_of_its_base(base, tmp_path):
@@ -247,3 +313,15 @@ def test_igt_lora_refuses_a_hostile_line_in_one_line(base, tmp_path):
     result = run_command(lora_command, [*LORA_FAST, "--model", str(base), "--out", str(tmp_path / "a"), str(path)])
     assert result.exit_code == 1, result.output
     assert result.stderr.strip() == f"igt-lora: {path}:2: invalid JSON: a lone surrogate \\ud800 (not a Unicode character)"
+
+
+def test_igt_score_calibrate_with_a_hub_id_is_a_usage_error_without_the_network(tmp_path, monkeypatch):
+    """--calibrate writes into the model folder: a hub id is refused before anything is downloaded."""
+    from igt_tools.commands import score
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(loading, "download", lambda repo_id: pytest.fail(f"tried the hub for {repo_id}"))
+    gold = write_jsonl(tmp_path / "gold.jsonl", [{"id": "a", "glosses": "x"}])
+    result = run_command(score.command, ["--model", "owner/name", "--calibrate", gold, gold])
+    assert result.exit_code == 2, result.output
+    assert "give a local folder, not a hub id" in result.stderr

@@ -69,6 +69,9 @@ def command(inputs, model_name, adapter, lexicon_paths, choose, guess, translati
         raise click.UsageError("--adapter needs --model, the model it was trained on")
     if model_name is not None:
         require_model_stack("--model")
+        from ..model.loading import resolve
+
+        resolve(model_name)  # a missing folder or hub model is one line now, before the lexicon is read
     bad = bad_records(PROG, skip_bad, bad_out)
     tags = TagMap.load(tagmap) if tagmap else None
     lexicon = Lexicon.read(lexicon_paths, bad=bad) if lexicon_paths else None

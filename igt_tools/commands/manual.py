@@ -245,9 +245,12 @@ predictions and count as missing. Gold records need `id` and
 `glosses` with at least one token (else an error names the line). A
 prediction id that is not in GOLD, a repeated id, or a gold id without a
 prediction is an error listing them (but see --missing). Both are read as
-a stream: with the predictions in gold order (as igt-gloss writes them),
-memory holds only the ids; a gold record is held while predictions later in
-the gold come before its own.
+a stream, and memory holds only the ids, in any order: with the predictions
+in gold order (as igt-gloss writes them) each gold record is read once; a
+gold record read ahead of its prediction is read again from its line when
+the prediction comes. GOLD on stdin or a pipe cannot be read again: there a
+gold record is held in memory while predictions later in the gold come
+before its own.
 
 Prints one JSON object on stdout: a key per group (the gold records' --by
 field, sorted; records without it count in "all" only) and "all", each
@@ -337,7 +340,9 @@ Input: JSONL records (files or stdin) with a `transcription`; `translation`,
 `language` and `metalanguage` go into the prompt when present (with the
 published field rules: a missing language is "an unknown language", a
 missing translation "None"). --model is a folder written by igt-train, a
-published PolyGloss/GlossLM checkpoint folder, or a hub id. The task format,
+published PolyGloss/GlossLM checkpoint folder, or a hub id owner/name; a
+name that is no folder here and cannot be a hub id (./x, a/b/c, x/) is
+refused at once, without the network. The task format,
 prompt set and unit (sentence or word) come from the folder's igt_tools.json
 (a folder without one is read as a sentence model, interleaved, with the
 PolyGloss prompts); --task/--prompts override. --adapter ADAPTER applies a

@@ -1,7 +1,6 @@
 """igt-score: score predictions against gold IGT (REFERENCE.md section 5)."""
 
 import json
-from pathlib import Path
 
 import click
 
@@ -90,8 +89,11 @@ def _check_model_options(gold, model_name, adapter, calibrate, by):
         raise click.UsageError("--calibrate calibrates the model itself: leave out --adapter")
     if calibrate and by != "glottocode":
         raise click.UsageError("--calibrate fits over languages: group --by glottocode")
-    if calibrate and not Path(model_name).is_dir():
+    from ..model.loading import local_folder, resolve
+
+    if calibrate and local_folder(model_name) is None:
         raise click.UsageError("--calibrate writes into the model folder: give a local folder, not a hub id")
+    resolve(model_name)  # a missing folder or hub model is one line now, before the scoring
 
 
 main = entry_point(command)

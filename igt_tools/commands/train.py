@@ -48,6 +48,10 @@ def command(inputs, out, dev, init, model_name, skip_bad, bad_out, **settings):
 
     try:
         options = resolve(TrainOptions(out=out, init=init, model=model_name, **settings))
+        if model_name is not None:
+            from ..model import loading
+
+            loading.resolve(model_name)  # a missing folder or hub model is one line now, before the data is read
         if int(os.environ.get("WORLD_SIZE", "1")) > 1 and (not inputs or "-" in inputs):
             raise OptionError("under torchrun every process reads the data: name the training FILEs, not stdin")
         bad = bad_records("igt-train", skip_bad, bad_out)

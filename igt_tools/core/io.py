@@ -204,26 +204,50 @@ def iter_jsonl(paths, bad=None, validate=None, allow_empty=False):
     as they were), otherwise the error stops the run. Blank lines are ignored.
     No records at all is an error unless `allow_empty`.
     """
+    for location, _, record in iter_jsonl_offsets(paths, bad, validate, allow_empty):
+        yield location, record
+
+
+def iter_jsonl_offsets(paths, bad=None, validate=None, allow_empty=False):
+    """As iter_jsonl, yielding (Location, the byte offset of the record's line in its input, record):
+    a record in a regular file can be read again from there (read_record_at)."""
     paths = list(paths) or ["-"]
     seen = 0
     for path in paths:
+        offset = 0
         for location, raw in read_raw_lines(path):
+            start, offset = offset, offset + len(raw)
             try:
-                text = decode_line(location, raw, error=RecordError)
-                if not text.strip():
-                    continue
-                record = parse_json_record(location, text)
-                if validate is not None:
-                    validate(record, location)
+                record = parse_line(location, raw, validate)
             except RecordError as err:
                 if bad is None:
                     raise
                 bad.handle(err, _without_line_end(location, raw))
                 continue
+            if record is None:
+                continue
             seen += 1
-            yield location, record
+            yield location, start, record
     if seen == 0 and not allow_empty and (bad is None or bad.count == 0):
         raise DataError("empty input: no records", ", ".join(source_name(p) for p in paths))
+
+
+def parse_line(location, raw, validate=None):
+    """One JSONL line's bytes -> its record, None for a blank line; a RecordError if it is no record
+    (not UTF-8, not a JSON object, or refused by `validate(record, location)`)."""
+    text = decode_line(location, raw, error=RecordError)
+    if not text.strip():
+        return None
+    record = parse_json_record(location, text)
+    if validate is not None:
+        validate(record, location)
+    return record
+
+
+def read_record_at(stream, offset, location, validate=None):
+    """The record whose line starts at `offset` in a seekable binary stream (found by iter_jsonl_offsets)."""
+    stream.seek(offset)
+    return parse_line(location, stream.readline(), validate)
 
 
 def _without_line_end(location, raw):

@@ -1,15 +1,20 @@
 """igt-score's engine: predictions joined to gold records by `id`, streamed, and scored.
 
-Both inputs are read as streams: with the predictions in gold order (as
-igt-gloss writes them), memory holds only the ids.
+Both inputs are read as streams, and memory holds only the ids: with the
+predictions in gold order (as igt-gloss writes them) each gold record is
+scored as it is read; in another order, a record read ahead of its prediction
+is read again from its line when the prediction comes (from stdin or a pipe,
+held until then).
 """
 
 import gc
 import json
-from contextlib import contextmanager
+import os
+import stat
+from contextlib import closing, contextmanager
 
 from ..core.errors import DataError, RecordError, quoted
-from ..core.io import iter_jsonl, source_name
+from ..core.io import STDIN_NAMES, Location, iter_jsonl, iter_jsonl_offsets, open_binary, read_record_at, source_name
 from ..core.record import check_types, require, text
 from .corpus import ALL, CorpusScorer
 from .glossing import EmptyGold
@@ -63,58 +68,109 @@ class _GoldStream:
     """The gold records, read as the predictions ask for them.
 
     Predictions usually come in gold order (igt-gloss keeps it), some perhaps
-    left out: then each finds its gold record at once, and only the ids stay in
-    memory (with the lines that a repeated id's error names). A gold record is
-    held only while a prediction later in the gold is sought; predictions in
-    another order hold more.
+    left out: then each finds its gold record at once. A prediction further on
+    in the gold reads on to its record, and the records passed on the way wait
+    for theirs. In a regular file a waiting record is only where its line
+    starts, read again when its prediction comes: memory holds the ids, in
+    any order. Gold from stdin or a pipe cannot be read again: there the
+    waiting records are held whole.
     """
 
     def __init__(self, path, by):
-        self._records = iter_jsonl([path], validate=_validate)
+        self._path = path
+        self._records = iter_jsonl_offsets([path], validate=_validate)
         self._by = by
-        # id -> its gold line + _PREDICTED x the line of its prediction (0 until there is one):
-        # one small int per record, where two dicts would hold every id twice.
-        self._lines = {}
-        self._waiting = {}  # id -> _Gold, read ahead of its prediction (gold order)
+        # id -> _packed(its gold line, its line's byte offset, the line of its prediction or 0):
+        # one int per record, where a dict or an object per record would hold several.
+        self._seen = {}
+        self._waiting = 0  # records read ahead of their predictions
+        self._held = None if _rereadable(path) else {}  # id -> _Gold waiting, when the gold cannot be read again
+        self._reread = None  # the gold file opened again, for the waiting records
         self.ungrouped = 0
 
     def find(self, key, location):
         """The gold record of the prediction at `location` with this id, reading on to it if need be;
         None when no gold record has it. A second prediction of an id is an error."""
-        reference = self._waiting.pop(key, None)
-        if reference is None:
-            lines = self._lines.get(key)
-            if lines is not None:
-                first = lines // _PREDICTED
-                raise DataError(f"id {quoted(key)} repeated (first at line {first})", location.source, location.line)
+        packed = self._seen.get(key)
+        if packed is None:
             reference = next((gold for other, gold in self._read(park=key) if other == key), None)
-        if reference is not None:
-            self._lines[key] += _PREDICTED * location.line
+            if reference is None:
+                return None
+            packed = self._seen[key]
+        else:
+            gold_line, offset, predicted = _unpacked(packed)
+            if predicted:
+                raise DataError(f"id {quoted(key)} repeated (first at line {predicted})", location.source,
+                                location.line)
+            reference = self._take(key, gold_line, offset)
+        self._seen[key] = packed + _packed(0, 0, location.line)
         return reference
 
     def rest(self):
         """The gold records no prediction asked for, in gold order."""
-        waiting, self._waiting = self._waiting, {}
-        yield from waiting.values()
+        if self._waiting:
+            for key, packed in self._seen.items():
+                gold_line, offset, predicted = _unpacked(packed)
+                if not predicted:
+                    yield self._take(key, gold_line, offset)
         for _, reference in self._read():
             yield reference
 
+    def close(self):
+        self._records.close()
+        if self._reread is not None:
+            self._reread.close()
+
     def _read(self, park=None):
-        """(id, _Gold) of the records read from here on; those before `park`'s are held in _waiting."""
-        for location, record in self._records:
+        """(id, _Gold) of the records read from here on; those before `park`'s wait for their predictions."""
+        for location, offset, record in self._records:
             key = record["id"]
-            if key in self._lines:
-                first = self._lines[key] % _PREDICTED
+            if key in self._seen:
+                first = _unpacked(self._seen[key])[0]
                 raise DataError(f"id {quoted(key)} repeated (first at line {first})", location.source, location.line)
-            self._lines[key] = location.line
+            self._seen[key] = _packed(location.line, offset)
             reference = _Gold(location, record, self._by)
             self.ungrouped += reference.group is None
             if park is not None and key != park:
-                self._waiting[key] = reference
+                self._waiting += 1
+                if self._held is not None:
+                    self._held[key] = reference
             yield key, reference
 
+    def _take(self, key, gold_line, offset):
+        """The waiting gold record of this id: held, or read again from its line."""
+        self._waiting -= 1
+        if self._held is not None:
+            return self._held.pop(key)
+        if self._reread is None:
+            self._reread = open_binary(self._path)[0]
+        location = Location(source_name(self._path), gold_line)
+        record = read_record_at(self._reread, offset, location, _validate)
+        if record is None or record["id"] != key:
+            raise DataError("changed while igt-score read it", location.source, location.line)
+        return _Gold(location, record, self._by)
 
-_PREDICTED = 1 << 40  # more lines than any file has
+
+def _rereadable(path):
+    """A regular file can be read again at an offset; stdin, a pipe or a device may not."""
+    try:
+        return path not in STDIN_NAMES and stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:  # the reading names the problem
+        return False
+
+
+_FIELD = 1 << 48  # more lines, or bytes, than any gold file has
+
+
+def _packed(gold_line, offset, predicted_line=0):
+    return gold_line + _FIELD * (offset + _FIELD * predicted_line)
+
+
+def _unpacked(packed):
+    """(gold line, offset, prediction line) of a _packed int."""
+    rest, gold_line = divmod(packed, _FIELD)
+    predicted_line, offset = divmod(rest, _FIELD)
+    return gold_line, offset, predicted_line
 
 
 class _Listed:
@@ -165,12 +221,11 @@ def _no_cycle_collection():
 
 def score(gold_path, predictions_path, by="glottocode", missing="error", sacrebleu=False):
     """Join, score and return (figures, notes): the whole of igt-score but the printing."""
-    with _no_cycle_collection():
-        return _score(gold_path, predictions_path, by, missing, sacrebleu)
+    with _no_cycle_collection(), closing(_GoldStream(gold_path, by)) as gold:
+        return _score(gold, gold_path, predictions_path, by, missing, sacrebleu)
 
 
-def _score(gold_path, predictions_path, by, missing, sacrebleu):
-    gold = _GoldStream(gold_path, by)
+def _score(gold, gold_path, predictions_path, by, missing, sacrebleu):
     scorer = CorpusScorer(sacrebleu=sacrebleu)
     unknown = _Listed()
 

@@ -22,7 +22,7 @@ from .metadata import ModelMetadata
 # Only data files come from the hub, never code.
 HUB_PATTERNS = ["*.json", "*.safetensors", "*.csv", "*.txt"]
 HUB_BIN_PATTERNS = ["pytorch_model*.bin"]
-HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$", re.ASCII)  # the hub's names are ASCII
 
 # Config keys that point at code or at another class: dropped, so nothing can load them.
 REMOTE_CODE_KEYS = ("architectures", "auto_map", "custom_pipelines", "trust_remote_code")
@@ -72,7 +72,15 @@ def load_model(name_or_path, device="cpu", dtype=None, adapter=None, digest=Fals
 
 
 def resolve(name_or_path):
-    """A local folder as is; a hub id downloaded (data files only) to the local cache."""
+    """A local folder as is; a hub id downloaded (data files only) to the local cache. Neither: one
+    ModelError line. The commands resolve --model before they read any input, so it comes at once."""
+    folder = local_folder(name_or_path)
+    return folder if folder is not None else download(str(name_or_path))
+
+
+def local_folder(name_or_path):
+    """The local folder a model name names, or None for a hub id to download. A name that is neither
+    (a file, or a missing path that cannot be a hub id) is a ModelError, without the network."""
     path = Path(name_or_path).expanduser()
     if path.is_dir():
         return path
@@ -80,7 +88,7 @@ def resolve(name_or_path):
         raise ModelError("not a model folder (expected a folder with config.json)", str(name_or_path))
     if not looks_like_hub_id(str(name_or_path)):
         raise ModelError("no such model folder", str(name_or_path))
-    return download(str(name_or_path))
+    return None
 
 
 def looks_like_hub_id(name):
@@ -101,9 +109,29 @@ def download(repo_id):
         if not any(folder.glob("*.safetensors")):
             folder = Path(snapshot_download(repo_id, allow_patterns=HUB_PATTERNS + HUB_BIN_PATTERNS))
     except Exception as err:  # network, authentication, missing repository: one line either way
-        raise ModelError("no such model folder, and cannot download it from the Hugging Face hub: "
-                         f"{type(err).__name__}: {first_line(err)}", repo_id) from None
+        raise ModelError(f"no such model folder here, and the Hugging Face hub cannot provide it: {_hub_failure(err)}",
+                         repo_id) from None
     return folder
+
+
+def _hub_failure(err):
+    """Why the hub could not provide a model, in a few words (its own messages run to several lines,
+    with advice on settings)."""
+    from huggingface_hub.errors import (GatedRepoError, LocalEntryNotFoundError, OfflineModeIsEnabled,
+                                       RepositoryNotFoundError)
+
+    if isinstance(err, GatedRepoError):
+        return "it is gated (ask for access on its page, then log in: hf auth login)"
+    if isinstance(err, RepositoryNotFoundError):
+        return "no such model there (or a private one: log in with hf auth login)"
+    if isinstance(err, LocalEntryNotFoundError):
+        cause = err.__cause__
+        if isinstance(cause, OfflineModeIsEnabled):
+            return "offline (HF_HUB_OFFLINE is set), and it is not in the local cache"
+        if cause is not None:
+            why = f"{type(cause).__name__}: {first_line(cause)[:160]}"
+            return f"cannot reach it ({why}), and it is not in the local cache"
+    return f"{type(err).__name__}: {first_line(err)[:160]}"
 
 
 def read_config_json(folder):
