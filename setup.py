@@ -19,6 +19,8 @@ setup(
         # training/RESULTS.md's plot of the adaptation curves (make -C training results)
         "plot": ["matplotlib>=3.5"],
     },
+    # `man igt-gloss` after a pip install (each --help ends by pointing there)
+    data_files=[("share/man/man1", [f"man/igt-{name}.1" for name in COMMANDS])],
     entry_points={
         "console_scripts": [f"igt-{name}=igt_tools.commands.{name}:main" for name in COMMANDS],
     },
