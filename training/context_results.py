@@ -2,7 +2,7 @@
 
     python results.py ... --context-model DIR     # make -C training results
 
-Reads WORK/scores/LANGUAGE.SYSTEM.json for the systems context and context-alone
+Reads WORK/scores/LANGUAGE.SYSTEM.json for the systems context, context-rerank and context-alone
 (make context-scores), the ceilings (make ceilings), the Arapaho curve
 (WORK/scores/arapaho.N.SYSTEM.json, make arapaho-context), the model's
 igt_tools.json and, if present, WORK/scores/context-speed.txt
@@ -17,12 +17,14 @@ COLUMNS = {
     "lexicon-frequent": "plain lexicon",
     "analogy": "lexicon + analogy (no model)",
     "hybrid": "+ context-free word model",
-    "context": "+ context model (the default)",
+    "context": "+ context model",
+    "context-rerank": "+ context model, also choosing among analogy's candidates",
     "context-alone": "context model alone, lexicon as evidence",
     "ceiling-unseen": "ceiling: unseen words perfect",
     "ceiling-choice": "ceiling: perfect choice among attested",
 }
-ARAPAHO_SYSTEMS = {"lexicon-frequent": "plain lexicon", "analogy": "lexicon + analogy", "context": "+ context model"}
+ARAPAHO_SYSTEMS = {"lexicon-frequent": "plain lexicon", "analogy": "lexicon + analogy", "context": "+ context model",
+                   "context-rerank": "+ context model choosing among analogy's candidates"}
 # igt-lora's curve before (RESULTS.md, arapaho.sh: lexicon + analogy on the same 1,000 test sentences)
 # and PolyGloss's LoRA curve (docs/REFERENCE.md: 0.57 at 50 examples, 0.34 at 380), for rough comparison.
 PUBLISHED_ARAPAHO = {50: 0.57, 400: 0.34}
@@ -53,8 +55,10 @@ def verdict_lines(work):
             continue
         published = results.PUBLISHED.get(name)
         against = f"; PolyGloss {published[0]:.3f}" if published else ""
+        reranked = mer(work, name, "context-rerank")
+        choosing = f", {reranked:.3f} also choosing among analogy's candidates ({reranked - analogy:+.3f})" if reranked is not None else ""
         out.append(f"- {name}: {context:.3f} with the context model, {analogy:.3f} without "
-                   f"({context - analogy:+.3f}){against}")
+                   f"({context - analogy:+.3f}){choosing}{against}")
     return out
 
 

@@ -19,7 +19,7 @@ from ..examples import tasks
 from ..glossing.analogy import Analogy
 from ..glossing.lexicon import CHOOSERS, Lexicon
 from ..glossing.sentence import SentenceGlosser
-from ..glossing.word import TRUST_MODEL, WordGlosser
+from ..glossing.word import RERANK_MARGIN, TRUST_MODEL, WordGlosser
 from . import manual
 
 PROG = "igt-gloss"
@@ -43,6 +43,7 @@ HELP = """Gloss records with a lexicon, a trained model, or both.
 @click.option("--translation-stems/--no-translation-stems", default=True, show_default=True, help="Gloss unknown stems from the translation.")
 @click.option("--ask-model", type=click.Choice(["unsure", "all"]), default="unsure", show_default=True, hidden=True, help="Which words a word model is asked about.")
 @click.option("--trust-choice", type=float, default=None, metavar="LOGPROB", hidden=True, help="Let a context model choose among analyses.")
+@click.option("--rerank", "rerank_margin", type=float, default=None, metavar="LOGPROB", hidden=True, help="Let a context model choose among analogy's guesses.")
 @click.option("--trust-model", type=float, default=TRUST_MODEL, show_default=True, metavar="LOGPROB", help="Sureness to beat analogy.")
 @click.option("--task", type=click.Choice(tasks.TASKS), default=None, help="Task format, if not the model's own.")
 @click.option("--prompts", type=click.Choice(tasks.PROMPT_SETS), default=None, help="Prompt set, if not the model's own.")
@@ -60,7 +61,7 @@ HELP = """Gloss records with a lexicon, a trained model, or both.
 @click.option("--strict", is_flag=True, help="Exit 1 if any record could not be glossed.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
 @skip_bad_options
-def command(inputs, model_name, adapter, lexicon_paths, choose, guess, translation_stems, ask_model, trust_choice, trust_model, task, prompts, beams, max_new_tokens,
+def command(inputs, model_name, adapter, lexicon_paths, choose, guess, translation_stems, ask_model, trust_choice, rerank_margin, trust_model, task, prompts, beams, max_new_tokens,
             max_input_tokens, batch_tokens, chunk_size, shard, device, dtype, keep_raw, confidence, tagmap, strict, quiet,
             skip_bad, bad_out):
     if model_name is None and not lexicon_paths:
@@ -83,7 +84,7 @@ def command(inputs, model_name, adapter, lexicon_paths, choose, guess, translati
         glosser, decoder = _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, max_new_tokens,
                                           max_input_tokens, batch_tokens, device, dtype, keep_raw, confidence,
                                           adapter=adapter, trust_model=trust_model, ask_all=ask_model == "all",
-                                          trust_choice=trust_choice)
+                                          trust_choice=trust_choice, rerank_margin=rerank_margin)
     progress = Progress(quiet)
     out = JsonlWriter()
     try:
@@ -106,7 +107,7 @@ def command(inputs, model_name, adapter, lexicon_paths, choose, guess, translati
 
 def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, max_new_tokens, max_input_tokens,
                    batch_tokens, device, dtype, keep_raw, confidence, adapter=None, trust_model=TRUST_MODEL,
-                   ask_all=False, trust_choice=None):
+                   ask_all=False, trust_choice=None, rerank_margin=None):
     """(glosser, decoder) for a model folder (and adapter): word by word for a word-unit model, else by sentence."""
     # The model package imports torch: only now that the options are known to be good.
     from ..model.generation import DecodeSettings, Decoder
@@ -142,7 +143,8 @@ def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, m
         glosser = WordGlosser(lexicon, choose, decoder=decoder, tokenizer=tokenizer,
                               max_input_tokens=max_input_tokens, confidence=confidence, analogy=analogy,
                               trust_model=trust_model, context=metadata.unit == "context", ask_all=ask_all,
-                              trust_choice=trust_choice)
+                              trust_choice=trust_choice, rerank=rerank_margin is not None,
+                              rerank_margin=rerank_margin if rerank_margin is not None else RERANK_MARGIN)
     else:
         glosser = SentenceGlosser(decoder, tokenizer, task, prompts, max_input_tokens=max_input_tokens,
                           keep_raw=keep_raw, confidence=confidence, lexicon=lexicon, chooser=choose, analogy=analogy)

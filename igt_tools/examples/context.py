@@ -45,7 +45,7 @@ def _analysis_text(analysis):
     return interleaved.make_label(segmentation, glosses)
 
 
-def _labelled(seg_word, gloss_word):
+def label_of(seg_word, gloss_word):
     """The interleaved label of an analysis, or None where its morphemes and glosses do not pair."""
     try:
         return interleaved.make_label(seg_word, gloss_word)
@@ -59,7 +59,7 @@ class Evidence:
 
     def __init__(self, entries):
         # folded key -> {analysis: count}, analyses that cannot be shown interleaved left out
-        entries = {key: {a: n for a, n in counts.items() if _labelled(*a) is not None} for key, counts in entries.items()}
+        entries = {key: {a: n for a, n in counts.items() if label_of(*a) is not None} for key, counts in entries.items()}
         self.entries = {key: counts for key, counts in entries.items() if counts}
         self.totals = {key: sum(counts.values()) for key, counts in self.entries.items()}
         self.endings, self.beginnings = {}, {}
@@ -165,7 +165,7 @@ def training_examples(records, attested_share=0.1, ambiguous_share=0.3, seed=0):
         entries = {}
         for _, paired in sentences:
             for word, seg_word, gloss_word in paired:
-                if _labelled(seg_word, gloss_word) is None:
+                if label_of(seg_word, gloss_word) is None:
                     continue  # an analysis that cannot be shown is no evidence
                 counts = entries.setdefault(words.folded_key(word), Counter())
                 counts[seg_word, gloss_word] += 1
@@ -174,7 +174,7 @@ def training_examples(records, attested_share=0.1, ambiguous_share=0.3, seed=0):
             own = Counter((words.folded_key(w), (s, g)) for w, s, g in paired)
             sentence = [w for w, _, _ in paired]
             for n, (word, seg_word, gloss_word) in enumerate(paired):
-                label = _labelled(seg_word, gloss_word)
+                label = label_of(seg_word, gloss_word)
                 if tokens.is_punctuation(word) or tokens.is_droppable(seg_word) or label is None:
                     continue
                 attested = evidence.analyses(words.folded_key(word), own)
@@ -203,7 +203,7 @@ def examples_against(records, retrieval, split="eval"):
         paired = words.analysed_words(record)
         if paired:
             sentence = [w for w, _, _ in paired]
-            labels = [None if tokens.is_punctuation(w) or tokens.is_droppable(s) else _labelled(s, g)
+            labels = [None if tokens.is_punctuation(w) or tokens.is_droppable(s) else label_of(s, g)
                       for w, s, g in paired]
         elif split == "train":
             continue

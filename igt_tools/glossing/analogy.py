@@ -33,6 +33,13 @@ from .stems import TranslationStems
 MIN_AFFIX = 2  # shortest shared ending (or beginning) that counts, in letters
 MAX_AFFIX = 8  # longest one looked at
 
+# Candidates for a context model to choose among (candidates()): the most voted affix templates
+# kept at each matched length, and how many endings and beginnings are combined.
+TEMPLATES_PER_LENGTH = 3
+ENDINGS_COMBINED, BEGINNINGS_COMBINED = 6, 4
+STEM_GLOSSES = 2  # a stem's most frequent glosses tried
+CANDIDATES = 8
+
 
 class Analogy:
     def __init__(self, lexicon, translation_stems=True):
@@ -57,6 +64,19 @@ class Analogy:
                 if guess is not None:
                     return guess
         return None
+
+    def candidates(self, glottocode, word, limit=CANDIDATES):
+        """Analogy's analyses of an unseen word, its guess first: [(segmentation, glosses)], [] when
+        nothing is like it. The others combine the next most voted endings and beginnings with the
+        stem's other glosses, for a model that reads the context to choose among (glossing/word.py)."""
+        surface = words.strip_punctuation(word)
+        for scope in self.lexicon.scopes(glottocode):
+            tables = self._tables_of(scope)
+            if tables is not None:
+                found = tables.candidates(surface, limit)
+                if found:
+                    return found
+        return []
 
     def _tables_of(self, scope):
         if scope not in self._tables:
@@ -107,6 +127,53 @@ class _Tables:
             return None
         return self._build(surface, () if best is ending else best[1], best[1] if best is ending else ())
 
+    def candidates(self, surface, limit):
+        """The guess, then the combinations of the other templates, fewest steps from the best first."""
+        first = self.guess(surface)
+        if first is None:
+            return []
+        key = surface.casefold()
+        suffixes = _distinct([()] + self._templates(key, True))[:ENDINGS_COMBINED]
+        prefixes = _distinct([()] + self._templates(key, False))[:BEGINNINGS_COMBINED]
+        # not the bare word: a context model, which never saw UNKNOWN_GLOSS in a label, finds the
+        # shortest label likeliest (measured: Gitksan lost its affixes to it, training/RESULTS.md)
+        pairs = [(i + j, prefix, suffix) for i, suffix in enumerate(suffixes) for j, prefix in enumerate(prefixes)
+                 if (prefix or suffix) and (not prefix or not suffix or _letters(prefix) + _letters(suffix) < len(surface))]
+        out = [first]
+        for _, prefix, suffix in sorted(pairs, key=lambda pair: pair[0]):
+            stem = surface[_letters(prefix): len(surface) - _letters(suffix)] or surface
+            for gloss in self._stem_gloss_options(stem):
+                candidate = self._build(surface, prefix, suffix, gloss)
+                if candidate not in out:
+                    out.append(candidate)
+            if len(out) >= limit:
+                break
+        return out[:limit]
+
+    def _templates(self, key, at_end):
+        """The most voted affix templates of each ending (or beginning) the word shares, longest first."""
+        table, out = (self.endings if at_end else self.beginnings), []
+        for length in range(min(len(key) - 1, MAX_AFFIX), MIN_AFFIX - 1, -1):
+            votes = table.get(key[-length:] if at_end else key[:length])
+            if votes:
+                out.extend(sorted(votes, key=lambda template: -votes[template])[:TEMPLATES_PER_LENGTH])
+        return out
+
+    def _stem_gloss_options(self, stem):
+        """The stem's STEM_GLOSSES most frequent glosses (None: the one _build would give), for a stem of one piece."""
+        if len(interleaved.split_keep(stem)[0]) > 1:
+            return [None]
+        key = stem.casefold()
+        found = []
+        for candidate in [key] + [morpheme for _, _, morpheme in self.extensions.get(key, ())] \
+                + [key[:-cut] for cut in (1, 2) if len(key) - cut >= 3]:
+            for gloss, _ in self.morphemes.get(candidate, Counter()).most_common(STEM_GLOSSES):
+                if gloss not in found:
+                    found.append(gloss)
+            if len(found) >= STEM_GLOSSES:
+                break
+        return found[:STEM_GLOSSES] or [None]
+
     def _match(self, key, at_end):
         """(letters shared, affix template) of the longest ending (or beginning) whose winning
         template has affixes, else of the longest match (a bare stem); None when none matches."""
@@ -121,12 +188,12 @@ class _Tables:
                 bare = bare or (length, template)
         return bare
 
-    def _build(self, surface, prefixes, suffixes):
-        """The analysis: prefixes, the letters left as the stem, suffixes."""
+    def _build(self, surface, prefixes, suffixes, stem_gloss=None):
+        """The analysis: prefixes, the letters left as the stem (glossed `stem_gloss` if given), suffixes."""
         stem = surface[_letters(prefixes): len(surface) - _letters(suffixes)] or surface
         segmentation = ("".join(morpheme + sep for morpheme, _, sep in prefixes) + stem
                         + "".join(sep + morpheme for morpheme, _, sep in suffixes))
-        glosses = ("".join(gloss + sep for _, gloss, sep in prefixes) + self._stem_glosses(stem)
+        glosses = ("".join(gloss + sep for _, gloss, sep in prefixes) + (stem_gloss or self._stem_glosses(stem))
                    + "".join(sep + gloss for _, gloss, sep in suffixes))
         return segmentation, glosses
 
@@ -143,6 +210,10 @@ class _Tables:
             if glosses:
                 return max(glosses, key=glosses.get)
         return UNKNOWN_GLOSS
+
+
+def _distinct(items):
+    return list(dict.fromkeys(items))
 
 
 def _letters(template):

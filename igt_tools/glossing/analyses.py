@@ -32,6 +32,7 @@ class WordAnalysis:
     guess: Optional[tuple] = None  # analogy's (segmentation, glosses), held while a model competes
     position: int = 0  # the word's place in the transcription's words (a context model reads its neighbours)
     attested: tuple = ()  # several attested analyses a context model chooses among
+    candidates: tuple = ()  # analogy's [(analysis, label)], its guess first, for a context model to rerank
 
     def set(self, segmentation, glosses, provenance):
         # The segmentation in the input word's normalisation form, so that it compares equal with gold in that form.

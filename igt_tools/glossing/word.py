@@ -15,6 +15,12 @@ attestations); of the latter, an output that is one of the attested analyses
 and at least that sure replaces the lexicon's choice. Without one (the
 default: no context model trained here has yet chosen better than the
 lexicon, training/RESULTS.md) attested words stay on the lexicon's fast path.
+
+With `rerank`, a context model also scores analogy's candidate analyses of an
+unseen word (Analogy.candidates, teacher-forced: no search), and where its own
+output is not trusted, the candidate it finds likeliest replaces analogy's
+guess when it is at least RERANK_MARGIN likelier (mean token log-probability).
+The word stays "analogy": the analysis is analogy's, the model only chose it.
 """
 
 from ..core import interleaved, tokens, words
@@ -41,6 +47,10 @@ TRUST_MODEL = -0.1
 # An attested word goes to a context model when its most frequent analysis has
 # less than this share of its attestations (below it the lexicon's choice is a coin toss).
 AMBIGUOUS_SHARE = 0.9
+
+# A candidate of analogy's replaces its guess when the context model's mean token log-probability
+# for it is at least this much higher than for the guess.
+RERANK_MARGIN = 0.0
 
 # Model outputs kept for words seen again in later chunks (a dict entry each).
 REMEMBERED_OUTPUTS = 100_000
@@ -81,7 +91,8 @@ class WordGlosser:
 
     def __init__(self, lexicon, chooser, decoder=None, tokenizer=None,
                  max_input_tokens=1024, confidence=False, analogy=None, trust_model=TRUST_MODEL,
-                 context=False, ambiguous_share=AMBIGUOUS_SHARE, ask_all=False, trust_choice=None):
+                 context=False, ambiguous_share=AMBIGUOUS_SHARE, ask_all=False, trust_choice=None,
+                 rerank=False, rerank_margin=RERANK_MARGIN):
         self.lexicon = lexicon
         # A context model's evidence: the lexicon's words, served by retrieval
         self.retrieval = word_context.Retrieval(lexicon) if context and lexicon is not None else None
@@ -93,6 +104,9 @@ class WordGlosser:
         self.ask_all = ask_all
         self.analogy = analogy
         self.trust_model = trust_model
+        # A context model chooses among analogy's candidates for unseen words
+        self.rerank = rerank and context and analogy is not None
+        self.rerank_margin = rerank_margin
         self.chooser = chooser
         self.decoder = decoder
         self.tokenizer = tokenizer
@@ -101,11 +115,14 @@ class WordGlosser:
         self.counts = new_counts()
         # model input -> its parsed output, across chunks (words repeat all through a text)
         self._outputs = {}
+        # (model input, candidate's label) -> the model's mean token log-probability for it
+        self._scores = {}
 
     def gloss(self, chunk, on_inputs=None):
         """[(Location, record)] -> the output records, in the same order."""
         plans = []
         unique = {}  # model input text -> the output cap of each word to decode
+        to_score = {}  # model input text -> candidate labels to score
         for location, record in chunk:
             problem = wa.cannot_gloss(record)
             if problem:
@@ -127,8 +144,11 @@ class WordGlosser:
                         item.model_input = self._model_input(record, item)
                         if item.model_input not in self._outputs:
                             unique.setdefault(item.model_input, word_output_limit(item.word))
+                    if self.rerank and item.guess is not None and item.model_input is not None:
+                        self._plan_rerank(record, item, to_score)
             plans.append(analyses)
         self._outputs.update(zip(unique, self._decode(list(unique), list(unique.values()), on_inputs)))
+        self._score(to_score)
         out = []
         for (location, record), plan in zip(chunk, plans):
             self.counts["records"] += 1
@@ -138,9 +158,45 @@ class WordGlosser:
                 continue
             out.append(self._glossed(record, plan))
         # Keep the outputs of the latest words only, so memory stays bounded on any input.
-        for key in list(self._outputs)[: max(0, len(self._outputs) - REMEMBERED_OUTPUTS)]:
-            del self._outputs[key]
+        for remembered in (self._outputs, self._scores):
+            for key in list(remembered)[: max(0, len(remembered) - REMEMBERED_OUTPUTS)]:
+                del remembered[key]
         return out
+
+    def _plan_rerank(self, record, item, to_score):
+        """Analogy's candidates for an unseen word, their labels queued for scoring where not yet scored."""
+        labelled = []
+        for candidate in self.analogy.candidates(record.get("glottocode"), item.word):
+            label = word_context.label_of(*candidate)
+            if label is not None:
+                labelled.append((candidate, label))
+        if len(labelled) < 2 or labelled[0][0] != item.guess:
+            return  # nothing to choose, or the guess itself cannot be scored
+        item.candidates = labelled
+        for _, label in labelled:
+            if (item.model_input, label) not in self._scores:
+                queued = to_score.setdefault(item.model_input, [])
+                if label not in queued:
+                    queued.append(label)
+
+    def _score(self, to_score):
+        """The model's mean token log-probability of each queued candidate label."""
+        if not to_score:
+            return
+        texts = list(to_score)
+        ids = [self.tokenizer(text).input_ids[: self.max_input_tokens] for text in texts]
+        labels = [[self.tokenizer(label).input_ids for label in to_score[text]] for text in texts]
+        for text, hypotheses in zip(texts, self.decoder.score(ids, labels)):
+            for label, hypothesis in zip(to_score[text], hypotheses):
+                self._scores[text, label] = hypothesis.confidence
+
+    def _reranked_guess(self, item):
+        """Analogy's guess, or the candidate the model finds at least rerank_margin likelier."""
+        scores = [self._scores[item.model_input, label] for _, label in item.candidates]
+        best = max(range(len(scores)), key=lambda n: (scores[n], -n))
+        if best and scores[best] - scores[0] >= self.rerank_margin:
+            return item.candidates[best][0]
+        return item.guess
 
     def _ambiguous(self, record, word):
         """The word's attested analyses when none has ambiguous_share of them, else ()."""
@@ -190,7 +246,7 @@ class WordGlosser:
                 elif item.guess is None:
                     malformed += pieces  # the model's output was all there was, and unusable
             if item.provenance is None and item.guess is not None:
-                item.set(*item.guess, "analogy")
+                item.set(*(self._reranked_guess(item) if item.candidates else item.guess), "analogy")
             word_confidence.append(score)
         if self.analogy is not None:
             self.analogy.gloss_unknown_stems(analyses, record)

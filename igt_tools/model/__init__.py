@@ -9,7 +9,7 @@
 - training: the igt-train (and igt-lora) loop; optim, checkpoint, report,
   distributed: its optimiser, checkpoints, progress and log, several processes
 - lora: LoRA adapters (igt-lora)
-- generation: batched beam search (igt-gloss)
+- generation: batched beam search, and teacher-forced scores of given outputs (igt-gloss)
 - perplexity, quality: a model's perplexity on gold records, and igt-score --model
 
 torch is imported where a function needs it, so commands can import the

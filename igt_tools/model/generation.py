@@ -212,13 +212,7 @@ class Decoder:
     def decode_batch(self, inputs, limits=None):
         """One padded batch through the encoder, then the search; hypotheses in the order given."""
         limits = [self._limit(limits[i] if limits else None) for i in range(len(inputs))]
-        longest = max(len(ids) for ids in inputs)
-        input_ids = torch.full((len(inputs), longest), self.pad, dtype=torch.long)
-        attention_mask = torch.zeros((len(inputs), longest), dtype=torch.long)
-        for row, ids in enumerate(inputs):
-            input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
-            attention_mask[row, : len(ids)] = 1
-        input_ids, attention_mask = input_ids.to(self.device), attention_mask.to(self.device)
+        input_ids, attention_mask = self._padded(inputs)
         encoded = self.model.get_encoder()(input_ids=input_ids, attention_mask=attention_mask, return_dict=True)
         stats = self.stats
         stats.batches += 1
@@ -231,6 +225,64 @@ class Decoder:
             hypotheses = self._beam_search(encoded.last_hidden_state, attention_mask, limits)
         stats.generated_tokens += sum(h.length for h in hypotheses)
         return hypotheses
+
+    def score(self, inputs, candidates, on_batch=None):
+        """Each candidate output's log-probability, teacher-forced: no search.
+
+        `candidates[i]` are token-id lists (the end token included) for input i; the result
+        is a Hypothesis per candidate, in the same nesting. An input is encoded once for all
+        its candidates, and a batch costs its rows (one per candidate) x its longest input.
+        """
+        results = [None] * len(inputs)
+        lengths = [len(ids) for ids in inputs]
+        most = max((len(c) for c in candidates), default=1) or 1
+        for batch in plan_batches(lengths, self.settings.batch_tokens, most):
+            for i, scored in zip(batch, self.score_batch([inputs[i] for i in batch], [candidates[i] for i in batch])):
+                results[i] = scored
+            if on_batch is not None:
+                on_batch(len(batch))
+        return results
+
+    @torch.inference_mode()
+    def score_batch(self, inputs, candidates):
+        """One padded batch through the encoder, then one decoder pass over every candidate."""
+        input_ids, attention_mask = self._padded(inputs)
+        hidden = self.model.get_encoder()(input_ids=input_ids, attention_mask=attention_mask,
+                                          return_dict=True).last_hidden_state
+        rows = [(i, tokens) for i, options in enumerate(candidates) for tokens in options]
+        out = [[] for _ in inputs]
+        if not rows:
+            return out
+        width = max(len(tokens) for _, tokens in rows)
+        # the decoder reads the start token then each candidate token but the last, and is scored on each
+        decoder_ids = torch.full((len(rows), width), self.pad, dtype=torch.long)
+        targets = torch.full((len(rows), width), self.pad, dtype=torch.long)
+        present = torch.zeros((len(rows), width), dtype=torch.bool)
+        for row, (_, tokens) in enumerate(rows):
+            decoder_ids[row, 0] = self.start
+            decoder_ids[row, 1: len(tokens)] = torch.tensor(tokens[:-1], dtype=torch.long)
+            targets[row, : len(tokens)] = torch.tensor(tokens, dtype=torch.long)
+            present[row, : len(tokens)] = True
+        index = torch.tensor([i for i, _ in rows], dtype=torch.long, device=hidden.device)
+        logits = self.model(encoder_outputs=(hidden[index],), attention_mask=attention_mask[index],
+                            decoder_input_ids=decoder_ids.to(hidden.device), return_dict=True).logits
+        logprobs = torch.log_softmax(logits.to(dtype=torch.float32), dim=-1)
+        chosen = logprobs.gather(-1, targets.to(hidden.device)[..., None])[..., 0] * present.to(hidden.device)
+        self.stats.batches += 1
+        self.stats.sentences += len(inputs)
+        for (i, tokens), total in zip(rows, chosen.sum(dim=1).tolist()):
+            out[i].append(self._hypothesis(list(tokens), total))
+        return out
+
+    def _padded(self, inputs):
+        """(input ids, attention mask) of token-id lists, padded to the longest, on the model's device."""
+        longest = max(len(ids) for ids in inputs)
+        input_ids = torch.full((len(inputs), longest), self.pad, dtype=torch.long)
+        attention_mask = torch.zeros((len(inputs), longest), dtype=torch.long)
+        for row, ids in enumerate(inputs):
+            input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
+            attention_mask[row, : len(ids)] = 1
+        return input_ids.to(self.device), attention_mask.to(self.device)
 
     def _new_cache(self):
         from transformers.cache_utils import DynamicCache, EncoderDecoderCache

@@ -1,0 +1,136 @@
+"""A context model choosing among analogy's candidates: the candidates (glossing/analogy.py),
+the decoder's teacher-forced scores (model/generation.py) and igt-gloss --rerank (glossing/word.py).
+
+The glossing logic is checked against scores the test sets, never against what a
+model trained for seconds happens to prefer.
+"""
+
+import json
+
+import pytest
+
+from igt_tools.examples import context as wc
+from igt_tools.glossing.analogy import CANDIDATES, Analogy
+from igt_tools.glossing.lexicon import Lexicon
+
+LANGUAGE = "test1234"
+
+
+def _record(transcription, segmentation, glosses):
+    return {"transcription": transcription, "segmentation": segmentation, "glosses": glosses, "glottocode": LANGUAGE}
+
+
+# -ed is PST in most words and PTCP in one; the stem walk is WALK twice and STROLL once
+LEXICON = [
+    _record("walked talked", "walk-ed talk-ed", "WALK-PST TALK-PST"),
+    _record("walked walks", "walk-ed walk-s", "WALK-PST WALK-3SG"),
+    _record("baked walk", "bak-ed walk", "BAKE-PTCP STROLL"),
+]
+
+
+def _analogy(tmp_path):
+    path = tmp_path / "lexicon.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in LEXICON))
+    return Analogy(Lexicon.read([str(path)]), translation_stems=False), path
+
+
+def test_the_candidates_start_with_the_guess_and_try_other_affixes_and_stem_glosses(tmp_path):
+    analogy, _ = _analogy(tmp_path)
+    candidates = analogy.candidates(LANGUAGE, "jumped")
+    assert candidates[0] == analogy.guess(LANGUAGE, "jumped") == ("jump-ed", "???-PST")
+    assert ("jump-ed", "???-PTCP") in candidates  # the ending's next most voted template
+    assert ("jumped", "???") not in candidates  # not the bare word (a model finds the shortest label likeliest)
+    assert len(candidates) == len(set(candidates)) <= CANDIDATES
+    assert all(seg.replace("-", "") == "jumped" for seg, _ in candidates)
+    # a stem the lexicon knows: its other gloss is tried too
+    assert {("walk-ed", "WALK-PST"), ("walk-ed", "STROLL-PST")} <= set(analogy.candidates(LANGUAGE, "walked!"))
+    assert analogy.candidates(LANGUAGE, "xyz") == []  # nothing like it
+
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+from conftest import PINNED, output_records, run_command  # noqa: E402
+from igt_tools.model.generation import DecodeSettings, Decoder, Hypothesis  # noqa: E402
+from toy import toy_prompts  # noqa: E402
+
+
+def test_a_candidates_score_is_what_the_search_gave_it_whatever_the_batches(loaded_sentence_model, one_thread):
+    model, tokenizer = loaded_sentence_model
+    inputs = [tokenizer(text).input_ids for text in toy_prompts(6, seed=3)]
+    decoder = Decoder(model, DecodeSettings(beams=1, max_new_tokens=60, batch_tokens=600))
+    found = decoder.decode(inputs)
+    eos = decoder.eos
+    candidates = [[h.tokens + [eos], [100, 101, eos]] for h in found]
+    scored = decoder.score(inputs, candidates)
+    ended = 0
+    for hypothesis, (again, other) in zip(found, scored):
+        if hypothesis.length == len(hypothesis.tokens) + 1:  # it ended, rather than being cut
+            ended += 1
+            assert again.tokens == hypothesis.tokens and again.length == hypothesis.length
+            assert again.logprob == pytest.approx(hypothesis.logprob, abs=1e-4)
+        assert other.tokens == [100, 101] and other.length == 3 and other.logprob < 0
+    assert ended
+    alone = Decoder(model, DecodeSettings(beams=1, max_new_tokens=60, batch_tokens=1)).score(inputs, candidates)
+    assert [h.logprob for row in alone for h in row] == pytest.approx([h.logprob for row in scored for h in row], abs=1e-4)
+
+
+@pytest.fixture
+def scripted_scores(monkeypatch):
+    """scripted_scores({(model input, label): mean token log-probability}); returns what was scored."""
+    import transformers
+
+    tokenizer = transformers.ByT5Tokenizer()
+    script, asked = {}, []
+
+    def score_batch(decoder, inputs, candidates):
+        out = []
+        for ids, options in zip(inputs, candidates):
+            text = tokenizer.decode(ids, skip_special_tokens=True)
+            row = []
+            for tokens in options:
+                label = tokenizer.decode(tokens, skip_special_tokens=True)
+                asked.append((text, label))
+                row.append(Hypothesis(tokens=tokens[:-1], logprob=script[text, label] * len(tokens), length=len(tokens)))
+            out.append(row)
+        return out
+
+    def install(scores):
+        script.update(scores)
+        monkeypatch.setattr(Decoder, "score_batch", score_batch)
+        return asked
+
+    return install
+
+
+def test_rerank_takes_the_candidate_the_model_finds_likelier_by_the_margin(tmp_path, scripted, scripted_scores):
+    from igt_tools.model.loading import save_model
+    from igt_tools.model.metadata import ModelMetadata
+    from toy import fresh_tiny
+
+    from igt_tools.commands.gloss import command
+
+    analogy, lexicon_path = _analogy(tmp_path)
+    folder = tmp_path / "context"
+    save_model(*fresh_tiny(0), folder, ModelMetadata(task="interleaved", prompts="compact", unit="context",
+                                                     retrieval=wc.SETTINGS))
+    record = {"transcription": "walk jumped", "glottocode": LANGUAGE}
+    evidence = wc.Retrieval(analogy.lexicon).evidence(LANGUAGE)
+    asked_input = wc.context_input(record["transcription"].split(), 1, record, evidence)
+    candidates = analogy.candidates(LANGUAGE, "jumped")
+    scores = {(asked_input, wc.label_of(*c)): -1.0 for c in candidates}
+    scores[asked_input, "???(jump)-PTCP(ed)"] = -0.7
+
+    def gloss(*args):
+        (out,) = output_records(run_command(command, [*PINNED, "--quiet", "-m", str(folder), "-l", str(lexicon_path),
+                                                      "--no-translation-stems", *args], records=[record], exit_code=0))
+        return out["glosses"], out["provenance"]
+
+    scripted({asked_input: ("X(jumped)", -0.5)})  # its own analysis is not trusted (--trust-model -0.1)
+    asked = scripted_scores(scores)
+    assert gloss() == ("STROLL ???-PST", ["lexicon", "analogy"]) and asked == []  # not asked without --rerank
+    assert gloss("--rerank", "0.2") == ("STROLL ???-PTCP", ["lexicon", "analogy"])
+    assert {label for _, label in asked} == {wc.label_of(*c) for c in candidates}
+    assert gloss("--rerank", "0.5")[0] == "STROLL ???-PST"  # not likelier by the margin
+    scripted({asked_input: ("X(jumped)", -0.01)})  # a trusted analysis of its own goes first
+    assert gloss("--rerank", "0.2") == ("STROLL X", ["lexicon", "model"])
