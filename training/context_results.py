@@ -17,6 +17,7 @@ COLUMNS = {
     "lexicon-frequent": "plain lexicon",
     "analogy": "lexicon + analogy (no model)",
     "hybrid": "+ context-free word model",
+    "hybrid-rerank": "+ word model choosing among analogy's candidates",
     "context": "+ context model",
     "context-rerank": "+ context model, also choosing among analogy's candidates",
     "context-alone": "context model alone, lexicon as evidence",

@@ -592,7 +592,7 @@ GLOSS_OPTIONS = {
     "--trust-choice": "With a context model: also ask it about attested words with several analyses, and take "
                       "its choice over the lexicon's when its mean token log-probability is at least LOGPROB. "
                       "Default: not asked.",
-    "--rerank": "With --guess and a context model: the model also scores analogy's other candidate analyses "
+    "--rerank": "With --guess and a word or context model: the model also scores analogy's other candidate analyses "
                 "of an unseen word (other affixes, the stem's other glosses), and where its own analysis is "
                 "not trusted (--trust-model), the candidate it finds likeliest replaces analogy's guess when "
                 "its mean token log-probability is at least LOGPROB higher. The word stays `analogy` in "

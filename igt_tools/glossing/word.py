@@ -16,7 +16,8 @@ and at least that sure replaces the lexicon's choice. Without one (the
 default: no context model trained here has yet chosen better than the
 lexicon, training/RESULTS.md) attested words stay on the lexicon's fast path.
 
-With `rerank`, a context model also scores analogy's candidate analyses of an
+With `rerank`, the model (a context model: the word model, without the
+sentence, gains little, training/RESULTS.md) also scores analogy's candidate analyses of an
 unseen word (Analogy.candidates, teacher-forced: no search), and where its own
 output is not trusted, the candidate it finds likeliest replaces analogy's
 guess when it is at least RERANK_MARGIN likelier (mean token log-probability).
@@ -104,8 +105,8 @@ class WordGlosser:
         self.ask_all = ask_all
         self.analogy = analogy
         self.trust_model = trust_model
-        # A context model chooses among analogy's candidates for unseen words
-        self.rerank = rerank and context and analogy is not None
+        # The model chooses among analogy's candidates for unseen words
+        self.rerank = rerank and analogy is not None
         self.rerank_margin = rerank_margin
         self.chooser = chooser
         self.decoder = decoder
