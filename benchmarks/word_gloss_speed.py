@@ -3,9 +3,10 @@
 and how long a lexicon of every SIGMORPHON and ODIN word takes to load.
 
     python benchmarks/word_gloss_speed.py --word-model models/sigmorphon \\
-        [--sentence-model runs/real/sentence-model] [--threads 1] [--repeat 3]
+        [--sentence-model runs/real/sentence-model] [--context-model runs/real/context/model] \\
+        [--languages Lezgi,Tsez] [--threads 1] [--repeat 3]
 
-Inputs: the six SIGMORPHON 2023 dev sets with training data (1,108 sentences),
+Inputs: the six SIGMORPHON 2023 dev sets with training data (1,108 sentences; --languages: some),
 cleaned by igt-clean from ../shared/data; the lexicon is their training sets.
 Each configuration runs igt-gloss as a user would (a subprocess, CPU, float32,
 --threads torch threads); the figures are the input words per second of
@@ -21,6 +22,8 @@ model loading excluded) and the process's wall time
     word model           every word through the word model
     sentence model       every sentence through the sentence model (if --sentence-model; 2 beams)
     sentence, greedy     the same with --beams 1
+    context model        --lexicon --context-model --trust-model -0.05 (training/Makefile's `context`)
+    context, reranking   the same choosing among analogy's candidates (--rerank 0, `context-rerank`)
 
 Lexicon load: the records of the six training sets and of all ODIN files
 (igt-clean --drop-misaligned) read into igt_tools.glossing.lexicon.Lexicon, in-process,
@@ -53,12 +56,14 @@ def clean(paths, out, *options):
         subprocess.run([BIN / "igt-clean", "--quiet", *options, *map(str, paths)], stdout=stream, check=True)
 
 
-def prepare(work):
-    """(dev records, training records, ODIN records) files, cleaned."""
+def prepare(work, dev_languages):
+    """(dev records, training records, ODIN records) files, cleaned; the dev set of `dev_languages` only."""
     dev, train = work / "dev.jsonl", work / "train.jsonl"
     for split, target in (("dev", dev), ("train", train)):
         with open(target, "w", encoding="utf-8") as out:
             for language, (iso, code, metalanguage) in LANGUAGES.items():
+                if split == "dev" and language not in dev_languages:
+                    continue
                 path = DATA / "sigmorphon2023" / language / f"{iso}-{split}-track2-uncovered"
                 result = subprocess.run([BIN / "igt-clean", "--quiet", "--from", "sigmorphon", "--language", language,
                                          "--glottocode", code, "--metalanguage", metalanguage, str(path)],
@@ -112,14 +117,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--word-model", type=Path, required=True)
     parser.add_argument("--sentence-model", type=Path, default=None)
+    parser.add_argument("--context-model", type=Path, default=None)
+    parser.add_argument("--languages", default=",".join(LANGUAGES), help="dev sets to gloss, comma-separated")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     if not DATA.is_dir():
         sys.exit(f"no data at {DATA}: this benchmark needs ../shared/data")
+    languages = args.languages.split(",")
+    if set(languages) - set(LANGUAGES):
+        sys.exit(f"--languages: not one of {', '.join(LANGUAGES)}: {', '.join(sorted(set(languages) - set(LANGUAGES)))}")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        dev, train, odin = prepare(work)
+        dev, train, odin = prepare(work, languages)
         model = ["--device", "cpu", "--dtype", "float32"]
         configurations = [
             ("lexicon", ["--lexicon", str(train), "--no-guess"]),
@@ -132,8 +142,12 @@ def main():
         if args.sentence_model:
             configurations.append(("sentence model", ["--model", str(args.sentence_model), *model]))
             configurations.append(("sentence, greedy", ["--model", str(args.sentence_model), *model, "--beams", "1"]))
+        if args.context_model:
+            context = ["--lexicon", str(train), "--model", str(args.context_model), *model, "--trust-model", "-0.05"]
+            configurations.append(("context model", context))
+            configurations.append(("context, reranking", [*context, "--rerank", "0"]))
         print(f"{'configuration':22} {'words/s':>10} {'wall s':>8} {'CPU s':>8}   (best of {args.repeat}, "
-              f"{args.threads} thread(s), 1,108 dev sentences)")
+              f"{args.threads} thread(s), dev sets: {', '.join(languages)})")
         rates = {}
         for name, options in configurations:
             runs = [gloss(options, dev, args.threads) for _ in range(args.repeat)]
