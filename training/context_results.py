@@ -11,6 +11,7 @@ igt_tools.json and, if present, WORK/scores/context-speed.txt
 
 import json
 import re
+from pathlib import Path
 
 import results
 
@@ -77,13 +78,21 @@ def arapaho_table(work, sizes):
 
 
 def training_lines(model):
+    """A line per training stage: a model continued from a context model (make context-model-more) has two."""
     meta = results.load(model / "igt_tools.json") if model else None
     if not meta or meta.get("unit") != "context":
         return [f"({model} is not a context model's folder yet: no training figures.)"]
+    lines = []
+    init = Path(meta.get("init") or "")
+    earlier = results.load(init / "igt_tools.json") if init.is_absolute() else None
+    if earlier and earlier.get("unit") == "context":
+        lines += training_lines(init)
     training = meta.get("training", {})
-    return [f"- {training.get('examples_seen', 0):,} examples seen in {training.get('seconds', 0) / 60:.0f} minutes "
-            f"({training.get('steps', 0):,} steps), best dev loss {meta.get('dev_loss', 0):.3f}, "
-            f"starting from `{meta.get('init')}`; retrieval settings {json.dumps(meta.get('retrieval'))}"]
+    start = f"`{init.parent.name}/{init.name}`" if earlier else f"`{meta.get('init')}`"
+    return lines + [
+        f"- {training.get('examples_seen', 0):,} examples seen in {training.get('seconds', 0) / 60:.0f} minutes "
+        f"({training.get('steps', 0):,} steps, peak rate {training.get('options', {}).get('lr')}), best dev loss "
+        f"{meta.get('dev_loss', 0):.3f}, starting from {start}; retrieval settings {json.dumps(meta.get('retrieval'))}"]
 
 
 def threshold_lines(path):
@@ -137,13 +146,16 @@ def section(work, model, sizes=(50, 100, 200, 400, 1000, 3662)):
     out = [
         "## The context model: a word in its context, with the lexicon's evidence",
         "",
-        "`make -C training context-model context-scores arapaho-context` (not shipped: models/sigmorphon",
-        "stays the context-free word model until a context model beats it here). One example per",
-        "word: the word, a neighbour each side, the translation, its own attested analyses with counts",
-        "and the analyses of the three attested words most like it (igt-format --unit context). igt-gloss",
-        "asks it about unseen words, analogy's guess staying where it is less sure than `--trust-model`",
-        "(the recipe's -0.05, measured below); with `--trust-choice` also about attested words no",
-        "analysis of which has 90% of the attestations. `context-alone`: every word asked",
+        "`make -C training context-model context-model-more context-scores arapaho-context` (not shipped:",
+        "models/sigmorphon stays the context-free word model until a context model beats it here). One",
+        "example per word: the word, a neighbour each side, the translation, its own attested analyses",
+        "with counts and the analyses of the three attested words most like it (igt-format --unit",
+        "context). `context`: igt-gloss asks it about unseen words, analogy's guess staying where it is",
+        "less sure than `--trust-model` (the recipe's -0.05, measured below); with `--trust-choice` also",
+        "about attested words no analysis of which has 90% of the attestations. `context-rerank`: the",
+        "same, and where its own analysis is not trusted it scores analogy's candidates in context",
+        "(teacher-forced, no search; `--rerank 0`: its likeliest replaces the guess). `hybrid-rerank`:",
+        "the context-free word model choosing the same way. `context-alone`: every word asked",
         "(`--ask-model all --no-guess`), the lexicon as evidence only. The ceilings",
         "(training/ceilings.py) give each unseen word, or each attested word, its gold analysis behind",
         "the plain lexicon.",
