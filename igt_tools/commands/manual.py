@@ -596,7 +596,8 @@ GLOSS_OPTIONS = {
                 "of an unseen word (other affixes, the stem's other glosses), and where its own analysis is "
                 "not trusted (--trust-model), the candidate it finds likeliest replaces analogy's guess when "
                 "its mean token log-probability is at least LOGPROB higher. The word stays `analogy` in "
-                "`provenance`. Default: not scored.",
+                "`provenance`. For the languages the model was trained on: in one it never saw, its choice "
+                "is a guess (measured worse than analogy's on Arapaho). Default: not scored.",
     "--trust-model": "With --guess and a word model: the model's analysis of an unseen word goes before "
                      "analogy's when its mean token log-probability is at least LOGPROB.",
     "--task": "Default: the one in the model folder, else interleaved.",
