@@ -19,7 +19,7 @@ from ..examples import tasks
 from ..glossing.analogy import Analogy
 from ..glossing.lexicon import CHOOSERS, Lexicon
 from ..glossing.sentence import SentenceGlosser
-from ..glossing.word import RERANK_MARGIN, TRUST_MODEL, WordGlosser
+from ..glossing.word import TRUST_MODEL, WordGlosser
 from . import manual
 
 PROG = "igt-gloss"
@@ -143,8 +143,7 @@ def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, m
         glosser = WordGlosser(lexicon, choose, decoder=decoder, tokenizer=tokenizer,
                               max_input_tokens=max_input_tokens, confidence=confidence, analogy=analogy,
                               trust_model=trust_model, context=metadata.unit == "context", ask_all=ask_all,
-                              trust_choice=trust_choice, rerank=rerank_margin is not None,
-                              rerank_margin=rerank_margin if rerank_margin is not None else RERANK_MARGIN)
+                              trust_choice=trust_choice, rerank_margin=rerank_margin)
     else:
         glosser = SentenceGlosser(decoder, tokenizer, task, prompts, max_input_tokens=max_input_tokens,
                           keep_raw=keep_raw, confidence=confidence, lexicon=lexicon, chooser=choose, analogy=analogy)

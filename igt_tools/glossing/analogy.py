@@ -163,10 +163,8 @@ class _Tables:
         """The stem's STEM_GLOSSES most frequent glosses (None: the one _build would give), for a stem of one piece."""
         if len(interleaved.split_keep(stem)[0]) > 1:
             return [None]
-        key = stem.casefold()
         found = []
-        for candidate in [key] + [morpheme for _, _, morpheme in self.extensions.get(key, ())] \
-                + [key[:-cut] for cut in (1, 2) if len(key) - cut >= 3]:
+        for candidate in self._stem_lookups(stem):
             for gloss, _ in self.morphemes.get(candidate, Counter()).most_common(STEM_GLOSSES):
                 if gloss not in found:
                     found.append(gloss)
@@ -202,14 +200,18 @@ class _Tables:
         return wa.gloss_pieces(stem, self.stem_gloss)
 
     def stem_gloss(self, stem):
-        key = stem.casefold()
-        candidates = [key] + [morpheme for _, _, morpheme in self.extensions.get(key, ())]
-        candidates += [key[:-cut] for cut in (1, 2) if len(key) - cut >= 3]
-        for candidate in candidates:
+        for candidate in self._stem_lookups(stem):
             glosses = self.morphemes.get(candidate)
             if glosses:
                 return max(glosses, key=glosses.get)
         return UNKNOWN_GLOSS
+
+    def _stem_lookups(self, stem):
+        """The morphemes a stem's gloss is looked up as, in order: itself, the morphemes one or two
+        letters longer, it one or two letters shorter."""
+        key = stem.casefold()
+        return ([key] + [morpheme for _, _, morpheme in self.extensions.get(key, ())]
+                + [key[:-cut] for cut in (1, 2) if len(key) - cut >= 3])
 
 
 def _distinct(items):

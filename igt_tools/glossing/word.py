@@ -16,11 +16,11 @@ and at least that sure replaces the lexicon's choice. Without one (the
 default: no context model trained here has yet chosen better than the
 lexicon, training/RESULTS.md) attested words stay on the lexicon's fast path.
 
-With `rerank`, the model (a context model: the word model, without the
+With a `rerank_margin`, the model (a context model: the word model, without the
 sentence, gains little, training/RESULTS.md) also scores analogy's candidate analyses of an
 unseen word (Analogy.candidates, teacher-forced: no search), and where its own
 output is not trusted, the candidate it finds likeliest replaces analogy's
-guess when it is at least RERANK_MARGIN likelier (mean token log-probability).
+guess when it is at least that much likelier (mean token log-probability).
 The word stays "analogy": the analysis is analogy's, the model only chose it.
 """
 
@@ -48,10 +48,6 @@ TRUST_MODEL = -0.1
 # An attested word goes to a context model when its most frequent analysis has
 # less than this share of its attestations (below it the lexicon's choice is a coin toss).
 AMBIGUOUS_SHARE = 0.9
-
-# A candidate of analogy's replaces its guess when the context model's mean token log-probability
-# for it is at least this much higher than for the guess.
-RERANK_MARGIN = 0.0
 
 # Model outputs kept for words seen again in later chunks (a dict entry each).
 REMEMBERED_OUTPUTS = 100_000
@@ -93,7 +89,7 @@ class WordGlosser:
     def __init__(self, lexicon, chooser, decoder=None, tokenizer=None,
                  max_input_tokens=1024, confidence=False, analogy=None, trust_model=TRUST_MODEL,
                  context=False, ambiguous_share=AMBIGUOUS_SHARE, ask_all=False, trust_choice=None,
-                 rerank=False, rerank_margin=RERANK_MARGIN):
+                 rerank_margin=None):
         self.lexicon = lexicon
         # A context model's evidence: the lexicon's words, served by retrieval
         self.retrieval = word_context.Retrieval(lexicon) if context and lexicon is not None else None
@@ -105,9 +101,8 @@ class WordGlosser:
         self.ask_all = ask_all
         self.analogy = analogy
         self.trust_model = trust_model
-        # The model chooses among analogy's candidates for unseen words
-        self.rerank = rerank and analogy is not None
-        self.rerank_margin = rerank_margin
+        # None: the model does not choose among analogy's candidates for unseen words
+        self.rerank_margin = rerank_margin if analogy is not None else None
         self.chooser = chooser
         self.decoder = decoder
         self.tokenizer = tokenizer
@@ -145,7 +140,7 @@ class WordGlosser:
                         item.model_input = self._model_input(record, item)
                         if item.model_input not in self._outputs:
                             unique.setdefault(item.model_input, word_output_limit(item.word))
-                    if self.rerank and item.guess is not None and item.model_input is not None:
+                    if self.rerank_margin is not None and item.guess is not None and item.model_input is not None:
                         self._plan_rerank(record, item, to_score)
             plans.append(analyses)
         self._outputs.update(zip(unique, self._decode(list(unique), list(unique.values()), on_inputs)))
@@ -185,7 +180,7 @@ class WordGlosser:
         if not to_score:
             return
         texts = list(to_score)
-        ids = [self.tokenizer(text).input_ids[: self.max_input_tokens] for text in texts]
+        ids = self._input_ids(texts)
         labels = [[self.tokenizer(label).input_ids for label in to_score[text]] for text in texts]
         for text, hypotheses in zip(texts, self.decoder.score(ids, labels)):
             for label, hypothesis in zip(to_score[text], hypotheses):
@@ -213,12 +208,14 @@ class WordGlosser:
         evidence = self.retrieval.evidence(record.get("glottocode")) if self.retrieval is not None else None
         return word_context.context_input(sentence, item.position, record, evidence)
 
+    def _input_ids(self, texts):
+        return [self.tokenizer(text).input_ids[: self.max_input_tokens] for text in texts]
+
     def _decode(self, texts, limits, on_inputs):
         """[(segmentation, glosses, malformed, hypothesis)] for model inputs (none without a model)."""
         if not texts:
             return []
-        ids = [self.tokenizer(text).input_ids[: self.max_input_tokens] for text in texts]
-        hypotheses = self.decoder.decode(ids, on_batch=on_inputs, limits=limits)
+        hypotheses = self.decoder.decode(self._input_ids(texts), on_batch=on_inputs, limits=limits)
         results = []
         for hypothesis in hypotheses:
             text = self.tokenizer.decode(hypothesis.tokens, skip_special_tokens=True)
