@@ -103,29 +103,39 @@ def scripted_scores(monkeypatch):
     return install
 
 
-def test_rerank_takes_the_candidate_the_model_finds_likelier_by_the_margin(tmp_path, scripted, scripted_scores):
-    from igt_tools.model.loading import save_model
-    from igt_tools.model.metadata import ModelMetadata
-    from toy import fresh_tiny
+class _Context:
+    """A context model folder (trained on `languages`: {glottocode: examples}) and the lexicon,
+    with the model input its "jumped" is asked as and analogy's candidates for it."""
 
-    from igt_tools.commands.gloss import command
+    def __init__(self, tmp_path, languages=None):
+        from igt_tools.model.loading import save_model
+        from igt_tools.model.metadata import ModelMetadata
+        from toy import fresh_tiny
 
-    analogy, lexicon_path = _analogy(tmp_path)
-    folder = tmp_path / "context"
-    save_model(*fresh_tiny(0), folder, ModelMetadata(task="interleaved", prompts="compact", unit="context",
-                                                     retrieval=wc.SETTINGS))
-    record = {"transcription": "walk jumped", "glottocode": LANGUAGE}
-    evidence = wc.Retrieval(analogy.lexicon).evidence(LANGUAGE)
-    asked_input = wc.context_input(record["transcription"].split(), 1, record, evidence)
-    candidates = analogy.candidates(LANGUAGE, "jumped")
-    scores = {(asked_input, wc.label_of(*c)): -1.0 for c in candidates}
-    scores[asked_input, "???(jump)-PTCP(ed)"] = -0.7
+        analogy, self.lexicon_path = _analogy(tmp_path)
+        self.folder = tmp_path / "context"
+        save_model(*fresh_tiny(0), self.folder, ModelMetadata(task="interleaved", prompts="compact", unit="context",
+                                                              retrieval=wc.SETTINGS, languages=languages or {}))
+        self.record = {"transcription": "walk jumped", "glottocode": LANGUAGE}
+        evidence = wc.Retrieval(analogy.lexicon).evidence(LANGUAGE)
+        self.asked_input = wc.context_input(self.record["transcription"].split(), 1, self.record, evidence)
+        self.candidates = analogy.candidates(LANGUAGE, "jumped")
+        # the model finds -ed a participle here, where analogy's vote says past
+        self.scores = {(self.asked_input, wc.label_of(*c)): -1.0 for c in self.candidates}
+        self.scores[self.asked_input, "???(jump)-PTCP(ed)"] = -0.7
 
-    def gloss(*args):
-        (out,) = output_records(run_command(command, [*PINNED, "--quiet", "-m", str(folder), "-l", str(lexicon_path),
-                                                      "--no-translation-stems", *args], records=[record], exit_code=0))
+    def gloss(self, *args):
+        from igt_tools.commands.gloss import command
+
+        (out,) = output_records(run_command(command, [*PINNED, "--quiet", "-m", str(self.folder), "-l",
+                                                      str(self.lexicon_path), "--no-translation-stems", *args],
+                                            records=[self.record], exit_code=0))
         return out["glosses"], out["provenance"]
 
+
+def test_rerank_takes_the_candidate_the_model_finds_likelier_by_the_margin(tmp_path, scripted, scripted_scores):
+    context = _Context(tmp_path)
+    gloss, asked_input, candidates, scores = context.gloss, context.asked_input, context.candidates, context.scores
     scripted({asked_input: ("X(jumped)", -0.5)})  # its own analysis is not trusted (--trust-model -0.1)
     asked = scripted_scores(scores)
     assert gloss() == ("STROLL ???-PST", ["lexicon", "analogy"]) and asked == []  # not asked without --rerank
@@ -134,3 +144,35 @@ def test_rerank_takes_the_candidate_the_model_finds_likelier_by_the_margin(tmp_p
     assert gloss("--rerank", "0.5")[0] == "STROLL ???-PST"  # not likelier by the margin
     scripted({asked_input: ("X(jumped)", -0.01)})  # a trusted analysis of its own goes first
     assert gloss("--rerank", "0.2") == ("STROLL X", ["lexicon", "model"])
+
+
+def test_rerank_is_for_the_languages_the_model_learnt_enough_of(tmp_path, scripted, scripted_scores):
+    from igt_tools.glossing.word import RERANK_MIN_EXAMPLES
+
+    cases = (({LANGUAGE: RERANK_MIN_EXAMPLES}, True), ({LANGUAGE: RERANK_MIN_EXAMPLES - 1}, False),
+             ({"othe1234": 5000}, False), ({}, True))  # {}: the folder does not say
+    for n, (languages, chooses) in enumerate(cases):
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        context = _Context(folder, languages)
+        scripted({context.asked_input: ("X(jumped)", -0.5)})
+        asked = scripted_scores(context.scores)
+        asked.clear()
+        expected = "STROLL ???-PTCP" if chooses else "STROLL ???-PST"
+        assert context.gloss("--rerank", "0.2") == (expected, ["lexicon", "analogy"]), languages
+        assert bool(asked) == chooses
+
+
+def test_ask_model_choose_scores_the_candidates_without_decoding_the_words_analogy_guesses(
+        tmp_path, scripted, scripted_scores):
+    context = _Context(tmp_path, {LANGUAGE: 1000})
+    decoded = scripted({context.asked_input: ("X(jumped)", -0.01)})  # it would be trusted, were it asked
+    scored = scripted_scores(context.scores)
+    assert context.gloss("--ask-model", "choose") == ("STROLL ???-PTCP", ["lexicon", "analogy"])
+    assert decoded == [] and scored
+    assert context.gloss("--ask-model", "choose", "--rerank", "0.5")[0] == "STROLL ???-PST"  # the margin still holds
+    # a word analogy cannot guess is still decoded: the model's analysis is all there is
+    context.record = {"transcription": "walk xyz", "glottocode": LANGUAGE}
+    evidence = wc.Retrieval(Lexicon.read([str(context.lexicon_path)])).evidence(LANGUAGE)
+    scripted({wc.context_input(["walk", "xyz"], 1, context.record, evidence): ("Y(xyz)", -0.5)})
+    assert context.gloss("--ask-model", "choose") == ("STROLL Y", ["lexicon", "model"])

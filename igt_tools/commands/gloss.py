@@ -19,7 +19,7 @@ from ..examples import tasks
 from ..glossing.analogy import Analogy
 from ..glossing.lexicon import CHOOSERS, Lexicon
 from ..glossing.sentence import SentenceGlosser
-from ..glossing.word import TRUST_MODEL, WordGlosser
+from ..glossing.word import RERANK_MIN_EXAMPLES, TRUST_MODEL, WordGlosser
 from . import manual
 
 PROG = "igt-gloss"
@@ -41,7 +41,7 @@ HELP = """Gloss records with a lexicon, a trained model, or both.
 @click.option("--choose", type=click.Choice(CHOOSERS), default="context", show_default=True, help="How to pick an analysis.")
 @click.option("--guess/--no-guess", default=True, show_default=True, help="Guess unknowns by analogy.")
 @click.option("--translation-stems/--no-translation-stems", default=True, show_default=True, help="Gloss unknown stems from the translation.")
-@click.option("--ask-model", type=click.Choice(["unsure", "all"]), default="unsure", show_default=True, hidden=True, help="Which words a word model is asked about.")
+@click.option("--ask-model", type=click.Choice(["unsure", "all", "choose"]), default="unsure", show_default=True, hidden=True, help="Which words a word model is asked about.")
 @click.option("--trust-choice", type=float, default=None, metavar="LOGPROB", hidden=True, help="Let a context model choose among analyses.")
 @click.option("--rerank", "rerank_margin", type=float, default=None, metavar="LOGPROB", hidden=True, help="Let a context model choose among analogy's guesses.")
 @click.option("--trust-model", type=float, default=TRUST_MODEL, show_default=True, metavar="LOGPROB", help="Sureness to beat analogy.")
@@ -83,7 +83,7 @@ def command(inputs, model_name, adapter, lexicon_paths, choose, guess, translati
     else:
         glosser, decoder = _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, max_new_tokens,
                                           max_input_tokens, batch_tokens, device, dtype, keep_raw, confidence,
-                                          adapter=adapter, trust_model=trust_model, ask_all=ask_model == "all",
+                                          adapter=adapter, trust_model=trust_model, ask_model=ask_model,
                                           trust_choice=trust_choice, rerank_margin=rerank_margin)
     progress = Progress(quiet)
     out = JsonlWriter()
@@ -107,7 +107,7 @@ def command(inputs, model_name, adapter, lexicon_paths, choose, guess, translati
 
 def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, max_new_tokens, max_input_tokens,
                    batch_tokens, device, dtype, keep_raw, confidence, adapter=None, trust_model=TRUST_MODEL,
-                   ask_all=False, trust_choice=None, rerank_margin=None):
+                   ask_model="unsure", trust_choice=None, rerank_margin=None):
     """(glosser, decoder) for a model folder (and adapter): word by word for a word-unit model, else by sentence."""
     # The model package imports torch: only now that the options are known to be good.
     from ..model.generation import DecodeSettings, Decoder
@@ -140,14 +140,25 @@ def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, m
         raise DataError(str(err), model_name) from None
     max_input_tokens = max_input_tokens or metadata.max_input_tokens or 1024
     if metadata.unit in ("word", "context"):
+        if ask_model == "choose" and rerank_margin is None:
+            rerank_margin = 0.0  # choosing is all the model does: its likeliest candidate
         glosser = WordGlosser(lexicon, choose, decoder=decoder, tokenizer=tokenizer,
                               max_input_tokens=max_input_tokens, confidence=confidence, analogy=analogy,
-                              trust_model=trust_model, context=metadata.unit == "context", ask_all=ask_all,
-                              trust_choice=trust_choice, rerank_margin=rerank_margin)
+                              trust_model=trust_model, context=metadata.unit == "context", ask_all=ask_model == "all",
+                              trust_choice=trust_choice, rerank_margin=rerank_margin,
+                              rerank_languages=trained_languages(metadata), decode_guessed=ask_model != "choose")
     else:
         glosser = SentenceGlosser(decoder, tokenizer, task, prompts, max_input_tokens=max_input_tokens,
                           keep_raw=keep_raw, confidence=confidence, lexicon=lexicon, chooser=choose, analogy=analogy)
     return glosser, decoder
+
+
+def trained_languages(metadata):
+    """The glottocodes a model learnt enough of to choose among analogy's candidates
+    (RERANK_MIN_EXAMPLES training examples); None where its folder does not say (any language)."""
+    if not metadata.languages:
+        return None
+    return {code for code, count in metadata.languages.items() if count >= RERANK_MIN_EXAMPLES}
 
 
 def default_beams(unit):

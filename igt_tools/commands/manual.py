@@ -6,6 +6,7 @@ The *_OPTIONS dicts say the rest of each option, {"--option": text}: the man pag
 give it after the option's one-line help.
 """
 
+from ..glossing.word import RERANK_MIN_EXAMPLES
 from ..model.device import BATCH_TOKENS
 
 CLEAN = """More examples:
@@ -588,7 +589,9 @@ GLOSS_OPTIONS = {
     "--guess": "The words the lexicon does not attest are guessed by analogy with the words it does.",
     "--translation-stems": "With --guess: a guess's unknown stem takes a word of the sentence's translation.",
     "--ask-model": "With a word or context model: unsure, the unseen words (and a context model's ambiguous "
-                   "ones); all, attested words too, the lexicon being evidence only (to measure the model).",
+                   "ones); all, attested words too, the lexicon being evidence only (to measure the model); "
+                   "choose, the model only chooses among analogy's candidates (--rerank, default 0) and decodes "
+                   "just the words analogy cannot guess.",
     "--trust-choice": "With a context model: also ask it about attested words with several analyses, and take "
                       "its choice over the lexicon's when its mean token log-probability is at least LOGPROB. "
                       "Default: not asked.",
@@ -596,8 +599,9 @@ GLOSS_OPTIONS = {
                 "of an unseen word (other affixes, the stem's other glosses), and where its own analysis is "
                 "not trusted (--trust-model), the candidate it finds likeliest replaces analogy's guess when "
                 "its mean token log-probability is at least LOGPROB higher. The word stays `analogy` in "
-                "`provenance`. For the languages the model was trained on: in one it never saw, its choice "
-                "is a guess (measured worse than analogy's on Arapaho). Default: not scored.",
+                f"`provenance`. Only for the languages the model was trained on with at least {RERANK_MIN_EXAMPLES} examples "
+                "(its igt_tools.json says which): in one it never saw, its choice is a guess (measured worse "
+                "than analogy's on Arapaho). Default: not scored.",
     "--trust-model": "With --guess and a word model: the model's analysis of an unseen word goes before "
                      "analogy's when its mean token log-probability is at least LOGPROB.",
     "--task": "Default: the one in the model folder, else interleaved.",
