@@ -1,6 +1,7 @@
 """training/: the recipes' helper that reads score JSON (figures.py), and the languages' table
 (languages.tsv) as the Makefile and the Python scripts read it."""
 
+import importlib
 import json
 import shutil
 import subprocess
@@ -63,3 +64,33 @@ def test_the_makefile_cleans_each_language_as_the_table_says(tmp_path):
                         f"/data/sigmorphon2023/{language}/{prefix}-{split}-track2-uncovered > "
                         f"{tmp_path}/records/{language}.{split}.jsonl")
             assert expected in done.stdout.replace("\\\n    ", ""), expected
+
+
+def _igt_tools_imports(path):
+    """(module, name or None) of each `import igt_tools...` and `from igt_tools... import name` of a script."""
+    import ast
+
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from ((alias.name, None) for alias in node.names if alias.name.split(".")[0] == "igt_tools")
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] == "igt_tools":
+            yield from ((node.module, alias.name) for alias in node.names)
+
+
+@pytest.mark.parametrize("folder", ["training", "benchmarks"])
+def test_the_recipe_scripts_import_only_what_the_package_has(folder):
+    """A script that runs only in a long recipe must not find out there that a module moved."""
+    import importlib.util
+
+    missing = []
+    for path in sorted((ROOT / folder).glob("*.py")):
+        for module, name in _igt_tools_imports(path):
+            if importlib.util.find_spec(module) is None:
+                missing.append(f"{path.name}: {module}")
+                continue
+            loaded = importlib.import_module(module)
+            if name is None or hasattr(loaded, name):
+                continue
+            if not hasattr(loaded, "__path__") or importlib.util.find_spec(f"{module}.{name}") is None:
+                missing.append(f"{path.name}: {module}.{name}")
+    assert not missing

@@ -1,7 +1,8 @@
-"""What a perfect word analyser could add to the plain lexicon: two oracles.
+"""What a perfect word analyser could add to the plain lexicon: three oracles.
 
     python training/ceilings.py unseen LEXICON GOLD > predictions.jsonl
     python training/ceilings.py choice LEXICON GOLD > predictions.jsonl
+    python training/ceilings.py candidates LEXICON GOLD > predictions.jsonl
 
 Each gold record is glossed as `igt-gloss --lexicon LEXICON --choose frequent
 --no-guess` glosses it (attested words take their most frequent analysis,
@@ -13,15 +14,23 @@ unseen ones none), then one kind of word is given its gold analysis:
 
 Scored with igt-score against GOLD, the two give the MER a perfect model of
 each kind would reach behind the lexicon (RESULTS.md, "Ceilings").
+
+    candidates  as `igt-gloss --lexicon LEXICON` glosses (lexicon + analogy, the
+            neighbour chooser, translation stems), every unseen word whose gold
+            analysis is among analogy's candidates (Analogy.candidates) taking it:
+            what a perfect choice among them (igt-gloss --rerank) would reach.
 """
 
 import json
 import sys
 
-from igt_tools import word_analyses as wa
-from igt_tools import words
-from igt_tools.io import iter_jsonl
-from igt_tools.lexicon import Lexicon
+from igt_tools.core import words
+from igt_tools.core.io import iter_jsonl
+from igt_tools.glossing import analyses as wa
+from igt_tools.glossing.analogy import Analogy
+from igt_tools.glossing.lexicon import Lexicon
+
+KINDS = ("unseen", "choice", "candidates")
 
 
 def gold_queue(record):
@@ -30,8 +39,9 @@ def gold_queue(record):
     return [(words.folded_key(word), (seg, gloss)) for word, seg, gloss in paired]
 
 
-def oracle(record, lexicon, kind):
-    analyses = wa.from_lexicon(record, lexicon, "frequent")
+def oracle(record, lexicon, kind, analogy=None):
+    glottocode = record.get("glottocode")
+    analyses = wa.from_lexicon(record, lexicon, "context" if kind == "candidates" else "frequent")
     queue, at = gold_queue(record), 0
     for item in analyses:
         key = words.folded_key(item.word)
@@ -41,19 +51,25 @@ def oracle(record, lexicon, kind):
         at, gold = found + 1, queue[found][1]
         if kind == "unseen" and item.provenance is None:
             item.set(*gold, "model")
-        elif kind == "choice" and item.provenance == "lexicon" and gold in lexicon.analyses(record.get("glottocode"), item.word):
+        elif kind == "choice" and item.provenance == "lexicon" and gold in lexicon.analyses(glottocode, item.word):
             item.set(*gold, "lexicon")
+        elif kind == "candidates" and item.provenance is None and gold in analogy.candidates(glottocode, item.word):
+            item.set(*gold, "analogy")
+    if analogy is not None:
+        wa.guess_unseen(analyses, analogy, glottocode)
+        analogy.gloss_unknown_stems(analyses, record)
     wa.fill_unknown(analyses)
     segmentation, glosses, provenance = wa.assemble(analyses)
     return {**record, "segmentation": segmentation, "glosses": glosses, "provenance": provenance}
 
 
 def main(kind, lexicon_path, gold_path):
-    if kind not in ("unseen", "choice"):
-        sys.exit(f"ceilings.py: unknown oracle {kind!r}; choose unseen or choice")
+    if kind not in KINDS:
+        sys.exit(f"ceilings.py: unknown oracle {kind!r}; choose one of {', '.join(KINDS)}")
     lexicon = Lexicon.read([lexicon_path])
+    analogy = Analogy(lexicon) if kind == "candidates" else None
     for _, record in iter_jsonl([gold_path]):
-        print(json.dumps(oracle(record, lexicon, kind), ensure_ascii=False))
+        print(json.dumps(oracle(record, lexicon, kind, analogy), ensure_ascii=False))
 
 
 if __name__ == "__main__":

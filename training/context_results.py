@@ -25,6 +25,7 @@ COLUMNS = {
     "context-alone": "context model alone, lexicon as evidence",
     "ceiling-unseen": "ceiling: unseen words perfect",
     "ceiling-choice": "ceiling: perfect choice among attested",
+    "ceiling-candidates": "ceiling: lexicon + analogy, perfect choice among its candidates",
 }
 ARAPAHO_SYSTEMS = {"lexicon-frequent": "plain lexicon", "analogy": "lexicon + analogy", "context": "+ context model",
                    "context-rerank": "+ context model choosing among analogy's candidates"}
@@ -158,7 +159,8 @@ def section(work, model, sizes=(50, 100, 200, 400, 1000, 3662)):
         "the context-free word model choosing the same way. `context-alone`: every word asked",
         "(`--ask-model all --no-guess`), the lexicon as evidence only. The ceilings",
         "(training/ceilings.py) give each unseen word, or each attested word, its gold analysis behind",
-        "the plain lexicon.",
+        "the plain lexicon; the last one gives an unseen word its gold analysis where it is among",
+        "analogy's candidates (what `--rerank` could reach without the model's own analyses).",
         "",
         *training_lines(model),
         "",
