@@ -28,7 +28,8 @@ COLUMNS = {
     "ceiling-candidates": "ceiling: lexicon + analogy, perfect choice among its candidates",
 }
 ARAPAHO_SYSTEMS = {"lexicon-frequent": "plain lexicon", "analogy": "lexicon + analogy", "context": "+ context model",
-                   "context-rerank": "+ context model choosing among analogy's candidates"}
+                   "context-rerank": "+ context model choosing among analogy's candidates",
+                   "context-lora": "+ context model adapted with igt-lora (5 min)"}
 # igt-lora's curve before (RESULTS.md, arapaho.sh: lexicon + analogy on the same 1,000 test sentences)
 # and PolyGloss's LoRA curve (docs/REFERENCE.md: 0.57 at 50 examples, 0.34 at 380), for rough comparison.
 PUBLISHED_ARAPAHO = {50: 0.57, 400: 0.34}
@@ -79,7 +80,7 @@ def arapaho_table(work, sizes):
 
 
 def training_lines(model):
-    """A line per training stage: a model continued from a context model (make context-model-more) has two."""
+    """A line per training stage: a model continued from a context model (make context-model-more) has one per stage."""
     meta = results.load(model / "igt_tools.json") if model else None
     if not meta or meta.get("unit") != "context":
         return [f"({model} is not a context model's folder yet: no training figures.)"]
