@@ -16,3 +16,10 @@ def test_man_page_matches_help(name):
         f"{page} is out of date with --help: run python -m igt_tools.commands.manpages man"
     )
 
+
+
+def test_an_examples_inner_indentation_survives_in_the_page():
+    from igt_tools.cli.manpage import _paragraphs
+
+    page = _paragraphs("Output:\n\n    {\"a\": 1,\n     \"b\": 2}\n    .dot first")
+    assert page.endswith('.RS 4\n{"a": 1,\n "b": 2}\n\\&.dot first\n.RE\n.fi')

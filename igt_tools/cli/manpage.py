@@ -5,6 +5,7 @@ tests/test_manpages.py checks that the committed pages equal what this renders.
 """
 
 import copy
+import textwrap
 
 import click
 
@@ -33,7 +34,9 @@ def _paragraphs(help_text):
             continue
         lines = [l for l in block.split("\n") if l.strip() != "\b"]
         if all(l.startswith(" ") or not l.strip() for l in lines):
-            out.append(".PP\n.nf\n.RS 4\n" + _roff("\n".join(l.strip() for l in lines)) + "\n.RE\n.fi")
+            # the block's own indentation goes, an example's inner indentation stays
+            verbatim = textwrap.dedent("\n".join(l.rstrip() for l in lines))
+            out.append(".PP\n.nf\n.RS 4\n" + _roff(verbatim) + "\n.RE\n.fi")
         else:
             out.append(".PP\n" + _roff("\n".join(l.strip() for l in lines)))
     return "\n".join(out)
