@@ -1,0 +1,144 @@
+"""How igt-gloss should take a context model's word for an unseen one, measured without decoding again.
+
+    python training/rerank_rules.py LEXICON MODEL GOLD [--candidates 8] > rules.tsv
+
+GOLD (dev records with a "language") is glossed once as `igt-gloss --lexicon LEXICON
+--model MODEL --rerank 0` glosses it, but keeping, for every word the lexicon does
+not attest, the model's own analysis with its mean token log-probability, analogy's
+guess, and the model's score of each of analogy's candidates (the first --candidates
+of Analogy.candidates). Each rule is then applied to those words and the sentences
+finished as igt-gloss finishes them (translation stems, unknown words), and the MER
+of each rule printed per language, as a tab-separated table:
+
+    trust T           the model's analysis where it is at least T sure (--trust-model),
+                      else analogy's likeliest candidate (--rerank 0)
+    trust T, margin M a candidate replaces analogy's guess only when M likelier (--rerank M)
+    trust T, penalty P each candidate's score less P per place in analogy's order
+    trust T, no rerank analogy's guess where the model is not trusted (no --rerank)
+
+The candidates' count is the one setting here that igt-gloss does not take as an option
+(glossing/analogy.py's CANDIDATES): compare two counts with two runs.
+"""
+
+import argparse
+import functools
+from collections import defaultdict
+
+import torch
+
+from igt_tools.core.io import iter_jsonl
+from igt_tools.glossing import analyses as wa
+from igt_tools.glossing.analogy import Analogy
+from igt_tools.glossing.lexicon import Lexicon
+from igt_tools.glossing.word import WordGlosser
+from igt_tools.metrics.glossing import evaluate_glosses
+from igt_tools.model.generation import DecodeSettings, Decoder
+from igt_tools.model.loading import load_model
+
+TRUSTS = (-0.02, -0.05, -0.1)
+MARGINS = (0.05, 0.1)
+PENALTIES = (0.01, 0.02)
+CHUNK = 64
+
+
+class KeepingGlosser(WordGlosser):
+    """igt-gloss's glosser, also keeping each record's words as the model saw them (`kept`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept = []
+
+    def _glossed(self, record, analyses):
+        words = []
+        for item in analyses:
+            word = {"item": wa.WordAnalysis(item.word, item.segmentation, item.glosses, item.provenance,
+                                            position=item.position), "guess": item.guess}
+            if item.provenance is None and item.model_input is not None:
+                segmentation, glosses, _, hypothesis = self._outputs[item.model_input]
+                word["output"] = (segmentation, glosses, hypothesis.confidence)
+                word["candidates"] = [(analysis, self._scores[item.model_input, label])
+                                      for analysis, label in item.candidates]
+            words.append(word)
+        self.kept.append((record, words))
+        return super()._glossed(record, analyses)
+
+
+def choose(word, trust, margin=0.0, penalty=0.0, rerank=True):
+    """(segmentation, glosses, provenance) a rule gives an unseen word the model was asked about, or None."""
+    segmentation, glosses, confidence = word["output"]
+    usable = bool(segmentation and glosses)
+    if word["guess"] is None or (usable and confidence >= trust):
+        return (segmentation, glosses, "model") if usable else None
+    candidates = word["candidates"]
+    if rerank and candidates:
+        values = [score - penalty * n for n, (_, score) in enumerate(candidates)]
+        best = max(range(len(values)), key=lambda n: (values[n], -n))
+        if best and values[best] - values[0] >= margin:
+            return (*candidates[best][0], "analogy")
+    return (*word["guess"], "analogy")
+
+
+def mer_by_language(kept, analogy, rule):
+    predicted, gold = defaultdict(list), defaultdict(list)
+    for record, words in kept:
+        analyses = []
+        for word in words:
+            item = wa.WordAnalysis(word["item"].word, position=word["item"].position)
+            if word["item"].provenance is not None:
+                item.set(word["item"].segmentation, word["item"].glosses, word["item"].provenance)
+            elif "output" in word:
+                chosen = rule(word)
+                if chosen is not None:
+                    item.set(*chosen)
+            elif word["guess"] is not None:
+                item.set(*word["guess"], "analogy")
+            analyses.append(item)
+        analogy.gloss_unknown_stems(analyses, record)
+        wa.fill_unknown(analyses)
+        glosses = wa.assemble(analyses)[1] or ""
+        for name in (record.get("language"), "all"):
+            predicted[name].append(glosses)
+            gold[name].append(record["glosses"])
+    return {name: evaluate_glosses(predicted[name], gold[name])["morphemes"]["error_rate"] for name in predicted}
+
+
+def rules():
+    for trust in TRUSTS:
+        yield f"trust {trust:g}", functools.partial(choose, trust=trust)
+        yield f"trust {trust:g}, no rerank", functools.partial(choose, trust=trust, rerank=False)
+        for margin in MARGINS:
+            yield f"trust {trust:g}, margin {margin:g}", functools.partial(choose, trust=trust, margin=margin)
+        for penalty in PENALTIES:
+            yield f"trust {trust:g}, penalty {penalty:g}", functools.partial(choose, trust=trust, penalty=penalty)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("lexicon")
+    parser.add_argument("model")
+    parser.add_argument("gold")
+    parser.add_argument("--candidates", type=int, default=8, help="how many of analogy's candidates are scored")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    lexicon = Lexicon.read([args.lexicon])
+    analogy = Analogy(lexicon)
+    analogy.candidates = functools.partial(analogy.candidates, limit=args.candidates)
+    model, tokenizer, metadata = load_model(args.model)
+    decoder = Decoder(model, DecodeSettings(beams=1, max_new_tokens=256, batch_tokens=16384),
+                      eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+    # trusted never and reranking always, so that every output and every candidate's score is there
+    glosser = KeepingGlosser(lexicon, "context", decoder=decoder, tokenizer=tokenizer, analogy=analogy,
+                             context=metadata.unit == "context", max_input_tokens=metadata.max_input_tokens or 512,
+                             trust_model=float("inf"), rerank_margin=0.0)
+    records = [record for _, record in iter_jsonl([args.gold])]
+    for start in range(0, len(records), CHUNK):
+        glosser.gloss([(None, record) for record in records[start: start + CHUNK]])
+    table = [(name, mer_by_language(glosser.kept, analogy, rule)) for name, rule in rules()]
+    languages = sorted(name for name in table[0][1] if name != "all") + ["all"]
+    print("\t".join(["rule", *languages]))
+    for name, figures in sorted(table, key=lambda row: row[1]["all"]):
+        print("\t".join([name, *(f"{figures[language]:.4f}" for language in languages)]))
+
+
+if __name__ == "__main__":
+    main()
