@@ -176,3 +176,14 @@ def test_ask_model_choose_scores_the_candidates_without_decoding_the_words_analo
     evidence = wc.Retrieval(Lexicon.read([str(context.lexicon_path)])).evidence(LANGUAGE)
     scripted({wc.context_input(["walk", "xyz"], 1, context.record, evidence): ("Y(xyz)", -0.5)})
     assert context.gloss("--ask-model", "choose") == ("STROLL Y", ["lexicon", "model"])
+
+
+def test_with_an_adapter_the_languages_of_the_base_and_of_the_adapter_count_together():
+    from igt_tools.commands.gloss import trained_languages
+    from igt_tools.model.metadata import ModelMetadata
+
+    base = ModelMetadata(languages={"aaaa1111": 5000, "bbbb2222": 60})
+    adapter = ModelMetadata(languages={"bbbb2222": 60, "cccc3333": 400}, base=base)
+    assert trained_languages(adapter) == {"aaaa1111", "bbbb2222", "cccc3333"}
+    assert trained_languages(base) == {"aaaa1111"}
+    assert trained_languages(ModelMetadata()) is None  # the folder does not say: any language

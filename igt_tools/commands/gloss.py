@@ -155,10 +155,15 @@ def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, m
 
 def trained_languages(metadata):
     """The glottocodes a model learnt enough of to choose among analogy's candidates
-    (RERANK_MIN_EXAMPLES training examples); None where its folder does not say (any language)."""
-    if not metadata.languages:
+    (RERANK_MIN_EXAMPLES training examples; with an adapter, its base model's and its own
+    together); None where the folders do not say (any language)."""
+    counts = {}
+    for trained in (metadata.base, metadata):
+        for code, count in ((trained.languages or {}) if trained is not None else {}).items():
+            counts[code] = counts.get(code, 0) + count
+    if not counts:
         return None
-    return {code for code, count in metadata.languages.items() if count >= RERANK_MIN_EXAMPLES}
+    return {code for code, count in counts.items() if count >= RERANK_MIN_EXAMPLES}
 
 
 def default_beams(unit):
