@@ -143,7 +143,9 @@ def test_rerank_takes_the_candidate_the_model_finds_likelier_by_the_margin(tmp_p
     assert {label for _, label in asked} == {wc.label_of(*c) for c in candidates}
     assert gloss("--rerank", "0.5")[0] == "STROLL ???-PST"  # not likelier by the margin
     scripted({asked_input: ("X(jumped)", -0.01)})  # a trusted analysis of its own goes first
+    asked.clear()
     assert gloss("--rerank", "0.2") == ("STROLL X", ["lexicon", "model"])
+    assert asked == []  # and its candidates need no scores
 
 
 def test_rerank_is_for_the_languages_the_model_learnt_enough_of(tmp_path, scripted, scripted_scores):

@@ -156,7 +156,8 @@ class WordGlosser:
                         self._plan_rerank(record, item, to_score)
             plans.append(analyses)
         self._outputs.update(zip(unique, self._decode(list(unique), list(unique.values()), on_inputs)))
-        self._score(to_score)
+        # a word whose own analysis is trusted keeps it: its candidates need no scores
+        self._score({text: labels for text, labels in to_score.items() if not self._trusted(text)})
         out = []
         for (location, record), plan in zip(chunk, plans):
             self.counts["records"] += 1
@@ -208,6 +209,13 @@ class WordGlosser:
             for label, hypothesis in zip(to_score[text], hypotheses):
                 self._scores[text, label] = hypothesis.confidence
 
+    def _trusted(self, model_input):
+        """Whether the model's decoded analysis of an input (if it was decoded) beats analogy's guess."""
+        if model_input not in self._outputs:
+            return False
+        segmentation, glosses, _, hypothesis = self._outputs[model_input]
+        return bool(segmentation and glosses) and hypothesis.confidence >= self.trust_model
+
     def _reranked_guess(self, item):
         """Analogy's guess, or the candidate the model finds at least rerank_margin likelier."""
         scores = [self._scores[item.model_input, label] for _, label in item.candidates]
@@ -257,8 +265,7 @@ class WordGlosser:
                     score = hypothesis.confidence
             if item.provenance is None and item.model_input is not None and self._decodes(item):
                 segmentation, glosses, pieces, hypothesis = self._outputs[item.model_input]
-                trusted = item.guess is None or hypothesis.confidence >= self.trust_model
-                if segmentation and glosses and trusted:
+                if segmentation and glosses and (item.guess is None or self._trusted(item.model_input)):
                     item.set(segmentation, glosses, "model")
                     score = hypothesis.confidence
                     malformed += pieces
