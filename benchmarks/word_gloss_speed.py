@@ -12,7 +12,8 @@ Each configuration runs igt-gloss as a user would (a subprocess, CPU, float32,
 --threads torch threads); the figures are the input words per second of
 glossing (the dev set's words over the glossing time igt-gloss reports,
 model loading excluded) and the process's wall time
-(loading included), the best of --repeat runs, and CPU seconds:
+(loading included), the best of --repeat runs, CPU seconds and the process's peak
+resident memory (the largest of the runs; with GNU time, /usr/bin/time):
 
     lexicon              --lexicon, analogy off (no torch at all)
     lexicon + analogy    --lexicon (igt-gloss's default)
@@ -34,6 +35,7 @@ import argparse
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -74,12 +76,19 @@ def prepare(work, dev_languages):
     return dev, train, odin
 
 
+# GNU time, for each run's own peak resident memory (getrusage's children figure is the
+# largest child's so far, not this one's); without it the column stays empty.
+TIME = shutil.which("time", path="/usr/bin:/bin")
+PEAK = "igt-benchmark peak KB:"
+
+
 def gloss(args, dev, threads):
-    """(input words per second of glossing, wall seconds, CPU seconds) of one run."""
+    """(input words per second of glossing, wall seconds, CPU seconds, peak MB or None) of one run."""
     env = dict(os.environ, OMP_NUM_THREADS=str(threads))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    result = subprocess.run([BIN / "igt-gloss", *args, str(dev)], capture_output=True, text=True, env=env)
+    timed = [TIME, "-f", f"{PEAK} %M"] if TIME else []
+    result = subprocess.run([*timed, BIN / "igt-gloss", *args, str(dev)], capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
@@ -88,7 +97,8 @@ def gloss(args, dev, threads):
     # weak sentence model inflates with words it makes up.
     seconds = float(re.findall(r"glossed in ([0-9.]+) s", result.stderr)[-1])
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return input_words(dev) / seconds, wall, cpu
+    peak = re.findall(rf"{PEAK} ([0-9]+)", result.stderr)
+    return input_words(dev) / seconds, wall, cpu, int(peak[-1]) / 1024 if peak else None
 
 
 def input_words(dev):
@@ -146,14 +156,16 @@ def main():
             context = ["--lexicon", str(train), "--model", str(args.context_model), *model, "--trust-model", "-0.05"]
             configurations.append(("context model", context))
             configurations.append(("context, reranking", [*context, "--rerank", "0"]))
-        print(f"{'configuration':22} {'words/s':>10} {'wall s':>8} {'CPU s':>8}   (best of {args.repeat}, "
+        print(f"{'configuration':22} {'words/s':>10} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}   (best of {args.repeat}, "
               f"{args.threads} thread(s), dev sets: {', '.join(languages)})")
         rates = {}
         for name, options in configurations:
             runs = [gloss(options, dev, args.threads) for _ in range(args.repeat)]
             rate = max(r[0] for r in runs)
             rates[name] = rate
-            print(f"{name:22} {rate:10.1f} {min(r[1] for r in runs):8.2f} {min(r[2] for r in runs):8.2f}")
+            peaks = [r[3] for r in runs if r[3] is not None]
+            peak = f"{max(peaks):8.0f}" if peaks else f"{'':8}"
+            print(f"{name:22} {rate:10.1f} {min(r[1] for r in runs):8.2f} {min(r[2] for r in runs):8.2f} {peak}")
         if "sentence model" in rates:
             for name in ("all three (default)", "all three, 2 beams", "lexicon + word model", "word model"):
                 print(f"{name} / sentence model: {rates[name] / rates['sentence model']:.1f}x words/s")
