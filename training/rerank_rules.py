@@ -15,6 +15,8 @@ of each rule printed per language, as a tab-separated table:
     trust T, margin M a candidate replaces analogy's guess only when M likelier (--rerank M)
     trust T, penalty P each candidate's score less P per place in analogy's order
     trust T, no rerank analogy's guess where the model is not trusted (no --rerank)
+    only choosing     the model's analysis only where analogy has no guess, else its
+                      likeliest candidate (--ask-model choose)
 
 The candidates' count is the one setting here that igt-gloss does not take as an option
 (glossing/analogy.py's CANDIDATES): compare two counts with two runs.
@@ -103,6 +105,7 @@ def mer_by_language(kept, analogy, rule):
 
 
 def rules():
+    yield "only choosing", functools.partial(choose, trust=float("inf"))
     for trust in TRUSTS:
         yield f"trust {trust:g}", functools.partial(choose, trust=trust)
         yield f"trust {trust:g}, no rerank", functools.partial(choose, trust=trust, rerank=False)
