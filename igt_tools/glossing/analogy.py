@@ -38,8 +38,9 @@ MAX_AFFIX = 8  # longest one looked at
 TEMPLATES_PER_LENGTH = 3
 ENDINGS_COMBINED, BEGINNINGS_COMBINED = 6, 4
 STEM_GLOSSES = 2  # a stem's most frequent glosses tried
-# How many a model scores: with the second-stage context model, 16 took the six dev sets from
-# 0.166 (8) to 0.165 for twice the scoring (training/rerank_rules.py, RESULTS.md).
+# How many a model scores: with the second-stage context model, 16 rather than 8 took the six dev
+# sets from 0.166 to 0.165 (Natugu 0.168 -> 0.161, Uspanteko 0.192 -> 0.187) for up to twice
+# the scoring (make -C training context-scores, training/RESULTS.md).
 CANDIDATES = 16
 
 
