@@ -85,7 +85,7 @@ def training_lines(model):
     if not meta or meta.get("unit") != "context":
         return [f"({model} is not a context model's folder yet: no training figures.)"]
     lines = []
-    init = Path(meta.get("init") or "")
+    init = _folder(meta.get("init") or "")
     earlier = results.load(init / "igt_tools.json") if init.is_absolute() else None
     if earlier and earlier.get("unit") == "context":
         lines += training_lines(init)
@@ -95,6 +95,26 @@ def training_lines(model):
         f"- {training.get('examples_seen', 0):,} examples seen in {training.get('seconds', 0) / 60:.0f} minutes "
         f"({training.get('steps', 0):,} steps, peak rate {training.get('options', {}).get('lr')}), best dev loss "
         f"{meta.get('dev_loss', 0):.3f}, starting from {start}; retrieval settings {json.dumps(meta.get('retrieval'))}"]
+
+
+def _folder(recorded):
+    """A recorded --model path as a folder here: as recorded, or relative to where a recipe ran
+    igt-train (the repository root, or training/); unchanged when none of them holds it."""
+    path = Path(recorded)
+    if path.is_absolute() or not recorded:
+        return path
+    root = Path(__file__).resolve().parent.parent
+    for base in (root, root / "training"):
+        if (base / path / "igt_tools.json").is_file():
+            return (base / path).resolve()
+    return path
+
+
+def speed_lines(work):
+    """igt-gloss's own summaries, when the benchmark (scores/context-speed.txt) has not been run."""
+    if (work / "scores" / "context-speed.txt").is_file():
+        return []
+    return _summary_speed_lines(work)
 
 
 def threshold_lines(path):
@@ -129,7 +149,7 @@ def six_speed(work, system):
     return words / seconds if seconds else None
 
 
-def speed_lines(work):
+def _summary_speed_lines(work):
     context, rerank = six_speed(work, "context"), six_speed(work, "context-rerank")
     word = results.words_per_second(work / "gloss" / "six.hybrid.log")
     if context is None:
