@@ -1,7 +1,9 @@
 """training/: the recipes' helper that reads score JSON (figures.py), and the languages' table
 (languages.tsv) as the Makefile and the Python scripts read it."""
 
+import ast
 import importlib
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -68,8 +70,6 @@ def test_the_makefile_cleans_each_language_as_the_table_says(tmp_path):
 
 def _igt_tools_imports(path):
     """(module, name or None) of each `import igt_tools...` and `from igt_tools... import name` of a script."""
-    import ast
-
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             yield from ((alias.name, None) for alias in node.names if alias.name.split(".")[0] == "igt_tools")
@@ -80,8 +80,6 @@ def _igt_tools_imports(path):
 @pytest.mark.parametrize("folder", ["training", "benchmarks"])
 def test_the_recipe_scripts_import_only_what_the_package_has(folder):
     """A script that runs only in a long recipe must not find out there that a module moved."""
-    import importlib.util
-
     missing = []
     for path in sorted((ROOT / folder).glob("*.py")):
         for module, name in _igt_tools_imports(path):

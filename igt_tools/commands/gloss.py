@@ -4,6 +4,8 @@ torch and transformers are imported inside the command (through the model
 package), so `igt-gloss --help` starts as fast as the other commands.
 """
 
+from collections import Counter
+
 import click
 
 from ..cli.base import (
@@ -157,10 +159,10 @@ def trained_languages(metadata):
     """The glottocodes a model learnt enough of to choose among analogy's candidates
     (RERANK_MIN_EXAMPLES training examples; with an adapter, its base model's and its own
     together); None where the folders do not say (any language)."""
-    counts = {}
+    counts = Counter()
     for trained in (metadata.base, metadata):
-        for code, count in ((trained.languages or {}) if trained is not None else {}).items():
-            counts[code] = counts.get(code, 0) + count
+        if trained is not None:
+            counts.update(trained.languages or {})
     if not counts:
         return None
     return {code for code, count in counts.items() if count >= RERANK_MIN_EXAMPLES}

@@ -599,8 +599,9 @@ GLOSS_OPTIONS = {
                 "of an unseen word (other affixes, the stem's other glosses), and where its own analysis is "
                 "not trusted (--trust-model), the candidate it finds likeliest replaces analogy's guess when "
                 "its mean token log-probability is at least LOGPROB higher. The word stays `analogy` in "
-                f"`provenance`. Only for the languages the model was trained on with at least {RERANK_MIN_EXAMPLES} examples "
-                "(its igt_tools.json says which; with --adapter, the base's and the adapter's together): in one it never saw, its choice is a guess (measured worse "
+                f"`provenance`. Only for the languages the model was trained on with at least "
+                f"{RERANK_MIN_EXAMPLES} examples (its igt_tools.json says which; with --adapter, the base's "
+                "and the adapter's together): in one it never saw, its choice is a guess (measured worse "
                 "than analogy's on Arapaho). Default: not scored.",
     "--trust-model": "With --guess and a word model: the model's analysis of an unseen word goes before "
                      "analogy's when its mean token log-probability is at least LOGPROB.",

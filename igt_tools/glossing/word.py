@@ -25,7 +25,7 @@ The word stays "analogy": the analysis is analogy's, the model only chose it.
 `rerank_languages` (glottocodes) limits that choice to the languages the model
 learnt enough of: in one it never saw, its judgement of affixes is a guess
 (training/RESULTS.md: Arapaho). Without `decode_guessed` the model only chooses:
-it decodes just the words analogy cannot guess, which is many times faster.
+it decodes just the words analogy cannot guess.
 """
 
 from ..core import interleaved, tokens, words
