@@ -466,3 +466,45 @@ def test_the_order_of_the_predictions_changes_no_figure(gold_file):
 def test_an_error_record_without_an_id_is_one_line(gold_file):
     """Found by tests/test_filters_property.py: it was a KeyError traceback."""
     assert_one_line_error(score(gold_file, [{"error": "input too long"}]), "<stdin>:1:", 'missing field "id"')
+
+
+# --- figures per source (igt-gloss's provenance) ----------------------------------------------
+
+
+def test_words_are_scored_per_source_when_predictions_have_provenance(gold_file):
+    sources = {3: ["lexicon", "model"], "u1": ["lexicon", "lexicon", "analogy"], "u2": ["model"]}
+    predictions = [dict(record, provenance=sources[record["id"]]) for record in PREDICTIONS]
+    figures = scores(gold_file, predictions)
+    # over all: lexicon okay, CONJ, sea right (3 of 3); analogy COM-buscar right; model FUT-then-3PL and E3S-wife wrong
+    assert figures["all"]["provenance"] == {
+        "analogy": {"words": 1, "gloss_accuracy": 1.0, "segmentation_accuracy": 1.0},
+        "lexicon": {"words": 3, "gloss_accuracy": 1.0, "segmentation_accuracy": 1.0},
+        "model": {"words": 2, "gloss_accuracy": 0.0, "segmentation_accuracy": 0.0},
+    }
+    # Arapaho's gold has no segmentation: its words count for the glosses only
+    assert figures["arap1274"]["provenance"] == {
+        "lexicon": {"words": 1, "gloss_accuracy": 1.0, "segmentation_accuracy": None},
+        "model": {"words": 1, "gloss_accuracy": 0.0, "segmentation_accuracy": None},
+    }
+    assert figures["uspa1245"]["provenance"]["model"] == {"words": 1, "gloss_accuracy": 0.0,
+                                                          "segmentation_accuracy": 0.0}
+
+
+def test_no_provenance_figures_without_provenance(gold_file):
+    assert all("provenance" not in group for group in scores(gold_file, PREDICTIONS).values())
+
+
+@pytest.mark.parametrize("provenance", ["fieldwork 2019", ["lexicon"], ["lexicon", 3], ["lexicon", ""]])
+def test_a_provenance_that_is_not_one_source_per_word_is_left_out_and_noted(gold_file, provenance):
+    predictions = [dict(PREDICTIONS[0], provenance=provenance), *PREDICTIONS[1:]]
+    result = score(gold_file, predictions)
+    assert result.exit_code == 0, result.output
+    assert "provenance" not in json.loads(result.stdout)["all"]
+    assert '1 prediction(s) with a "provenance" that is not one source per gloss word' in result.stderr
+
+
+def test_the_words_per_source_line_on_stderr(gold_file):
+    predictions = [dict(record, provenance=["lexicon"] * len(record["glosses"].split())) for record in PREDICTIONS]
+    result = score(gold_file, predictions)
+    assert "words by source, over all: lexicon 6 words, 66.7% glossed right" in result.stderr
+    assert "words by source" not in score(gold_file, predictions, "--quiet").stderr

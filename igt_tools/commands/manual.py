@@ -289,8 +289,17 @@ figure against perplexity, written into DIR as regressions.csv and
 lang_perplexities.csv (the published layout) and igt_tools.json (with r^2
 and the number of languages). Published folders use their own tables.
 
+Predictions from igt-gloss carry `provenance`, the source of each word's
+analysis (lexicon, analogy, model, none): each group then also gets
+"provenance": {source: {"words", "gloss_accuracy", "segmentation_accuracy"}},
+a word being right when its gloss word (segmentation word) equals the gold
+one at the same position. They show which source carries the quality and
+which words to check first. A record whose `provenance` is not one source per
+gloss word is left out of these figures, and a note counts it.
+
 A table of the headline figures (MER, micro morpheme accuracy, segmentation
-F1, alignment; with --model, perplexity and predicted MER) goes to stderr.
+F1, alignment; with --model, perplexity and predicted MER) goes to stderr,
+and a line of the words per source over all.
 
 Exit status: 0 scored, 1 bad data (one line naming the file and line), 2
 usage error (torch missing for --model).

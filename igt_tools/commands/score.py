@@ -6,6 +6,7 @@ import click
 
 from ..cli.base import entry_point, igt_command
 from ..cli.score_table import headline, print_table
+from ..metrics.provenance import summary as provenance_summary
 from ..core.io import STDIN_NAMES, warn
 from ..metrics.calibration import CalibrationRefused
 from ..metrics.scoring import gold_records, score
@@ -77,6 +78,8 @@ def command(gold, predictions, by, missing, sacrebleu, model_name, adapter, cali
             warn(PROG, note)
         columns, rows = headline(figures)
         print_table(rows, columns)
+        if "provenance" in figures["all"]:
+            warn(PROG, "words by source, over all: " + provenance_summary(figures["all"]["provenance"]))
 
 
 def _check_model_options(gold, model_name, adapter, calibrate, by):

@@ -8,6 +8,7 @@ with the published ones.
 
 from .alignment import AlignmentSums, sentence_score
 from .glossing import GlossingScorer, GlossingSums
+from .provenance import ProvenanceSums
 from .segmentation import SegmentationSums, sentence_figures
 
 ALL = "all"
@@ -18,6 +19,7 @@ class _Group:
         self.glossing = GlossingSums()
         self.segmentation = SegmentationSums()
         self.alignment = AlignmentSums()
+        self.provenance = ProvenanceSums()
         self.missing = 0
         self.sentences = []  # indices into CorpusScorer's strings, for sacreBLEU
 
@@ -29,6 +31,8 @@ class _Group:
         }
         if sacrebleu is not None:
             result["sacrebleu"] = sacrebleu
+        if self.provenance.by_source:
+            result["provenance"] = self.provenance.figures()
         result["counts"] = {
             "sentences": self.glossing.count,
             "segmentation": self.segmentation.count,
@@ -55,9 +59,13 @@ class CorpusScorer:
         self.references = []
 
     def add(
-        self, group, predicted_glosses, gold_glosses, predicted_segmentation=None, gold_segmentation=None, missing=False
+        self, group, predicted_glosses, gold_glosses, predicted_segmentation=None, gold_segmentation=None, missing=False,
+        provenance=None,
     ):
         """Score one sentence (group None: counted in "all" only).
+
+        `provenance` (igt-gloss's, one source per word) adds the words to the
+        figures per source (provenance.py).
 
         Segmentation is scored when both segmentations are given, alignment
         when the predicted one is. Raises glossing.EmptyGold for gold glosses
@@ -92,6 +100,8 @@ class CorpusScorer:
                 target.alignment.add(alignment)
             if missing:
                 target.missing += 1
+            target.provenance.add(provenance, predicted_glosses, gold_glosses, predicted_segmentation,
+                                  gold_segmentation)
             if self.sacrebleu:
                 target.sentences.append(index)
 

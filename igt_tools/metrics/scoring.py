@@ -229,13 +229,14 @@ def _score(gold, gold_path, predictions_path, by, missing, sacrebleu):
     scorer = CorpusScorer(sacrebleu=sacrebleu)
     unknown = _Listed()
 
-    def add(reference, glosses, segmentation, is_missing=False):
+    def add(reference, glosses, segmentation, is_missing=False, provenance=None):
         if reference.group == ALL:
             raise DataError(
                 f'--by {by}: a group is named "{ALL}", like the figures over all groups', *_where(reference)
             )
         try:
-            scorer.add(reference.group, glosses, reference.glosses, segmentation, reference.segmentation, is_missing)
+            scorer.add(reference.group, glosses, reference.glosses, segmentation, reference.segmentation, is_missing,
+                       provenance)
         except EmptyGold as err:
             raise DataError(str(err), *_where(reference)) from None
 
@@ -248,7 +249,7 @@ def _score(gold, gold_path, predictions_path, by, missing, sacrebleu):
             # igt-gloss could not gloss it (see its `error`): scored as an empty prediction.
             add(reference, "", "" if reference.segmentation is not None else None, is_missing=True)
             continue
-        add(reference, record["glosses"], record.get("segmentation"))
+        add(reference, record["glosses"], record.get("segmentation"), provenance=record.get("provenance"))
     without_prediction = _Listed()
     for reference in gold.rest():
         if missing == "error" or unknown.count:
@@ -267,6 +268,10 @@ def _where(reference):
 
 def _notes(ungrouped, scorer, by):
     notes = []
+    unaligned = scorer.all.provenance.unaligned
+    if unaligned:
+        notes.append(f'{unaligned} prediction(s) with a "provenance" that is not one source per gloss word: '
+                     "left out of the figures per source")
     if ungrouped and scorer.groups:
         notes.append(f'{ungrouped} gold record(s) without "{by}": counted in "all" only')
     # Over all, languages with and without segmentation may mix; a note is for one group.
