@@ -4,7 +4,7 @@ and how long a lexicon of every SIGMORPHON and ODIN word takes to load.
 
     python benchmarks/word_gloss_speed.py --word-model models/sigmorphon \\
         [--sentence-model runs/real/sentence-model] [--context-model runs/real/context/model] \\
-        [--languages Lezgi,Tsez] [--threads 1] [--repeat 3]
+        [--languages Lezgi,Tsez] [--threads 1] [--repeat 3] [--only "context, choosing" --only lexicon]
 
 Inputs: the six SIGMORPHON 2023 dev sets with training data (1,108 sentences; --languages: some),
 cleaned by igt-clean from ../shared/data; the lexicon is their training sets.
@@ -25,6 +25,10 @@ resident memory (the largest of the runs; with GNU time, /usr/bin/time):
     sentence, greedy     the same with --beams 1
     context model        --lexicon --context-model --trust-model -0.05 (training/Makefile's `context`)
     context, reranking   the same choosing among analogy's candidates (--rerank 0, `context-rerank`)
+    context, choosing    the context model only choosing among them, decoding only the words analogy
+                         cannot guess (--ask-model choose, `context-choose`)
+
+--only NAME (repeatable): only the configurations named.
 
 Lexicon load: the records of the six training sets and of all ODIN files
 (igt-clean --drop-misaligned) read into igt_tools.glossing.lexicon.Lexicon, in-process,
@@ -131,6 +135,7 @@ def main():
     parser.add_argument("--languages", default=",".join(LANGUAGES), help="dev sets to gloss, comma-separated")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", action="append", default=None, metavar="NAME", help="a configuration to run (repeatable)")
     args = parser.parse_args()
     if not DATA.is_dir():
         sys.exit(f"no data at {DATA}: this benchmark needs ../shared/data")
@@ -156,6 +161,13 @@ def main():
             context = ["--lexicon", str(train), "--model", str(args.context_model), *model, "--trust-model", "-0.05"]
             configurations.append(("context model", context))
             configurations.append(("context, reranking", [*context, "--rerank", "0"]))
+            configurations.append(("context, choosing", [*context, "--ask-model", "choose"]))
+        if args.only:
+            wanted = set(args.only)
+            unknown = wanted - {name for name, _ in configurations}
+            if unknown:
+                parser.error(f"--only: no configuration {', '.join(sorted(unknown))}")
+            configurations = [(name, options) for name, options in configurations if name in wanted]
         print(f"{'configuration':22} {'words/s':>10} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}   (best of {args.repeat}, "
               f"{args.threads} thread(s), dev sets: {', '.join(languages)})")
         rates = {}

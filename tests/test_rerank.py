@@ -75,6 +75,23 @@ def test_a_candidates_score_is_what_the_search_gave_it_whatever_the_batches(load
     assert [h.logprob for row in alone for h in row] == pytest.approx([h.logprob for row in scored for h in row], abs=1e-4)
 
 
+def test_scores_with_the_shared_cross_attention_are_a_plain_teacher_forced_pass(loaded_sentence_model, one_thread):
+    model, tokenizer = loaded_sentence_model
+    inputs = [tokenizer(text).input_ids for text in toy_prompts(3, seed=5)]
+    decoder = Decoder(model, DecodeSettings(beams=1, max_new_tokens=60, batch_tokens=4000))
+    eos = decoder.eos
+    # different lengths, the end token alone among them (only the first decoder step scores it)
+    candidates = [[[eos], [100, 101, eos], [102, 103, 104, 105, 106, eos]], [[107, eos]], [[100, eos], [eos]]]
+    scored = decoder.score(inputs, candidates)
+    for ids, options, hypotheses in zip(inputs, candidates, scored):
+        for tokens, hypothesis in zip(options, hypotheses):
+            with torch.inference_mode():
+                logits = model(input_ids=torch.tensor([ids]), decoder_input_ids=torch.tensor([[decoder.start] + tokens[:-1]])).logits
+            expected = torch.log_softmax(logits[0].float(), dim=-1).gather(1, torch.tensor(tokens)[:, None]).sum().item()
+            assert hypothesis.logprob == pytest.approx(expected, abs=1e-4)
+            assert hypothesis.length == len(tokens)
+
+
 @pytest.fixture
 def scripted_scores(monkeypatch):
     """scripted_scores({(model input, label): mean token log-probability}); returns what was scored."""

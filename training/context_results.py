@@ -2,7 +2,7 @@
 
     python results.py ... --context-model DIR     # make -C training results
 
-Reads WORK/scores/LANGUAGE.SYSTEM.json for the systems context, context-rerank and context-alone
+Reads WORK/scores/LANGUAGE.SYSTEM.json for the systems context, context-rerank, context-choose and context-alone
 (make context-scores), the ceilings (make ceilings), the Arapaho curve
 (WORK/scores/arapaho.N.SYSTEM.json, make arapaho-context), the model's
 igt_tools.json and, if present, WORK/scores/context-speed.txt
@@ -22,6 +22,7 @@ COLUMNS = {
     "hybrid-rerank": "+ word model choosing among analogy's candidates",
     "context": "+ context model",
     "context-rerank": "+ context model, also choosing among analogy's candidates",
+    "context-choose": "+ context model, only choosing among analogy's candidates",
     "context-alone": "context model alone, lexicon as evidence",
     "ceiling-unseen": "ceiling: unseen words perfect",
     "ceiling-choice": "ceiling: perfect choice among attested",

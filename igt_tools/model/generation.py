@@ -245,7 +245,14 @@ class Decoder:
 
     @torch.inference_mode()
     def score_batch(self, inputs, candidates):
-        """One padded batch through the encoder, then one decoder pass over every candidate."""
+        """One padded batch through the encoder, then the decoder over every candidate.
+
+        Every candidate of an input begins with the same start token: one decoder step on it
+        per input gives each candidate's first-token scores and a cache holding the
+        cross-attention keys and values. Copied to the candidates' rows, that cache spares the
+        decoder projecting the encoder's states once per candidate, which on inputs far longer
+        than their outputs (a context model's) was most of its work.
+        """
         input_ids, attention_mask = self._padded(inputs)
         hidden = self.model.get_encoder()(input_ids=input_ids, attention_mask=attention_mask,
                                           return_dict=True).last_hidden_state
@@ -253,24 +260,33 @@ class Decoder:
         out = [[] for _ in inputs]
         if not rows:
             return out
-        width = max(len(tokens) for _, tokens in rows)
-        # the decoder reads the start token then each candidate token but the last, and is scored on each
-        decoder_ids = torch.full((len(rows), width), self.pad, dtype=torch.long)
-        targets = torch.full((len(rows), width), self.pad, dtype=torch.long)
-        present = torch.zeros((len(rows), width), dtype=torch.bool)
-        for row, (_, tokens) in enumerate(rows):
-            decoder_ids[row, 0] = self.start
-            decoder_ids[row, 1: len(tokens)] = torch.tensor(tokens[:-1], dtype=torch.long)
-            targets[row, : len(tokens)] = torch.tensor(tokens, dtype=torch.long)
-            present[row, : len(tokens)] = True
-        index = torch.tensor([i for i, _ in rows], dtype=torch.long, device=hidden.device)
-        logits = self.model(encoder_outputs=(hidden[index],), attention_mask=attention_mask[index],
-                            decoder_input_ids=decoder_ids.to(hidden.device), return_dict=True).logits
-        logprobs = torch.log_softmax(logits.to(dtype=torch.float32), dim=-1)
-        chosen = logprobs.gather(-1, targets.to(hidden.device)[..., None])[..., 0] * present.to(hidden.device)
+        device = hidden.device
+        cache = self._new_cache()
+        start = torch.full((len(inputs),), self.start, dtype=torch.long, device=device)
+        first = torch.log_softmax(self._step(start, hidden, attention_mask, cache), dim=-1)
+        index = torch.tensor([i for i, _ in rows], dtype=torch.long, device=device)
+        first_tokens = torch.tensor([tokens[0] for _, tokens in rows], dtype=torch.long, device=device)
+        totals = first[index].gather(1, first_tokens[:, None])[:, 0]
+        width = max(len(tokens) for _, tokens in rows) - 1
+        if width:
+            # the decoder reads each candidate token but the last, and is scored on the next
+            decoder_ids = torch.full((len(rows), width), self.pad, dtype=torch.long)
+            targets = torch.full((len(rows), width), self.pad, dtype=torch.long)
+            present = torch.zeros((len(rows), width), dtype=torch.bool)
+            for row, (_, tokens) in enumerate(rows):
+                decoder_ids[row, : len(tokens) - 1] = torch.tensor(tokens[:-1], dtype=torch.long)
+                targets[row, : len(tokens) - 1] = torch.tensor(tokens[1:], dtype=torch.long)
+                present[row, : len(tokens) - 1] = True
+            cache.batch_select_indices(index)
+            logits = self.model(encoder_outputs=(hidden[index],), attention_mask=attention_mask[index],
+                                decoder_input_ids=decoder_ids.to(device), use_cache=True, return_dict=True,
+                                **{self._cache_kwarg: cache}).logits
+            logprobs = torch.log_softmax(logits.to(dtype=torch.float32), dim=-1)
+            chosen = logprobs.gather(-1, targets.to(device)[..., None])[..., 0] * present.to(device)
+            totals = totals + chosen.sum(dim=1)
         self.stats.batches += 1
         self.stats.sentences += len(inputs)
-        for (i, tokens), total in zip(rows, chosen.sum(dim=1).tolist()):
+        for (i, tokens), total in zip(rows, totals.tolist()):
             out[i].append(self._hypothesis(list(tokens), total))
         return out
 
