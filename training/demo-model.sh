@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Recipe for models/demo: the main job's pipeline with more sentences and a longer budget.
+# Recipe for models/demo: the main job's sentence-level pipeline (UNIT=sentence) with more
+# sentences and a longer budget.
 #
 #   make -C training demo-model          # 120,000 sentences, 100 minutes on 1 CPU thread
 #
@@ -14,7 +15,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 WORK=${WORK:-runs/demo-model}
-WORK="$WORK" TRAIN="${TRAIN:-120000}" MINUTES="${MINUTES:-100}" DEMO_MODEL= \
+WORK="$WORK" UNIT=sentence TRAIN="${TRAIN:-120000}" MINUTES="${MINUTES:-100}" DEMO_MODEL= \
     TRAIN_ARGS="${TRAIN_ARGS:---threads 1 --eval-every 800}" bash training/demo.sh
 rm -rf models/demo.new && mkdir -p models
 cp -r "$WORK/model" models/demo.new
