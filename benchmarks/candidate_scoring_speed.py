@@ -29,7 +29,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from word_gloss_speed import DATA, LANGUAGES, prepare  # noqa: E402
+from word_gloss_speed import dev_languages, prepare  # noqa: E402
 
 from igt_tools.core.io import Location, iter_jsonl  # noqa: E402
 from igt_tools.glossing.analogy import Analogy  # noqa: E402
@@ -121,11 +121,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--batch-tokens", type=int, default=8192, help="igt-gloss's CPU default")
     args = parser.parse_args()
-    if not DATA.is_dir():
-        sys.exit(f"no data at {DATA}: this benchmark needs ../shared/data")
-    languages = args.languages.split(",")
-    if set(languages) - set(LANGUAGES):
-        sys.exit(f"--languages: one of {', '.join(LANGUAGES)}")
+    languages = dev_languages(args.languages)
     torch.set_num_threads(args.threads)
     decoder, requests = requests_of(args.model, languages, args.batch_tokens)
     words = sum(len(inputs) for inputs, _ in requests)

@@ -57,6 +57,16 @@ LANGUAGES = {language: (prefix, glottocode, metalanguage)  # the ones with a tra
              for language, prefix, glottocode, metalanguage, train in ROWS if train == "yes"}
 
 
+def dev_languages(option):
+    """The --languages option's dev sets, after checking that the data is there and each has one."""
+    if not DATA.is_dir():
+        sys.exit(f"no data at {DATA}: this benchmark needs ../shared/data")
+    languages = option.split(",")
+    if set(languages) - set(LANGUAGES):
+        sys.exit(f"--languages: not one of {', '.join(LANGUAGES)}: {', '.join(sorted(set(languages) - set(LANGUAGES)))}")
+    return languages
+
+
 def clean(paths, out, *options):
     with open(out, "w", encoding="utf-8") as stream:
         subprocess.run([BIN / "igt-clean", "--quiet", *options, *map(str, paths)], stdout=stream, check=True)
@@ -137,11 +147,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", action="append", default=None, metavar="NAME", help="a configuration to run (repeatable)")
     args = parser.parse_args()
-    if not DATA.is_dir():
-        sys.exit(f"no data at {DATA}: this benchmark needs ../shared/data")
-    languages = args.languages.split(",")
-    if set(languages) - set(LANGUAGES):
-        sys.exit(f"--languages: not one of {', '.join(LANGUAGES)}: {', '.join(sorted(set(languages) - set(LANGUAGES)))}")
+    languages = dev_languages(args.languages)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         dev, train, odin = prepare(work, languages)

@@ -103,8 +103,7 @@ fi
 # 0.128 against 0.280 after 17,000 sentences); no dropout: the sentences are seen about once.
 # With UNIT=context the model starts from models/sigmorphon: it already writes interleaved
 # analyses of real languages' words, and learns here to read this language's evidence
-# (a few hundred examples; from scratch that many teach nothing). Its epochs end before
-# the budget does.
+# (a few hundred examples; from scratch that many teach nothing).
 if [ "$UNIT" = context ]; then
     start_from=(--model "$INIT_MODEL" --max-input-tokens 512)
 else
