@@ -49,6 +49,20 @@ def test_context_chooser_follows_the_neighbours():
     assert lexicon.choose("aaaa1234", ["dogs", "run"], 1, "context") == ("run", "run")
 
 
+def test_context_chooser_weighs_neighbours_and_translation_against_frequency():
+    # "bank": the river's 5 times, the money's 6 times, each with its own words about it
+    river = [rec("bank green", "bank green", "shore green", translation="the green river bank")] * 5
+    money = [rec("bank rich", "bank rich", "lender rich", translation="a rich bank")] * 6
+    lexicon = lexicon_of(river + money)
+    choose = lexicon.choose
+    assert choose("aaaa1234", ["bank", "green"], 0, "context") == ("bank", "shore")  # its neighbour
+    assert choose("aaaa1234", ["bank", "new"], 0, "context", "by the river") == ("bank", "shore")  # its translation
+    # nothing of the sentence seen with the word (the edges always were): the more frequent
+    assert choose("aaaa1234", ["bank", "new"], 0, "context", "something else") == ("bank", "lender")
+    # one word of the translation is weak evidence against a neighbour
+    assert choose("aaaa1234", ["bank", "rich"], 0, "context", "by the river") == ("bank", "lender")
+
+
 def test_lookup_ignores_edge_punctuation_then_case_and_is_scoped_by_glottocode():
     lexicon = lexicon_of(TRAIN)
     assert lexicon.analyses("aaaa1234", "Cats!") == [("cat-s", "cat-PL")]

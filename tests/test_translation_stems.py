@@ -8,7 +8,8 @@ from click.testing import CliRunner
 from igt_tools.glossing.analogy import Analogy
 from igt_tools.commands.gloss import command as gloss_command
 from igt_tools.glossing.lexicon import Lexicon
-from igt_tools.glossing.stems import stem_gloss_words, translation_words
+from igt_tools.core.words import translation_words
+from igt_tools.glossing.stems import stem_gloss_words
 from igt_tools.glossing.analyses import WordAnalysis
 
 # "the" is in every translation and glosses no stem; "dog", "cat", "eat" gloss stems.

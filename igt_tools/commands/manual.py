@@ -385,8 +385,11 @@ else analogy's guess, else the model's analysis anyway; without --model, a
 word analogy cannot guess gets the empty analysis: the word itself,
 unsegmented, glossed "???". A word attested with several analyses is chosen by
 --choose: `frequent` takes the most frequent; `context` (the default) the
-one most often seen after the same previous word or before the same next
-word, then the most frequent; ties go to the analysis attested first. Files
+likeliest given the previous and the next word and the words of the
+translation, by how often the word was attested with each analysis beside
+them (a neighbour or translation word never seen with the word counts for
+nothing, so without evidence the most frequent wins); ties go to the
+analysis attested first. Files
 are read at start-up, so corrected sentences added to a lexicon file count
 at the next run, without retraining. Punctuation-only words are written only
 where the lexicon attests them as words (some corpora keep `,` in every
@@ -593,8 +596,8 @@ GLOSS_OPTIONS = {
     "--adapter": "One made for another model is refused.",
     "--lexicon": "FILE holds IGT records (JSONL): the words they attest take their analyses.",
     "--choose": "Among the analyses the lexicon attests for a word: frequent takes the most frequent; context "
-                "the one most often seen after the same previous word or before the same next word, then the "
-                "most frequent.",
+                "the likeliest given its neighbours and the translation's words, as the lexicon saw them beside "
+                "each analysis.",
     "--guess": "The words the lexicon does not attest are guessed by analogy with the words it does.",
     "--translation-stems": "With --guess: a guess's unknown stem takes a word of the sentence's translation.",
     "--ask-model": "With a word or context model: unsure, the unseen words (and a context model's ambiguous "

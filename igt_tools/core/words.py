@@ -13,12 +13,22 @@ lookup gives back is written in the input word's normalisation form, so that
 it compares equal with gold written in that form.
 """
 
+import re
 import unicodedata
 
 from . import tokens
 
 # Apostrophes are letters (glottal stops, ejectives) in many orthographies: never stripped.
 _APOSTROPHES = "'\u2019\u02bc\u02bb`\u00b4"
+
+
+# A translation's words: letters, with apostrophes inside (don't, l'eau); digits and punctuation are no words.
+_TRANSLATION_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+def translation_words(translation):
+    """The translation's words as written, in order."""
+    return _TRANSLATION_WORD.findall(translation or "")
 
 
 def _is_edge_punctuation(ch):

@@ -33,6 +33,7 @@ class WordAnalysis:
     position: int = 0  # the word's place in the transcription's words (a context model reads its neighbours)
     attested: tuple = ()  # several attested analyses a context model chooses among
     candidates: tuple = ()  # analogy's [(analysis, label)], its guess first, for a context model to rerank
+    choices: tuple = ()  # an ambiguous attested word's [(analysis, label)], the lexicon's choice first
 
     def set(self, segmentation, glosses, provenance):
         # The segmentation in the input word's normalisation form, so that it compares equal with gold in that form.
@@ -54,9 +55,10 @@ def from_lexicon(record, lexicon, chooser="frequent"):
     """[WordAnalysis] of a record's transcription: attested words filled in, the rest pending."""
     sentence = (text(record, "transcription") or "").split()
     glottocode = record.get("glottocode")
+    translation = text(record, "translation")
     out = []
     for n, word in enumerate(sentence):
-        analysis = lexicon.choose(glottocode, sentence, n, chooser) if lexicon is not None else None
+        analysis = lexicon.choose(glottocode, sentence, n, chooser, translation) if lexicon is not None else None
         if tokens.is_punctuation(word) and analysis is None:
             continue
         item = WordAnalysis(word, position=n)

@@ -8,15 +8,30 @@ stripped) and then the case-folded key.
 
 A word attested with several analyses is resolved by a chooser:
   frequent  the most frequent analysis;
-  context   the analysis most often seen after the same previous word or
-            before the same next word, then the most frequent;
+  context   the analysis likeliest given its neighbours and the translation's
+            words, by naive Bayes over the word's own attestations (below);
 ties in either go to the analysis attested first (file order).
+
+The context chooser scores each analysis `a` of a word as
+
+    log count(a) + sum over the sentence's features f of
+        WEIGHT[f] * log((count(f, a) + SMOOTHING * share(f)) / (count(a) + SMOOTHING))
+
+where a feature is the previous word, the next word (or the sentence's edge)
+or a word of the translation, count(f, a) counts the word's attestations with
+analysis `a` and feature f, and share(f) is f's share of all the word's
+attestations. A feature never seen with the word says nothing and is left out,
+so a rare analysis wins only where the sentence looks like the ones it was
+seen in. Against the earlier chooser (the most neighbour bigrams, then
+the most frequent), on the SIGMORPHON 2023 dev sets' ambiguous word tokens:
+glosses right 78.1% -> 80.0% (training/RESULTS.md has the MER).
 
 Loading only pairs each record's words; a language's tables are built on its
 first lookup, so a lexicon of every ODIN language loads fast and costs only
 the languages glossed. No torch here: the lexicon baseline runs without a model.
 """
 
+import math
 from collections import Counter
 
 from ..core import words
@@ -24,6 +39,10 @@ from ..core.io import iter_jsonl
 from ..core.record import check_types
 
 CHOOSERS = ("frequent", "context")
+
+# The context chooser's (see the module's doc), set on the six SIGMORPHON 2023 dev sets
+SMOOTHING = 3.0
+WEIGHT = {"<": 1.0, ">": 1.0, "t": 0.15}
 
 
 class _Entry(dict):
@@ -39,29 +58,50 @@ class _Entry(dict):
 class _Scope:
     """One language's tables, built from its records' paired words on first use."""
 
-    def __init__(self, sentences):
+    def __init__(self, sentences, translations):
         self.exact = {}  # exact key -> _Entry
         self.folded = {}  # folded key -> _Entry
-        # (folded key, neighbour side "<" or ">", neighbour's folded key, analysis) -> count
-        self.context = {}
-        exact, folded, context = self.exact, self.folded, self.context
-        for paired in sentences:
-            exact_keys = [words.exact_key(w) for w, _, _ in paired]
-            keys = [k.casefold() for k in exact_keys]
-            last = len(paired) - 1
-            for n, (_, seg_word, gloss_word) in enumerate(paired):
+        self._sentences = sentences
+        self._translations = translations
+        exact, folded = self.exact, self.folded
+        places = {}  # folded key -> [(sentence, position)] of its attestations
+        for s, paired in enumerate(sentences):
+            for n, (word, seg_word, gloss_word) in enumerate(paired):
                 analysis = (seg_word, gloss_word)
-                for table, key in ((exact, exact_keys[n]), (folded, keys[n])):
-                    entry = table.get(key)
+                exact_key = words.exact_key(word)
+                key = exact_key.casefold()
+                for table, k in ((exact, exact_key), (folded, key)):
+                    entry = table.get(k)
                     if entry is None:
-                        entry = table[key] = _Entry()
+                        entry = table[k] = _Entry()
                     entry[analysis] = entry.get(analysis, 0) + 1
-                if n:
-                    item = (keys[n], "<", keys[n - 1], analysis)
-                    context[item] = context.get(item, 0) + 1
-                if n < last:
-                    item = (keys[n], ">", keys[n + 1], analysis)
-                    context[item] = context.get(item, 0) + 1
+                places.setdefault(key, []).append((s, n))
+        # only the words a chooser may have to choose for
+        self._places = {key: found for key, found in places.items() if len(folded[key]) > 1}
+        self._features = {}  # folded key -> Counter of (feature, analysis) and (feature, None), on first use
+
+    def features(self, key):
+        """Counter: (feature, analysis) -> the word's attestations with both, (feature, None) -> with the feature."""
+        counts = self._features.get(key)
+        if counts is None:
+            counts = self._features[key] = Counter()
+            for s, n in self._places.get(key, ()):
+                paired = self._sentences[s]
+                analysis = (paired[n][1], paired[n][2])
+                for feature in sentence_features([w for w, _, _ in paired], n, self._translations[s]):
+                    counts[feature, analysis] += 1
+                    counts[feature, None] += 1
+        return counts
+
+
+def sentence_features(sentence, n, translation):
+    """The context chooser's features of word n of a sentence (a list of words) with its translation."""
+    before = words.folded_key(sentence[n - 1]) if n else "^"
+    after = words.folded_key(sentence[n + 1]) if n + 1 < len(sentence) else "$"
+    found = [("<", before), (">", after)]
+    if isinstance(translation, str):
+        found.extend(("t", word) for word in {w.lower() for w in words.translation_words(translation)})
+    return found
 
 
 class Lexicon:
@@ -103,7 +143,7 @@ class Lexicon:
         """The scope's tables (None when it has no records)."""
         tables = self._scopes.get(scope)
         if tables is None and scope in self._sentences:
-            tables = self._scopes[scope] = _Scope(self._sentences[scope])
+            tables = self._scopes[scope] = _Scope(self._sentences[scope], self._translations[scope])
         return tables
 
     def languages(self):
@@ -147,18 +187,23 @@ class Lexicon:
         _, entry = self.entry(glottocode, word)
         return entry.ranked() if entry else []
 
-    def choose(self, glottocode, sentence, n, chooser="frequent"):
+    def choose(self, glottocode, sentence, n, chooser="frequent", translation=None):
         """The analysis of word n of `sentence` (a list of words), or None when unseen."""
         tables, entry = self.entry(glottocode, sentence[n])
         if entry is None:
             return None
         if chooser == "frequent" or len(entry) == 1:
             return entry.ranked()[0]
-        key = words.folded_key(sentence[n])
-        bonus = Counter()
-        for side, m in (("<", n - 1), (">", n + 1)):
-            if 0 <= m < len(sentence):
-                neighbour = words.folded_key(sentence[m])
-                for analysis in entry:
-                    bonus[analysis] += tables.context.get((key, side, neighbour, analysis), 0)
+        counts = tables.features(words.folded_key(sentence[n]))
+        attested = sum(entry.values())
+        bonus = {}
+        for analysis, count in entry.items():
+            score = math.log(count)
+            for feature in sentence_features(sentence, n, translation):
+                with_feature = counts[feature, None]
+                if with_feature:  # a feature never seen with the word says nothing
+                    share = with_feature / attested
+                    score += WEIGHT[feature[0]] * math.log(
+                        (counts[feature, analysis] + SMOOTHING * share) / (count + SMOOTHING))
+            bonus[analysis] = score
         return entry.ranked(bonus)[0]

@@ -28,19 +28,13 @@ import re
 from collections import Counter
 
 from ..core.record import text
+from ..core.words import translation_words
 from ..core.tokens import GLOSS_BOUNDARY
 from .analyses import UNKNOWN_GLOSS
 
 MIN_SHARE = 0.1
 UNSEEN_SHARE = 0.5
-# A translation's words: letters, with apostrophes inside (don't, l'eau); digits and punctuation are no words.
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _GLOSS_WORD_JOINERS = re.compile(r"[._]")
-
-
-def translation_words(translation):
-    """The translation's words as written, in order."""
-    return _WORD.findall(translation or "")
 
 
 def stem_gloss_words(glosses):
