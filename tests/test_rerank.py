@@ -206,3 +206,34 @@ def test_with_an_adapter_the_languages_of_the_base_and_of_the_adapter_count_toge
     assert trained_languages(adapter) == {"aaaa1111", "bbbb2222", "cccc3333"}
     assert trained_languages(base) == {"aaaa1111"}
     assert trained_languages(ModelMetadata()) is None  # the folder does not say: any language
+
+
+def test_choice_margin_lets_the_model_choose_among_an_ambiguous_words_attested_analyses(
+        tmp_path, scripted, scripted_scores):
+    from igt_tools.glossing.word import WordGlosser
+    from igt_tools.model.generation import DecodeSettings
+    from igt_tools.model.loading import load_model
+
+    context = _Context(tmp_path)
+    # walk: WALK twice, STROLL twice, no neighbour of this record's attested: the lexicon takes the first, WALK
+    path = tmp_path / "ambiguous.jsonl"
+    path.write_text("".join(json.dumps(_record(*r)) + "\n" for r in (("walk", "walk", "WALK"),) * 2
+                            + (("walk", "walk", "STROLL"), ("walk talk", "walk talk", "STROLL TALK"))))
+    lexicon = Lexicon.read([str(path)])
+    model, tokenizer, _ = load_model(str(context.folder))
+    record = {"transcription": "talk walk", "glottocode": LANGUAGE}  # talk: one analysis, not asked about
+    asked_input = wc.context_input(["talk", "walk"], 1, record, wc.Retrieval(lexicon).evidence(LANGUAGE))
+    decoded = scripted({})
+    asked = scripted_scores({(asked_input, "WALK(walk)"): -0.5, (asked_input, "STROLL(walk)"): -0.2})
+
+    def gloss(margin):
+        glosser = WordGlosser(lexicon, "context", decoder=Decoder(model, DecodeSettings(beams=1)),
+                              tokenizer=tokenizer, context=True, choice_margin=margin)
+        (out,) = glosser.gloss([(None, record)])
+        return out["glosses"], out["provenance"]
+
+    assert gloss(None) == ("TALK WALK", ["lexicon", "lexicon"]) and asked == []
+    assert gloss(0.2) == ("TALK STROLL", ["lexicon", "lexicon"])  # likelier by the margin: still the lexicon's
+    assert sorted(label for _, label in asked) == ["STROLL(walk)", "WALK(walk)"]
+    assert gloss(0.5) == ("TALK WALK", ["lexicon", "lexicon"])
+    assert decoded == []  # scored, never decoded

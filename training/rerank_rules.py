@@ -81,23 +81,32 @@ def choose(word, trust, margin=0.0, penalty=0.0, rerank=True):
 
 
 def mer_by_language(kept, analogy, rule):
+    return mer_of(glossed(record, words, analogy, rule) for record, words in kept)
+
+
+def glossed(record, words, analogy, rule):
+    """(record, glosses) of a kept record, its unseen words given their analyses by `rule`."""
+    analyses = []
+    for word in words:
+        item = wa.WordAnalysis(word["item"].word, position=word["item"].position)
+        if word["item"].provenance is not None:
+            item.set(word["item"].segmentation, word["item"].glosses, word["item"].provenance)
+        elif "output" in word:
+            chosen = rule(word)
+            if chosen is not None:
+                item.set(*chosen)
+        elif word["guess"] is not None:
+            item.set(*word["guess"], "analogy")
+        analyses.append(item)
+    analogy.gloss_unknown_stems(analyses, record)
+    wa.fill_unknown(analyses)
+    return record, wa.assemble(analyses)[1] or ""
+
+
+def mer_of(pairs):
+    """{language, and "all": MER} of (gold record with a "language", predicted glosses) pairs."""
     predicted, gold = defaultdict(list), defaultdict(list)
-    for record, words in kept:
-        analyses = []
-        for word in words:
-            item = wa.WordAnalysis(word["item"].word, position=word["item"].position)
-            if word["item"].provenance is not None:
-                item.set(word["item"].segmentation, word["item"].glosses, word["item"].provenance)
-            elif "output" in word:
-                chosen = rule(word)
-                if chosen is not None:
-                    item.set(*chosen)
-            elif word["guess"] is not None:
-                item.set(*word["guess"], "analogy")
-            analyses.append(item)
-        analogy.gloss_unknown_stems(analyses, record)
-        wa.fill_unknown(analyses)
-        glosses = wa.assemble(analyses)[1] or ""
+    for record, glosses in pairs:
         for name in (record.get("language"), "all"):
             predicted[name].append(glosses)
             gold[name].append(record["glosses"])
@@ -115,6 +124,30 @@ def rules():
             yield f"trust {trust:g}, penalty {penalty:g}", functools.partial(choose, trust=trust, penalty=penalty)
 
 
+def load_decoder(folder):
+    """(decoder, tokenizer, metadata) of a model folder, greedy, on one CPU thread."""
+    torch.set_num_threads(1)
+    model, tokenizer, metadata = load_model(folder)
+    decoder = Decoder(model, DecodeSettings(beams=1, max_new_tokens=256, batch_tokens=16384),
+                      eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+    return decoder, tokenizer, metadata
+
+
+def gloss_all(glosser, gold):
+    """Every record of the GOLD file through the glosser, in chunks as igt-gloss sends them."""
+    records = [record for _, record in iter_jsonl([gold])]
+    for start in range(0, len(records), CHUNK):
+        glosser.gloss([(None, record) for record in records[start: start + CHUNK]])
+
+
+def print_table(table):
+    """[(rule, {language: MER})] as a tab-separated table, best rule first."""
+    languages = sorted(name for name in table[0][1] if name != "all") + ["all"]
+    print("\t".join(["rule", *languages]))
+    for name, figures in sorted(table, key=lambda row: row[1]["all"]):
+        print("\t".join([name, *(f"{figures[language]:.4f}" for language in languages)]))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("lexicon")
@@ -122,25 +155,16 @@ def main():
     parser.add_argument("gold")
     parser.add_argument("--candidates", type=int, default=8, help="how many of analogy's candidates are scored")
     args = parser.parse_args()
-    torch.set_num_threads(1)
     lexicon = Lexicon.read([args.lexicon])
     analogy = Analogy(lexicon)
     analogy.candidates = functools.partial(analogy.candidates, limit=args.candidates)
-    model, tokenizer, metadata = load_model(args.model)
-    decoder = Decoder(model, DecodeSettings(beams=1, max_new_tokens=256, batch_tokens=16384),
-                      eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+    decoder, tokenizer, metadata = load_decoder(args.model)
     # trusted never and reranking always, so that every output and every candidate's score is there
     glosser = KeepingGlosser(lexicon, "context", decoder=decoder, tokenizer=tokenizer, analogy=analogy,
                              context=metadata.unit == "context", max_input_tokens=metadata.max_input_tokens or 512,
                              trust_model=float("inf"), rerank_margin=0.0)
-    records = [record for _, record in iter_jsonl([args.gold])]
-    for start in range(0, len(records), CHUNK):
-        glosser.gloss([(None, record) for record in records[start: start + CHUNK]])
-    table = [(name, mer_by_language(glosser.kept, analogy, rule)) for name, rule in rules()]
-    languages = sorted(name for name in table[0][1] if name != "all") + ["all"]
-    print("\t".join(["rule", *languages]))
-    for name, figures in sorted(table, key=lambda row: row[1]["all"]):
-        print("\t".join([name, *(f"{figures[language]:.4f}" for language in languages)]))
+    gloss_all(glosser, args.gold)
+    print_table([(name, mer_by_language(glosser.kept, analogy, rule)) for name, rule in rules()])
 
 
 if __name__ == "__main__":

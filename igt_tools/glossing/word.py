@@ -97,7 +97,7 @@ class WordGlosser:
     def __init__(self, lexicon, chooser, decoder=None, tokenizer=None,
                  max_input_tokens=1024, confidence=False, analogy=None, trust_model=TRUST_MODEL,
                  context=False, ambiguous_share=AMBIGUOUS_SHARE, ask_all=False, trust_choice=None,
-                 rerank_margin=None, rerank_languages=None, decode_guessed=True):
+                 rerank_margin=None, rerank_languages=None, decode_guessed=True, choice_margin=None):
         self.lexicon = lexicon
         # A context model's evidence: the lexicon's words, served by retrieval
         self.retrieval = word_context.Retrieval(lexicon) if context and lexicon is not None else None
@@ -115,6 +115,9 @@ class WordGlosser:
         self.rerank_languages = None if rerank_languages is None else frozenset(rerank_languages)
         # False: a word analogy can guess is not decoded, the model only chooses among its candidates
         self.decode_guessed = decode_guessed
+        # None: an ambiguous attested word keeps the lexicon's choice; else a context model scores
+        # its attested analyses, and one at least this much likelier than that choice replaces it
+        self.choice_margin = choice_margin if context else None
         self.chooser = chooser
         self.decoder = decoder
         self.tokenizer = tokenizer
@@ -154,6 +157,8 @@ class WordGlosser:
                             unique.setdefault(item.model_input, word_output_limit(item.word))
                     if item.guess is not None and item.model_input is not None and self._reranks(record):
                         self._plan_rerank(record, item, to_score)
+                    if item.provenance == "lexicon" and not item.attested and self._scores_choice(record):
+                        self._plan_choice(record, item, to_score)
             plans.append(analyses)
         self._outputs.update(zip(unique, self._decode(list(unique), list(unique.values()), on_inputs)))
         # a word whose own analysis is trusted keeps it: its candidates need no scores
@@ -182,6 +187,46 @@ class WordGlosser:
             return False
         return self.rerank_languages is None or record.get("glottocode") in self.rerank_languages
 
+    def _scores_choice(self, record):
+        """Whether the model chooses among an ambiguous attested word's analyses in the record's language."""
+        if self.choice_margin is None:
+            return False
+        return self.rerank_languages is None or record.get("glottocode") in self.rerank_languages
+
+    def _plan_choice(self, record, item, to_score):
+        """An ambiguous attested word's analyses, the lexicon's choice first, their labels queued for scoring."""
+        chosen = (item.segmentation, item.glosses)
+        labelled = []
+        for analysis in self._ambiguous(record, item.word):
+            label = word_context.label_of(*analysis)
+            if label is None:
+                continue
+            if (words.in_form_of(analysis[0], item.word), analysis[1]) == chosen:
+                labelled.insert(0, (analysis, label))
+            else:
+                labelled.append((analysis, label))
+        if len(labelled) < 2 or (words.in_form_of(labelled[0][0][0], item.word), labelled[0][0][1]) != chosen:
+            return  # nothing to choose, or the lexicon's own choice cannot be scored
+        item.model_input = self._model_input(record, item)
+        item.choices = labelled
+        self._queue(item.model_input, [label for _, label in labelled], to_score)
+
+    def _queue(self, model_input, labels, to_score):
+        """Labels to score for a model input, those not yet scored."""
+        for label in labels:
+            if (model_input, label) not in self._scores:
+                queued = to_score.setdefault(model_input, [])
+                if label not in queued:
+                    queued.append(label)
+
+    def _chosen_analysis(self, item):
+        """The lexicon's choice, or the attested analysis the model finds at least choice_margin likelier."""
+        scores = [self._scores[item.model_input, label] for _, label in item.choices]
+        best = max(range(len(scores)), key=lambda n: (scores[n], -n))
+        if best and scores[best] - scores[0] >= self.choice_margin:
+            return item.choices[best][0]
+        return item.choices[0][0]
+
     def _plan_rerank(self, record, item, to_score):
         """Analogy's candidates for an unseen word, their labels queued for scoring where not yet scored."""
         labelled = []
@@ -192,11 +237,7 @@ class WordGlosser:
         if len(labelled) < 2 or labelled[0][0] != item.guess:
             return  # nothing to choose, or the guess itself cannot be scored
         item.candidates = labelled
-        for _, label in labelled:
-            if (item.model_input, label) not in self._scores:
-                queued = to_score.setdefault(item.model_input, [])
-                if label not in queued:
-                    queued.append(label)
+        self._queue(item.model_input, [label for _, label in labelled], to_score)
 
     def _score(self, to_score):
         """The model's mean token log-probability of each queued candidate label."""
@@ -257,6 +298,9 @@ class WordGlosser:
         word_confidence = []  # per analysis: its model output's confidence, None where the model did not gloss it
         for item in analyses:
             score = None
+            if item.choices:
+                # The model chose among the attested analyses: the word stays "lexicon".
+                item.set(*self._chosen_analysis(item), "lexicon")
             if item.attested and item.model_input is not None:
                 # The model chooses among the attested analyses only: an attested analysis stays "lexicon".
                 segmentation, glosses, _, hypothesis = self._outputs[item.model_input]
