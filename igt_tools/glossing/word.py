@@ -15,6 +15,9 @@ attestations); of the latter, an output that is one of the attested analyses
 and at least that sure replaces the lexicon's choice. Without one (the
 default: no context model trained here has yet chosen better than the
 lexicon, training/RESULTS.md) attested words stay on the lexicon's fast path.
+With a `choice_margin` the model scores those analyses instead (teacher-forced,
+no search), and one at least that much likelier than the lexicon's choice
+replaces it (training/choice_rules.py measures it: worse than the lexicon so far).
 
 With a `rerank_margin`, the model (a context model: the word model, without the
 sentence, gains little, training/RESULTS.md) also scores analogy's candidate analyses of an
