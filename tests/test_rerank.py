@@ -155,7 +155,9 @@ def test_rerank_takes_the_candidate_the_model_finds_likelier_by_the_margin(tmp_p
     gloss, asked_input, candidates, scores = context.gloss, context.asked_input, context.candidates, context.scores
     scripted({asked_input: ("X(jumped)", -0.5)})  # its own analysis is not trusted (--trust-model -0.1)
     asked = scripted_scores(scores)
-    assert gloss() == ("STROLL ???-PST", ["lexicon", "analogy"]) and asked == []  # not asked without --rerank
+    assert gloss() == ("STROLL ???-PTCP", ["lexicon", "analogy"])  # a context model chooses by default (margin 0)
+    assert gloss("--rerank", "inf") == ("STROLL ???-PST", ["lexicon", "analogy"])  # ... unless told not to
+    asked.clear()
     assert gloss("--rerank", "0.2") == ("STROLL ???-PTCP", ["lexicon", "analogy"])
     assert {label for _, label in asked} == {wc.label_of(*c) for c in candidates}
     assert gloss("--rerank", "0.5")[0] == "STROLL ???-PST"  # not likelier by the margin

@@ -127,7 +127,8 @@ if [ "$UNIT" = context ]; then
     # --ask-model choose: the model decodes nothing analogy can guess, it only picks the
     # likeliest of analogy's candidate analyses in this context (they stay "analogy" words)
     gloss_and_score live --model "$WORK/model" --lexicon "$WORK/train.jsonl" --ask-model choose
-    gloss_and_score live-decoding --model "$WORK/model" --lexicon "$WORK/train.jsonl"
+    # --rerank inf: the model's own analyses where it is sure, analogy's guess elsewhere (no choosing)
+    gloss_and_score live-decoding --model "$WORK/model" --lexicon "$WORK/train.jsonl" --rerank inf
 elif [ "$UNIT" = word ]; then
     gloss_and_score live --model "$WORK/model" --lexicon "$WORK/train.jsonl"
     gloss_and_score live-model-alone --model "$WORK/model"

@@ -21,7 +21,7 @@ from ..examples import tasks
 from ..glossing.analogy import Analogy
 from ..glossing.lexicon import CHOOSERS, Lexicon
 from ..glossing.sentence import SentenceGlosser
-from ..glossing.word import RERANK_MIN_EXAMPLES, TRUST_MODEL, WordGlosser
+from ..glossing.word import CONTEXT_RERANK_MARGIN, CONTEXT_TRUST_MODEL, RERANK_MIN_EXAMPLES, TRUST_MODEL, WordGlosser
 from . import manual
 
 PROG = "igt-gloss"
@@ -46,7 +46,7 @@ HELP = """Gloss records with a lexicon, a trained model, or both.
 @click.option("--ask-model", type=click.Choice(["unsure", "all", "choose"]), default="unsure", show_default=True, hidden=True, help="Which words a word model is asked about.")
 @click.option("--trust-choice", type=float, default=None, metavar="LOGPROB", hidden=True, help="Let a context model choose among analyses.")
 @click.option("--rerank", "rerank_margin", type=float, default=None, metavar="LOGPROB", hidden=True, help="Let a context model choose among analogy's guesses.")
-@click.option("--trust-model", type=float, default=TRUST_MODEL, show_default=True, metavar="LOGPROB", help="Sureness to beat analogy.")
+@click.option("--trust-model", type=float, default=None, metavar="LOGPROB", help="Sureness to beat analogy.")
 @click.option("--task", type=click.Choice(tasks.TASKS), default=None, help="Task format, if not the model's own.")
 @click.option("--prompts", type=click.Choice(tasks.PROMPT_SETS), default=None, help="Prompt set, if not the model's own.")
 @click.option("--beams", type=click.IntRange(min=1), default=None, metavar="N", help="Beam size; 1 decodes greedily.")
@@ -108,7 +108,7 @@ def command(inputs, model_name, adapter, lexicon_paths, choose, guess, translati
 
 
 def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, max_new_tokens, max_input_tokens,
-                   batch_tokens, device, dtype, keep_raw, confidence, adapter=None, trust_model=TRUST_MODEL,
+                   batch_tokens, device, dtype, keep_raw, confidence, adapter=None, trust_model=None,
                    ask_model="unsure", trust_choice=None, rerank_margin=None):
     """(glosser, decoder) for a model folder (and adapter): word by word for a word-unit model, else by sentence."""
     # The model package imports torch: only now that the options are known to be good.
@@ -142,11 +142,16 @@ def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, m
         raise DataError(str(err), model_name) from None
     max_input_tokens = max_input_tokens or metadata.max_input_tokens or 1024
     if metadata.unit in ("word", "context"):
-        if ask_model == "choose" and rerank_margin is None:
-            rerank_margin = 0.0  # choosing is all the model does: its likeliest candidate
+        context = metadata.unit == "context"
+        if trust_model is None:
+            trust_model = CONTEXT_TRUST_MODEL if context else TRUST_MODEL
+        if rerank_margin is None and (context or ask_model == "choose"):
+            # a context model chooses among analogy's candidates (measured better); a word model only when
+            # choosing is all it is asked to do (it gained almost nothing: training/RESULTS.md)
+            rerank_margin = CONTEXT_RERANK_MARGIN
         glosser = WordGlosser(lexicon, choose, decoder=decoder, tokenizer=tokenizer,
                               max_input_tokens=max_input_tokens, confidence=confidence, analogy=analogy,
-                              trust_model=trust_model, context=metadata.unit == "context", ask_all=ask_model == "all",
+                              trust_model=trust_model, context=context, ask_all=ask_model == "all",
                               trust_choice=trust_choice, rerank_margin=rerank_margin,
                               rerank_languages=trained_languages(metadata), decode_guessed=ask_model != "choose")
     else:

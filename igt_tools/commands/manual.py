@@ -6,7 +6,7 @@ The *_OPTIONS dicts say the rest of each option, {"--option": text}: the man pag
 give it after the option's one-line help.
 """
 
-from ..glossing.word import RERANK_MIN_EXAMPLES
+from ..glossing.word import CONTEXT_TRUST_MODEL, RERANK_MIN_EXAMPLES, TRUST_MODEL
 from ..model.device import BATCH_TOKENS
 
 CLEAN = """More examples:
@@ -614,9 +614,10 @@ GLOSS_OPTIONS = {
                 f"`provenance`. Only for the languages the model was trained on with at least "
                 f"{RERANK_MIN_EXAMPLES} examples (its igt_tools.json says which; with --adapter, the base's "
                 "and the adapter's together): in one it never saw, its choice is a guess (measured worse "
-                "than analogy's on Arapaho). Default: not scored.",
-    "--trust-model": "With --guess and a word model: the model's analysis of an unseen word goes before "
-                     "analogy's when its mean token log-probability is at least LOGPROB.",
+                "than analogy's on Arapaho). Default: 0 with a context model (`inf` keeps analogy's guess), else not scored.",
+    "--trust-model": "With --guess and a word or context model: the model's analysis of an unseen word goes "
+                     "before analogy's when its mean token log-probability is at least LOGPROB. Default: "
+                     f"{TRUST_MODEL}, {CONTEXT_TRUST_MODEL} with a context model.",
     "--task": "Default: the one in the model folder, else interleaved.",
     "--prompts": "Default: the one in the model folder, else polygloss.",
     "--beams": "Default: 2 for a sentence model, 1 for a word model.",

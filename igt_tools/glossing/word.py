@@ -52,6 +52,12 @@ WORD_OUTPUT_FLOOR = 40
 # analogy alone; -0.2, and the model always, worse (training/RESULTS.md has the systems' MER).
 TRUST_MODEL = -0.1
 
+# A context model's defaults in igt-gloss: its own analysis where at least this sure, else its likeliest of
+# analogy's candidates (a rerank margin of 0). Measured on the six dev sets (training/rerank_rules.py: -0.05 with
+# margin 0 the best of 19 rules; training/RESULTS.md: the second stage, six 0.156 against 0.164 without choosing).
+CONTEXT_TRUST_MODEL = -0.05
+CONTEXT_RERANK_MARGIN = 0.0
+
 # An attested word goes to a context model when its most frequent analysis has
 # less than this share of its attestations (below it the lexicon's choice is a coin toss).
 AMBIGUOUS_SHARE = 0.9
