@@ -100,7 +100,9 @@ def sentence_features(sentence, n, translation):
     after = words.folded_key(sentence[n + 1]) if n + 1 < len(sentence) else "$"
     found = [("<", before), (">", after)]
     if isinstance(translation, str):
-        found.extend(("t", word) for word in {w.lower() for w in words.translation_words(translation)})
+        # each word once, in the translation's order: a set's order would change with the hash seed, and with
+        # it the float sums that decide near ties
+        found.extend(("t", word) for word in dict.fromkeys(w.lower() for w in words.translation_words(translation)))
     return found
 
 
@@ -196,14 +198,12 @@ class Lexicon:
             return entry.ranked()[0]
         counts = tables.features(words.folded_key(sentence[n]))
         attested = sum(entry.values())
+        # (feature, its share of the word's attestations); a feature never seen with the word says nothing
+        seen = [(feature, counts[feature, None] / attested) for feature in sentence_features(sentence, n, translation)
+                if counts[feature, None]]
         bonus = {}
         for analysis, count in entry.items():
-            score = math.log(count)
-            for feature in sentence_features(sentence, n, translation):
-                with_feature = counts[feature, None]
-                if with_feature:  # a feature never seen with the word says nothing
-                    share = with_feature / attested
-                    score += WEIGHT[feature[0]] * math.log(
-                        (counts[feature, analysis] + SMOOTHING * share) / (count + SMOOTHING))
-            bonus[analysis] = score
+            bonus[analysis] = math.log(count) + sum(
+                WEIGHT[feature[0]] * math.log((counts[feature, analysis] + SMOOTHING * share) / (count + SMOOTHING))
+                for feature, share in seen)
         return entry.ranked(bonus)[0]
