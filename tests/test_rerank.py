@@ -153,7 +153,7 @@ class _Context:
 def test_rerank_takes_the_candidate_the_model_finds_likelier_by_the_margin(tmp_path, scripted, scripted_scores):
     context = _Context(tmp_path)
     gloss, asked_input, candidates, scores = context.gloss, context.asked_input, context.candidates, context.scores
-    scripted({asked_input: ("X(jumped)", -0.5)})  # its own analysis is not trusted (--trust-model -0.1)
+    scripted({asked_input: ("X(jumped)", -0.5)})  # its own analysis is not trusted (a context model's -0.05)
     asked = scripted_scores(scores)
     assert gloss() == ("STROLL ???-PTCP", ["lexicon", "analogy"])  # a context model chooses by default (margin 0)
     assert gloss("--rerank", "inf") == ("STROLL ???-PST", ["lexicon", "analogy"])  # ... unless told not to

@@ -192,30 +192,28 @@ class WordGlosser:
 
     def _reranks(self, record):
         """Whether the model chooses among analogy's candidates for the record's language."""
-        if self.rerank_margin is None:
-            return False
-        return self.rerank_languages is None or record.get("glottocode") in self.rerank_languages
+        return self._chooses(self.rerank_margin, record)
 
     def _scores_choice(self, record):
         """Whether the model chooses among an ambiguous attested word's analyses in the record's language."""
-        if self.choice_margin is None:
+        return self._chooses(self.choice_margin, record)
+
+    def _chooses(self, margin, record):
+        """Whether the model makes a choice that has this margin (None: not asked) in the record's language."""
+        if margin is None:
             return False
         return self.rerank_languages is None or record.get("glottocode") in self.rerank_languages
 
     def _plan_choice(self, record, item, to_score):
         """An ambiguous attested word's analyses, the lexicon's choice first, their labels queued for scoring."""
-        chosen = (item.segmentation, item.glosses)
-        labelled = []
-        for analysis in self._ambiguous(record, item.word):
-            label = word_context.label_of(*analysis)
-            if label is None:
-                continue
-            if (words.in_form_of(analysis[0], item.word), analysis[1]) == chosen:
-                labelled.insert(0, (analysis, label))
-            else:
-                labelled.append((analysis, label))
-        if len(labelled) < 2 or (words.in_form_of(labelled[0][0][0], item.word), labelled[0][0][1]) != chosen:
+        labelled = [(analysis, label) for analysis in self._ambiguous(record, item.word)
+                    if (label := word_context.label_of(*analysis)) is not None]
+        # the lexicon's choice, as item.set wrote it (the segmentation in the word's normalisation form)
+        chosen = next((n for n, ((seg, gloss), _) in enumerate(labelled)
+                       if (words.in_form_of(seg, item.word), gloss) == (item.segmentation, item.glosses)), None)
+        if len(labelled) < 2 or chosen is None:
             return  # nothing to choose, or the lexicon's own choice cannot be scored
+        labelled.insert(0, labelled.pop(chosen))
         item.model_input = self._model_input(record, item)
         item.choices = labelled
         self._queue(item.model_input, [label for _, label in labelled], to_score)
@@ -228,13 +226,13 @@ class WordGlosser:
                 if label not in queued:
                     queued.append(label)
 
-    def _chosen_analysis(self, item):
-        """The lexicon's choice, or the attested analysis the model finds at least choice_margin likelier."""
-        scores = [self._scores[item.model_input, label] for _, label in item.choices]
+    def _likeliest(self, model_input, labelled, margin):
+        """The first of [(analysis, label)], or the one the model finds at least `margin` likelier."""
+        scores = [self._scores[model_input, label] for _, label in labelled]
         best = max(range(len(scores)), key=lambda n: (scores[n], -n))
-        if best and scores[best] - scores[0] >= self.choice_margin:
-            return item.choices[best][0]
-        return item.choices[0][0]
+        if best and scores[best] - scores[0] >= margin:
+            return labelled[best][0]
+        return labelled[0][0]
 
     def _plan_rerank(self, record, item, to_score):
         """Analogy's candidates for an unseen word, their labels queued for scoring where not yet scored."""
@@ -267,12 +265,8 @@ class WordGlosser:
         return bool(segmentation and glosses) and hypothesis.confidence >= self.trust_model
 
     def _reranked_guess(self, item):
-        """Analogy's guess, or the candidate the model finds at least rerank_margin likelier."""
-        scores = [self._scores[item.model_input, label] for _, label in item.candidates]
-        best = max(range(len(scores)), key=lambda n: (scores[n], -n))
-        if best and scores[best] - scores[0] >= self.rerank_margin:
-            return item.candidates[best][0]
-        return item.guess
+        """Analogy's guess (its first candidate), or the candidate the model finds at least rerank_margin likelier."""
+        return self._likeliest(item.model_input, item.candidates, self.rerank_margin)
 
     def _ambiguous(self, record, word):
         """The word's attested analyses when none has ambiguous_share of them, else ()."""
@@ -309,7 +303,7 @@ class WordGlosser:
             score = None
             if item.choices:
                 # The model chose among the attested analyses: the word stays "lexicon".
-                item.set(*self._chosen_analysis(item), "lexicon")
+                item.set(*self._likeliest(item.model_input, item.choices, self.choice_margin), "lexicon")
             if item.attested and item.model_input is not None:
                 # The model chooses among the attested analyses only: an attested analysis stays "lexicon".
                 segmentation, glosses, _, hypothesis = self._outputs[item.model_input]
