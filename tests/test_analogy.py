@@ -65,3 +65,12 @@ def test_a_word_with_its_own_hyphens_keeps_its_tiers_aligned():
     segmentation, glosses = analogy().guess("tsez1234", "Mamali-Žekbin")
     assert (segmentation, glosses) == ("Mamali-Žek-bi-n", "???-man-PL-TOP")
     interleaved.aligned_words(segmentation, glosses)  # raises if misaligned
+
+
+def test_a_number_in_digits_is_glossed_as_itself():
+    guess = analogy()
+    # not by the words that share its last letters, nor only where a language has such words
+    assert guess.guess("tsez1234", "1941,") == ("1941", "1941")
+    assert guess.guess("othr1234", "10:30") == ("10:30", "10:30")
+    assert guess.candidates("tsez1234", "3.5") == [("3.5", "3.5")]
+    assert guess.guess("tsez1234", "1bin") != ("1bin", "1bin")

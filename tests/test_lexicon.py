@@ -63,6 +63,27 @@ def test_context_chooser_weighs_neighbours_and_translation_against_frequency():
     assert choose("aaaa1234", ["bank", "rich"], 0, "context", "by the river") == ("bank", "lender")
 
 
+def test_an_analysis_with_an_unknown_gloss_is_chosen_only_where_there_is_no_other():
+    # annotators write ??? too: thrice here, against one real analysis, twice beside the same neighbour
+    lexicon = lexicon_of([rec("tijtij,", "???", "???")] * 3 + [rec("kik' tijtij", "kik' ti-j-tij", "blood INC-E3S-eat")]
+                         + [rec("kik' q", "kik' q", "blood ???")])
+    for chooser in ("frequent", "context"):
+        assert lexicon.choose("aaaa1234", ["x", "tijtij,"], 1, chooser) == ("ti-j-tij", "INC-E3S-eat")
+    assert lexicon.analyses("aaaa1234", "tijtij")[-1] == ("???", "???")
+    assert lexicon.choose("aaaa1234", ["q"], 0, "context") == ("q", "???")  # the only one
+
+
+def test_context_chooser_reads_the_punctuation_on_the_word_itself():
+    # Tsez-like: "esno" ends a clause as a finite verb ("esno.") and joins one as a converb (no mark),
+    # the converb more frequent; the neighbours say nothing (each differs)
+    finite = [rec(f"a{n} esno.", f"a{n} es-no", f"x{n} say-PST.UNW") for n in range(3)]
+    converb = [rec(f"b{n} esno c{n}", f"b{n} es-no c{n}", f"y{n} say-PFV.CVB z{n}") for n in range(5)]
+    choose = lexicon_of(finite + converb).choose
+    assert choose("aaaa1234", ["q", "esno.", "r"], 1, "context") == ("es-no", "say-PST.UNW")
+    assert choose("aaaa1234", ["q", "esno", "r"], 1, "context") == ("es-no", "say-PFV.CVB")
+    assert choose("aaaa1234", ["q", "esno.", "r"], 1, "frequent") == ("es-no", "say-PFV.CVB")
+
+
 def test_lookup_ignores_edge_punctuation_then_case_and_is_scoped_by_glottocode():
     lexicon = lexicon_of(TRAIN)
     assert lexicon.analyses("aaaa1234", "Cats!") == [("cat-s", "cat-PL")]

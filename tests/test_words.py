@@ -57,6 +57,14 @@ def test_keys_ignore_normalisation_edge_punctuation_and_then_case():
     assert words.exact_key("...") == "..."
 
 
+def test_trailing_punctuation_is_what_the_keys_strip_off_the_end():
+    assert words.trailing_punctuation("boƛik’no.") == "."
+    assert words.trailing_punctuation("«kid»,") == "»,"
+    assert words.trailing_punctuation("esz'") == ""  # an apostrophe is a letter
+    assert words.trailing_punctuation("kid") == ""
+    assert words.trailing_punctuation("...") == ""  # a punctuation-only word is kept whole
+
+
 def test_segmentation_is_written_in_the_input_form():
     nfd = unicodedata.normalize("NFD", "bɔ́")
     assert words.in_form_of("bɔ́-a", nfd) == unicodedata.normalize("NFD", "bɔ́-a")

@@ -372,8 +372,8 @@ language that share the unseen word's longest ending vote for the suffixes
 in it, those sharing its longest beginning for the prefixes (at least 2
 letters each), and the letters left become the stem, glossed from the
 lexicon's morphemes when one matches
-(`indowribin` after `q'ˤuri-bi-n chair-PL-TOP`: `indowri-bi-n ???-PL-TOP`).
-A stem still unknown when the sentence is done takes a word of its
+(`indowribin` after `q'ˤuri-bi-n chair-PL-TOP`: `indowri-bi-n ???-PL-TOP`);
+a number in digits is glossed as itself. A stem still unknown when the sentence is done takes a word of its
 translation (--translation-stems, the default): one no other word of the
 sentence is glossed with, of those that the lexicon's records of the
 language most often use as a stem gloss when their translation has them
@@ -385,11 +385,13 @@ else analogy's guess, else the model's analysis anyway; without --model, a
 word analogy cannot guess gets the empty analysis: the word itself,
 unsegmented, glossed "???". A word attested with several analyses is chosen by
 --choose: `frequent` takes the most frequent; `context` (the default) the
-likeliest given the previous and the next word and the words of the
-translation, by how often the word was attested with each analysis beside
-them (a neighbour or translation word never seen with the word counts for
-nothing, so without evidence the most frequent wins); ties go to the
-analysis attested first. Files
+likeliest given the previous and the next word, the punctuation written
+onto the word (a clause's edge) and the words of the translation, by how
+often the word was attested with each analysis beside them (a neighbour or
+translation word never seen with the word counts for nothing, so without
+evidence the most frequent wins); ties go to the analysis attested first,
+and an analysis glossed "???" by its annotator only where the word has no
+other. Files
 are read at start-up, so corrected sentences added to a lexicon file count
 at the next run, without retraining. Punctuation-only words are written only
 where the lexicon attests them as words (some corpora keep `,` in every

@@ -47,6 +47,16 @@ def strip_punctuation(word):
     return word[start:end] or word
 
 
+def trailing_punctuation(word):
+    """The punctuation strip_punctuation takes off the end of a word ("" for none, or for a punctuation-only word)."""
+    if word[-1:].isalnum():
+        return ""
+    end = len(word)
+    while end > 0 and _is_edge_punctuation(word[end - 1]):
+        end -= 1
+    return word[end:] if end else ""
+
+
 def exact_key(word):
     """NFC, edge punctuation stripped: the first lookup level."""
     return strip_punctuation(unicodedata.normalize("NFC", word))

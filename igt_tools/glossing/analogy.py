@@ -19,10 +19,13 @@ the stem, which is still worth much (training/RESULTS.md: lexicon + analogy
 against the lexicon alone). Stems still unknown once a sentence is glossed
 may take a word of its translation (stems.py).
 
+A number in digits is glossed as itself.
+
 Tables are built per language on first use, so a large lexicon costs nothing
 for languages that are never glossed. No torch here.
 """
 
+import re
 from collections import Counter
 
 from ..core import interleaved, words
@@ -43,6 +46,11 @@ STEM_GLOSSES = 2  # a stem's most frequent glosses tried
 # the scoring (make -C training context-scores, training/RESULTS.md).
 CANDIDATES = 16
 
+# A number written in digits (1941, 3.5, 10:30) is glossed as itself, as glossing conventions
+# write it, rather than by the affixes of words that end in the same digits (Natugu dev: "1941"
+# was glossed "head", "2" "28").
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+
 
 class Analogy:
     def __init__(self, lexicon, translation_stems=True):
@@ -60,6 +68,8 @@ class Analogy:
     def guess(self, glottocode, word):
         """(segmentation, glosses) for an unseen word, or None when nothing is like it."""
         surface = words.strip_punctuation(word)
+        if _NUMBER.fullmatch(surface):
+            return surface, surface
         for scope in self.lexicon.scopes(glottocode):
             tables = self._tables_of(scope)
             if tables is not None:
@@ -73,6 +83,8 @@ class Analogy:
         nothing is like it. The others combine the next most voted endings and beginnings with the
         stem's other glosses, for a model that reads the context to choose among (glossing/word.py)."""
         surface = words.strip_punctuation(word)
+        if _NUMBER.fullmatch(surface):
+            return [(surface, surface)]
         for scope in self.lexicon.scopes(glottocode):
             tables = self._tables_of(scope)
             if tables is not None:
