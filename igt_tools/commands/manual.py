@@ -373,8 +373,9 @@ in it, those sharing its longest beginning for the prefixes (at least 2
 letters each), and the letters left become the stem, glossed from the
 lexicon's morphemes when one matches
 (`indowribin` after `q'ˤuri-bi-n chair-PL-TOP`: `indowri-bi-n ???-PL-TOP`);
-a number in digits is glossed as itself. A stem still unknown when the sentence is done takes a word of its
-translation (--translation-stems, the default): one no other word of the
+a number in digits is glossed as itself. A stem still unknown when the
+sentence is done takes a word of its translation (--translation-stems, the
+default): one no other word of the
 sentence is glossed with, of those that the lexicon's records of the
 language most often use as a stem gloss when their translation has them
 ("the", "was" seldom are), nearest the word's place on a tie; each

@@ -35,26 +35,29 @@ def _is_edge_punctuation(ch):
     return unicodedata.category(ch)[0] == "P" and ch not in _APOSTROPHES
 
 
-def strip_punctuation(word):
-    """The word without punctuation at either end; a punctuation-only word stays as it is."""
-    if word[:1].isalnum() and word[-1:].isalnum():
-        return word  # the common case, at C speed
+def _unpunctuated_span(word):
+    """(start, end) of the word without punctuation at either end; all of it when it is punctuation only."""
     start, end = 0, len(word)
     while start < end and _is_edge_punctuation(word[start]):
         start += 1
     while end > start and _is_edge_punctuation(word[end - 1]):
         end -= 1
-    return word[start:end] or word
+    return (start, end) if start < end else (0, len(word))
+
+
+def strip_punctuation(word):
+    """The word without punctuation at either end; a punctuation-only word stays as it is."""
+    if word[:1].isalnum() and word[-1:].isalnum():
+        return word  # the common case, at C speed
+    start, end = _unpunctuated_span(word)
+    return word[start:end]
 
 
 def trailing_punctuation(word):
     """The punctuation strip_punctuation takes off the end of a word ("" for none, or for a punctuation-only word)."""
     if word[-1:].isalnum():
         return ""
-    end = len(word)
-    while end > 0 and _is_edge_punctuation(word[end - 1]):
-        end -= 1
-    return word[end:] if end else ""
+    return word[_unpunctuated_span(word)[1]:]
 
 
 def exact_key(word):
