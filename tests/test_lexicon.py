@@ -73,6 +73,19 @@ def test_an_analysis_with_an_unknown_gloss_is_chosen_only_where_there_is_no_othe
     assert lexicon.choose("aaaa1234", ["q"], 0, "context") == ("q", "???")  # the only one
 
 
+def test_context_chooser_prefers_an_analysis_whose_stem_gloss_the_translation_has():
+    # Uspanteko-like "koj": "put" 5 times, "lion" twice; nothing else of the sentence was seen with it
+    lexicon = lexicon_of([rec("koj a", "koj a", "put a")] * 5 + [rec("koj b", "koj b", "lion-PL b")] * 2)
+    choose = lexicon.choose
+    assert choose("aaaa1234", ["x", "koj", "y"], 1, "context", "The Lion came.") == ("koj", "lion-PL")
+    assert choose("aaaa1234", ["x", "koj", "y"], 1, "context", "He came.") == ("koj", "put")
+    assert choose("aaaa1234", ["x", "koj", "y"], 1, "frequent", "The lion came.") == ("koj", "put")
+    # grammatical glosses are not matched ("PL" is no stem gloss), and the match is a prior, not a rule
+    assert choose("aaaa1234", ["x", "koj", "y"], 1, "context", "pl") == ("koj", "put")
+    rare = lexicon_of([rec("koj a", "koj a", "put a")] * 9 + [rec("koj b", "koj b", "lion b")])
+    assert rare.choose("aaaa1234", ["x", "koj", "y"], 1, "context", "the lion") == ("koj", "put")
+
+
 def test_context_chooser_reads_the_punctuation_on_the_word_itself():
     # Tsez-like: "esno" ends a clause as a finite verb ("esno.") and joins one as a converb (no mark),
     # the converb more frequent; the neighbours say nothing (each differs)

@@ -390,10 +390,12 @@ likeliest given the previous and the next word, the punctuation written
 onto the word (a clause's edge) and the words of the translation, by how
 often the word was attested with each analysis beside them (a neighbour or
 translation word never seen with the word counts for nothing, so without
-evidence the most frequent wins); ties go to the analysis attested first,
-and an analysis glossed "???" by its annotator only where the word has no
-other. Files
-are read at start-up, so corrected sentences added to a lexicon file count
+evidence the most frequent wins), and it prefers an analysis whose stem
+gloss is a word of the translation (`koj` glossed "put" 5 times and "lion"
+twice: "lion" where the translation has it, unless the neighbours say
+otherwise); ties go to the analysis attested first, and an analysis glossed
+"???" by its annotator only where the word has no other. Files are read at
+start-up, so corrected sentences added to a lexicon file count
 at the next run, without retraining. Punctuation-only words are written only
 where the lexicon attests them as words (some corpora keep `,` in every
 tier). With a sentence model the lexicon's words replace the model's, position
@@ -600,7 +602,7 @@ GLOSS_OPTIONS = {
     "--lexicon": "FILE holds IGT records (JSONL): the words they attest take their analyses.",
     "--choose": "Among the analyses the lexicon attests for a word: frequent takes the most frequent; context "
                 "the likeliest given its neighbours and the translation's words, as the lexicon saw them beside "
-                "each analysis.",
+                "each analysis, and whether its stem gloss is a word of the translation.",
     "--guess": "The words the lexicon does not attest are guessed by analogy with the words it does.",
     "--translation-stems": "With --guess: a guess's unknown stem takes a word of the sentence's translation.",
     "--ask-model": "With a word or context model: unsure, the unseen words (and a context model's ambiguous "
