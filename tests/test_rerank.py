@@ -153,7 +153,7 @@ class _Context:
 def test_rerank_takes_the_candidate_the_model_finds_likelier_by_the_margin(tmp_path, scripted, scripted_scores):
     context = _Context(tmp_path)
     gloss, asked_input, candidates, scores = context.gloss, context.asked_input, context.candidates, context.scores
-    scripted({asked_input: ("X(jumped)", -0.5)})  # its own analysis is not trusted (a context model's -0.05)
+    scripted({asked_input: ("X(jumped)", -0.5)})  # its own analysis is not trusted (a context model's -0.03 and -0.07)
     asked = scripted_scores(scores)
     assert gloss() == ("STROLL ???-PTCP", ["lexicon", "analogy"])  # a context model chooses by default (margin 0)
     assert gloss("--rerank", "inf") == ("STROLL ???-PST", ["lexicon", "analogy"])  # ... unless told not to
@@ -239,3 +239,32 @@ def test_choice_margin_lets_the_model_choose_among_an_ambiguous_words_attested_a
     assert sorted(label for _, label in asked) == ["STROLL(walk)", "WALK(walk)"]
     assert gloss(0.5) == ("TALK WALK", ["lexicon", "lexicon"])
     assert decoded == []  # scored, never decoded
+
+
+def test_a_context_model_needs_less_sureness_against_a_guess_that_leaves_the_stem_unknown(
+        tmp_path, scripted, scripted_scores):
+    context = _Context(tmp_path)
+    lexicon = Lexicon.read([str(context.lexicon_path)])
+    analogy = Analogy(lexicon, translation_stems=False)
+    assert analogy.guess(LANGUAGE, "talks") == ("talk-s", "TALK-3SG")  # a stem the lexicon knows
+    assert analogy.guess(LANGUAGE, "jumped") == ("jump-ed", "???-PST")  # one it does not
+    evidence = wc.Retrieval(lexicon).evidence(LANGUAGE)
+    asked, scores = {}, {}
+    for word in ("talks", "jumped"):
+        record = {"transcription": f"walk {word}", "glottocode": LANGUAGE}
+        asked[word] = wc.context_input(["walk", word], 1, record, evidence)
+        # the model finds every candidate alike: analogy's guess stays analogy's choice
+        scores.update({(asked[word], wc.label_of(*c)): -1.0 for c in analogy.candidates(LANGUAGE, word)})
+    # the model's own analyses, both a little less sure than the threshold against a whole analysis
+    scripted({asked["talks"]: ("Y(talks)", -0.05), asked["jumped"]: ("X(jumped)", -0.05)})
+    scripted_scores(scores)
+
+    def gloss(word, *args):
+        context.record = {"transcription": f"walk {word}", "glottocode": LANGUAGE}
+        return context.gloss(*args)
+
+    assert gloss("talks") == ("STROLL TALK-3SG", ["lexicon", "analogy"])  # CONTEXT_TRUST_MODEL, -0.03
+    assert gloss("jumped") == ("STROLL X", ["lexicon", "model"])  # CONTEXT_TRUST_UNKNOWN_STEM, -0.07
+    # a threshold the user gives is the only one
+    assert gloss("talks", "--trust-model", "-0.05") == ("STROLL Y", ["lexicon", "model"])
+    assert gloss("jumped", "--trust-model", "-0.04") == ("STROLL ???-PST", ["lexicon", "analogy"])

@@ -38,6 +38,9 @@ from igt_tools.model.generation import DecodeSettings, Decoder
 from igt_tools.model.loading import load_model
 
 TRUSTS = (-0.02, -0.05, -0.1)
+# the model trusted at one threshold where analogy's analysis is whole, another where it leaves a stem unknown
+KNOWN_STEM_TRUSTS = (-0.01, -0.02, -0.03, -0.05)
+UNKNOWN_STEM_TRUSTS = (-0.03, -0.05, -0.07, -0.1)
 MARGINS = (0.05, 0.1)
 PENALTIES = (0.01, 0.02)
 CHUNK = 64
@@ -65,19 +68,27 @@ class KeepingGlosser(WordGlosser):
         return super()._glossed(record, analyses)
 
 
-def choose(word, trust, margin=0.0, penalty=0.0, rerank=True):
-    """(segmentation, glosses, provenance) a rule gives an unseen word the model was asked about, or None."""
+def choose(word, trust, margin=0.0, penalty=0.0, rerank=True, trust_unknown_stem=None):
+    """(segmentation, glosses, provenance) a rule gives an unseen word the model was asked about, or None.
+
+    With `trust_unknown_stem`, that threshold replaces `trust` where analogy's analysis (after
+    reranking) leaves a stem unknown."""
     segmentation, glosses, confidence = word["output"]
     usable = bool(segmentation and glosses)
-    if word["guess"] is None or (usable and confidence >= trust):
+    if word["guess"] is None:
         return (segmentation, glosses, "model") if usable else None
+    guess = word["guess"]
     candidates = word["candidates"]
     if rerank and candidates:
         values = [score - penalty * n for n, (_, score) in enumerate(candidates)]
         best = max(range(len(values)), key=lambda n: (values[n], -n))
         if best and values[best] - values[0] >= margin:
-            return (*candidates[best][0], "analogy")
-    return (*word["guess"], "analogy")
+            guess = candidates[best][0]
+    if trust_unknown_stem is not None and wa.has_unknown_gloss(guess[1]):
+        trust = trust_unknown_stem
+    if usable and confidence >= trust:
+        return segmentation, glosses, "model"
+    return (*guess, "analogy")
 
 
 def mer_by_language(kept, analogy, rule):
@@ -115,6 +126,10 @@ def mer_of(pairs):
 
 def rules():
     yield "only choosing", functools.partial(choose, trust=float("inf"))
+    for trust in KNOWN_STEM_TRUSTS:
+        for unknown in UNKNOWN_STEM_TRUSTS:
+            yield f"trust {trust:g}, unknown stem {unknown:g}", functools.partial(
+                choose, trust=trust, trust_unknown_stem=unknown)
     for trust in TRUSTS:
         yield f"trust {trust:g}", functools.partial(choose, trust=trust)
         yield f"trust {trust:g}, no rerank", functools.partial(choose, trust=trust, rerank=False)

@@ -21,7 +21,8 @@ from ..examples import tasks
 from ..glossing.analogy import Analogy
 from ..glossing.lexicon import CHOOSERS, Lexicon
 from ..glossing.sentence import SentenceGlosser
-from ..glossing.word import CONTEXT_RERANK_MARGIN, CONTEXT_TRUST_MODEL, RERANK_MIN_EXAMPLES, TRUST_MODEL, WordGlosser
+from ..glossing.word import (CONTEXT_RERANK_MARGIN, CONTEXT_TRUST_MODEL, CONTEXT_TRUST_UNKNOWN_STEM, RERANK_MIN_EXAMPLES,
+                             TRUST_MODEL, WordGlosser)
 from . import manual
 
 PROG = "igt-gloss"
@@ -143,6 +144,8 @@ def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, m
     max_input_tokens = max_input_tokens or metadata.max_input_tokens or 1024
     if metadata.unit in ("word", "context"):
         context = metadata.unit == "context"
+        # a context model's two thresholds, unless the user set one (then it is the only one)
+        trust_unknown_stem = CONTEXT_TRUST_UNKNOWN_STEM if context and trust_model is None else None
         if trust_model is None:
             trust_model = CONTEXT_TRUST_MODEL if context else TRUST_MODEL
         if rerank_margin is None and (context or ask_model == "choose"):
@@ -153,7 +156,8 @@ def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, m
                               max_input_tokens=max_input_tokens, confidence=confidence, analogy=analogy,
                               trust_model=trust_model, context=context, ask_all=ask_model == "all",
                               trust_choice=trust_choice, rerank_margin=rerank_margin,
-                              rerank_languages=trained_languages(metadata), decode_guessed=ask_model != "choose")
+                              rerank_languages=trained_languages(metadata), decode_guessed=ask_model != "choose",
+                              trust_unknown_stem=trust_unknown_stem)
     else:
         glosser = SentenceGlosser(decoder, tokenizer, task, prompts, max_input_tokens=max_input_tokens,
                           keep_raw=keep_raw, confidence=confidence, lexicon=lexicon, chooser=choose, analogy=analogy)

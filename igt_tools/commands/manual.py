@@ -6,7 +6,7 @@ The *_OPTIONS dicts say the rest of each option, {"--option": text}: the man pag
 give it after the option's one-line help.
 """
 
-from ..glossing.word import CONTEXT_TRUST_MODEL, RERANK_MIN_EXAMPLES, TRUST_MODEL
+from ..glossing.word import CONTEXT_TRUST_MODEL, CONTEXT_TRUST_UNKNOWN_STEM, RERANK_MIN_EXAMPLES, TRUST_MODEL
 from ..model.device import BATCH_TOKENS
 
 CLEAN = """More examples:
@@ -622,7 +622,9 @@ GLOSS_OPTIONS = {
                 "than analogy's on Arapaho). Default: 0 with a context model (`inf` keeps analogy's guess), else not scored.",
     "--trust-model": "With --guess and a word or context model: the model's analysis of an unseen word goes "
                      "before analogy's when its mean token log-probability is at least LOGPROB. Default: "
-                     f"{TRUST_MODEL}, {CONTEXT_TRUST_MODEL} with a context model.",
+                     f"{TRUST_MODEL}; with a context model {CONTEXT_TRUST_MODEL}, and {CONTEXT_TRUST_UNKNOWN_STEM} "
+                     "where analogy's analysis (after --rerank) leaves a stem unknown; a LOGPROB given is the "
+                     "only threshold.",
     "--task": "Default: the one in the model folder, else interleaved.",
     "--prompts": "Default: the one in the model folder, else polygloss.",
     "--beams": "Default: 2 for a sentence model, 1 for a word model.",

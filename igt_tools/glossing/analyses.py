@@ -22,6 +22,11 @@ UNKNOWN_GLOSS = "???"
 PROVENANCES = ("lexicon", "analogy", "model", "none")
 
 
+def has_unknown_gloss(glosses):
+    """Whether a word's glosses leave a morpheme UNKNOWN_GLOSS (analogy's unknown stem, say)."""
+    return UNKNOWN_GLOSS in tokens.GLOSS_BOUNDARY.split(glosses or "")
+
+
 @dataclass
 class WordAnalysis:
     word: str  # the transcription word

@@ -30,7 +30,7 @@ from collections import Counter
 from ..core.record import text
 from ..core.words import translation_words
 from ..core.tokens import GLOSS_BOUNDARY
-from .analyses import UNKNOWN_GLOSS
+from .analyses import UNKNOWN_GLOSS, has_unknown_gloss
 
 MIN_SHARE = 0.1
 UNSEEN_SHARE = 0.5
@@ -56,7 +56,7 @@ class TranslationStems:
     def fill(self, analyses, record):
         """Give analogy's guesses with an unknown stem a translation word (see the module's doc)."""
         pending = [n for n, item in enumerate(analyses)
-                   if item.provenance == "analogy" and UNKNOWN_GLOSS in GLOSS_BOUNDARY.split(item.glosses)]
+                   if item.provenance == "analogy" and has_unknown_gloss(item.glosses)]
         if not pending:
             return analyses
         translation = translation_words(text(record, "translation"))

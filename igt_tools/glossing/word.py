@@ -25,6 +25,9 @@ unseen word (Analogy.candidates, teacher-forced: no search), and where its own
 output is not trusted, the candidate it finds likeliest replaces analogy's
 guess when it is at least that much likelier (mean token log-probability).
 The word stays "analogy": the analysis is analogy's, the model only chose it.
+With a `trust_unknown_stem`, the model's own analysis needs only that sureness
+where analogy's (so chosen) leaves a stem unknown, for the translation to fill:
+the weaker rival (the context model's default, CONTEXT_TRUST_UNKNOWN_STEM).
 `rerank_languages` (glottocodes) limits that choice to the languages the model
 learnt enough of: in one it never saw, its judgement of affixes is a guess
 (training/RESULTS.md: Arapaho). Without `decode_guessed` the model only chooses:
@@ -53,9 +56,11 @@ WORD_OUTPUT_FLOOR = 40
 TRUST_MODEL = -0.1
 
 # A context model's defaults in igt-gloss: its own analysis where at least this sure, else its likeliest of
-# analogy's candidates (a rerank margin of 0). Measured on the six dev sets (training/rerank_rules.py: -0.05 with
-# margin 0 the best of 19 rules; training/RESULTS.md: the second stage, six 0.156 against 0.164 without choosing).
-CONTEXT_TRUST_MODEL = -0.05
+# analogy's candidates (a rerank margin of 0); where that candidate leaves a stem unknown (for the translation
+# to fill), already at CONTEXT_TRUST_UNKNOWN_STEM. Measured on the six dev sets (training/rerank_rules.py: -0.03
+# and -0.07 the best of 35 rules, six 0.1504 -> 0.1488 against one threshold of -0.05; training/RESULTS.md).
+CONTEXT_TRUST_MODEL = -0.03
+CONTEXT_TRUST_UNKNOWN_STEM = -0.07
 CONTEXT_RERANK_MARGIN = 0.0
 
 # An attested word goes to a context model when its most frequent analysis has
@@ -106,7 +111,8 @@ class WordGlosser:
     def __init__(self, lexicon, chooser, decoder=None, tokenizer=None,
                  max_input_tokens=1024, confidence=False, analogy=None, trust_model=TRUST_MODEL,
                  context=False, ambiguous_share=AMBIGUOUS_SHARE, ask_all=False, trust_choice=None,
-                 rerank_margin=None, rerank_languages=None, decode_guessed=True, choice_margin=None):
+                 rerank_margin=None, rerank_languages=None, decode_guessed=True, choice_margin=None,
+                 trust_unknown_stem=None):
         self.lexicon = lexicon
         # A context model's evidence: the lexicon's words, served by retrieval
         self.retrieval = word_context.Retrieval(lexicon) if context and lexicon is not None else None
@@ -118,6 +124,8 @@ class WordGlosser:
         self.ask_all = ask_all
         self.analogy = analogy
         self.trust_model = trust_model
+        # None: trust_model, whatever analogy guessed; else the threshold where its guess leaves a stem unknown
+        self.trust_unknown_stem = trust_model if trust_unknown_stem is None else trust_unknown_stem
         # None: the model does not choose among analogy's candidates for unseen words
         self.rerank_margin = rerank_margin if analogy is not None else None
         # None: any language; else the glottocodes the model may choose for
@@ -257,12 +265,17 @@ class WordGlosser:
             for label, hypothesis in zip(to_score[text], hypotheses):
                 self._scores[text, label] = hypothesis.confidence
 
-    def _trusted(self, model_input):
-        """Whether the model's decoded analysis of an input (if it was decoded) beats analogy's guess."""
+    def _trusted(self, model_input, guess=None):
+        """Whether the model's decoded analysis of an input (if it was decoded) beats analogy's `guess`
+        (None: beats whatever analogy guessed)."""
         if model_input not in self._outputs:
             return False
+        if guess is None:
+            threshold = max(self.trust_model, self.trust_unknown_stem)
+        else:
+            threshold = self.trust_unknown_stem if wa.has_unknown_gloss(guess[1]) else self.trust_model
         segmentation, glosses, _, hypothesis = self._outputs[model_input]
-        return bool(segmentation and glosses) and hypothesis.confidence >= self.trust_model
+        return bool(segmentation and glosses) and hypothesis.confidence >= threshold
 
     def _reranked_guess(self, item):
         """Analogy's guess (its first candidate), or the candidate the model finds at least rerank_margin likelier."""
@@ -310,17 +323,22 @@ class WordGlosser:
                 if (segmentation, glosses) in item.attested and hypothesis.confidence >= self.trust_choice:
                     item.set(segmentation, glosses, "lexicon")
                     score = hypothesis.confidence
+            # analogy's analysis, the model's choice among its candidates where it chose (their scores are
+            # there unless the model's own analysis is trusted whatever analogy guessed)
+            guess = item.guess
+            if guess is not None and item.candidates and not self._trusted(item.model_input):
+                guess = self._reranked_guess(item)
             if item.provenance is None and item.model_input is not None and self._decodes(item):
                 segmentation, glosses, pieces, hypothesis = self._outputs[item.model_input]
-                if segmentation and glosses and (item.guess is None or self._trusted(item.model_input)):
+                if segmentation and glosses and (guess is None or self._trusted(item.model_input, guess)):
                     item.set(segmentation, glosses, "model")
                     score = hypothesis.confidence
                     malformed += pieces
                     logprob, length = logprob + hypothesis.logprob, length + hypothesis.length
                 elif item.guess is None:
                     malformed += pieces  # the model's output was all there was, and unusable
-            if item.provenance is None and item.guess is not None:
-                item.set(*(self._reranked_guess(item) if item.candidates else item.guess), "analogy")
+            if item.provenance is None and guess is not None:
+                item.set(*guess, "analogy")
             word_confidence.append(score)
         if self.analogy is not None:
             self.analogy.gloss_unknown_stems(analyses, record)
