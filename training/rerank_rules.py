@@ -12,6 +12,8 @@ of each rule printed per language, as a tab-separated table:
 
     trust T           the model's analysis where it is at least T sure (--trust-model),
                       else analogy's likeliest candidate (--rerank 0)
+    trust T, unknown stem U   the same, but U where that candidate leaves a stem unknown
+                      (igt-gloss's default for a context model: -0.03 and -0.07)
     trust T, margin M a candidate replaces analogy's guess only when M likelier (--rerank M)
     trust T, penalty P each candidate's score less P per place in analogy's order
     trust T, no rerank analogy's guess where the model is not trusted (no --rerank)
