@@ -215,11 +215,11 @@ class Lexicon:
             return entry.ranked()[0]
         counts = tables.features(words.folded_key(sentence[n]))
         attested = sum(entry.values())
+        features = sentence_features(sentence, n, translation)
         # (feature, its share of the word's attestations); a feature never seen with the word says nothing
-        seen = [(feature, counts[feature, None] / attested) for feature in sentence_features(sentence, n, translation)
-                if counts[feature, None]]
-        in_translation = {word.lower() for word in words.translation_words(translation)} \
-            if isinstance(translation, str) else set()
+        seen = [(feature, counts[feature, None] / attested) for feature in features if counts[feature, None]]
+        # the translation's words, lower-cased, as the features already hold them
+        in_translation = {value for kind, value in features if kind == "t"}
         bonus = {}
         for analysis, count in entry.items():
             bonus[analysis] = math.log(count) + sum(

@@ -335,7 +335,7 @@ class WordGlosser:
                     score = hypothesis.confidence
                     malformed += pieces
                     logprob, length = logprob + hypothesis.logprob, length + hypothesis.length
-                elif item.guess is None:
+                elif guess is None:
                     malformed += pieces  # the model's output was all there was, and unusable
             if item.provenance is None and guess is not None:
                 item.set(*guess, "analogy")
