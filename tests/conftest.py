@@ -157,7 +157,8 @@ def scripted(monkeypatch):
     token's log-probability (the end token's too), or a list of them, one per
     token and one for the end token. An output longer than its cap is cut there,
     without its end token, as the search cuts it. The returned list fills with
-    (model input, cap) pairs as the search is asked for them.
+    (model input, cap) pairs as the search is asked for them; `scripted.floors` maps
+    each model input to the floor it was given (Decoder.decode), which the script ignores.
     """
     transformers = import_installed("transformers")
     from igt_tools.model.generation import Decoder, Hypothesis
@@ -165,11 +166,12 @@ def scripted(monkeypatch):
     tokenizer = transformers.ByT5Tokenizer()
     script, asked = {}, []
 
-    def decode_batch(decoder, inputs, limits=None):
+    def decode_batch(decoder, inputs, limits=None, encoded=None, floors=None):
         hypotheses = []
-        for ids, limit in zip(inputs, limits):
+        for ids, limit, floor in zip(inputs, limits, floors or [None] * len(inputs)):
             text = tokenizer.decode(ids, skip_special_tokens=True)
             asked.append((text, limit))
+            install.floors[text] = floor
             output, score = script[text]
             tokens = tokenizer(output, add_special_tokens=False).input_ids
             scores = score if isinstance(score, list) else [score] * (len(tokens) + 1)
@@ -184,4 +186,5 @@ def scripted(monkeypatch):
         monkeypatch.setattr(Decoder, "decode_batch", decode_batch)
         return asked
 
+    install.floors = {}  # model input -> the floor the search was given for it (None: none)
     return install

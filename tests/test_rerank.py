@@ -92,6 +92,47 @@ def test_scores_with_the_shared_cross_attention_are_a_plain_teacher_forced_pass(
             assert hypothesis.length == len(tokens)
 
 
+def test_decoding_and_scoring_together_encodes_each_input_once_for_the_same_results(loaded_sentence_model, one_thread):
+    model, tokenizer = loaded_sentence_model
+    inputs = [tokenizer(text).input_ids for text in toy_prompts(5, seed=7)]
+    settings = DecodeSettings(beams=1, max_new_tokens=60, batch_tokens=600)
+    alone = Decoder(model, settings)
+    found = alone.decode(inputs)
+    eos = alone.eos
+    candidates = [[h.tokens + [eos], [100, 101, eos]] for h in found]
+    candidates[1] = []  # decoded only
+    scored = alone.score(inputs, candidates)
+    together = Decoder(model, settings)
+    decode = [True, True, True, True, False]  # the last only scored
+    hypotheses, scores = together.decode_and_score(inputs, decode=decode, candidates=candidates,
+                                                   still_wanted=lambda i, hypothesis: i != 2)
+    assert together.stats.input_tokens == sum(len(ids) for ids in inputs)  # each encoded once
+    assert [h and h.tokens for h in hypotheses] == [h.tokens for h in found[:4]] + [None]
+    assert [h and h.logprob for h in hypotheses[:4]] == pytest.approx([h.logprob for h in found[:4]], abs=1e-4)
+    assert scores[1] is None and scores[2] is None  # no candidates; no longer wanted once decoded
+    for i in (0, 3, 4):
+        assert [h.logprob for h in scores[i]] == pytest.approx([h.logprob for h in scored[i]], abs=1e-4)
+
+
+def test_a_floor_gives_up_on_an_output_that_can_no_longer_reach_it(loaded_sentence_model, one_thread):
+    model, tokenizer = loaded_sentence_model
+    inputs = [tokenizer(text).input_ids for text in toy_prompts(6, seed=11)]
+    decoder = Decoder(model, DecodeSettings(beams=1, max_new_tokens=60, batch_tokens=600))
+    full = decoder.decode(inputs)
+    floor = -1e-4  # below it after any token short of certain
+    floored = decoder.decode(inputs, floors=[floor, None] * 3)
+    given_up = 0
+    for n, (whole, cut) in enumerate(zip(full, floored)):
+        if n % 2:  # no floor: the search as ever
+            assert cut.tokens == whole.tokens
+            continue
+        assert whole.tokens[: len(cut.tokens)] == cut.tokens  # the same search, left early if at all
+        if whole.confidence < floor:
+            assert cut.confidence < floor  # given up or not, still below the floor
+        given_up += cut.length < whole.length
+    assert given_up
+
+
 @pytest.fixture
 def scripted_scores(monkeypatch):
     """scripted_scores({(model input, label): mean token log-probability}); returns what was scored."""
@@ -100,7 +141,7 @@ def scripted_scores(monkeypatch):
     tokenizer = transformers.ByT5Tokenizer()
     script, asked = {}, []
 
-    def score_batch(decoder, inputs, candidates):
+    def score_batch(decoder, inputs, candidates, encoded=None):
         out = []
         for ids, options in zip(inputs, candidates):
             text = tokenizer.decode(ids, skip_special_tokens=True)
@@ -268,3 +309,16 @@ def test_a_context_model_needs_less_sureness_against_a_guess_that_leaves_the_ste
     # a threshold the user gives is the only one
     assert gloss("talks", "--trust-model", "-0.05") == ("STROLL Y", ["lexicon", "model"])
     assert gloss("jumped", "--trust-model", "-0.04") == ("STROLL ???-PST", ["lexicon", "analogy"])
+
+
+def test_a_words_search_has_a_floor_only_where_analogy_has_a_guess_to_fall_back_on(tmp_path, scripted, scripted_scores):
+    from igt_tools.glossing.word import CONTEXT_TRUST_UNKNOWN_STEM
+
+    context = _Context(tmp_path)
+    scripted({context.asked_input: ("X(jumped)", -0.5)})
+    scripted_scores(context.scores)
+    context.gloss()
+    # an unsure output is of no use beside analogy's guess: the search may give up at the lower threshold
+    assert scripted.floors[context.asked_input] == CONTEXT_TRUST_UNKNOWN_STEM
+    context.gloss("--no-guess")
+    assert scripted.floors[context.asked_input] is None  # the model's output is all there is

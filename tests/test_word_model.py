@@ -138,8 +138,8 @@ def test_a_word_is_decoded_once_across_chunks(word_model):
     model, tokenizer, _ = load_model(word_model)
     decoder = Decoder(model, DecodeSettings(beams=2, max_new_tokens=40))
     decoded = []
-    decode = decoder.decode
-    decoder.decode = lambda inputs, **kw: decoded.append(len(inputs)) or decode(inputs, **kw)
+    decode = decoder.decode_and_score
+    decoder.decode_and_score = lambda inputs, **kw: decoded.append(sum(kw["decode"])) or decode(inputs, **kw)
     glosser = WordGlosser(None, "frequent", decoder=decoder, tokenizer=tokenizer)
     first = glosser.gloss([(Location("-", 1), {"transcription": "abc de abc"})])
     second = glosser.gloss([(Location("-", 2), {"transcription": "de abc"})])

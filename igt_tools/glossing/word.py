@@ -150,6 +150,7 @@ class WordGlosser:
         """[(Location, record)] -> the output records, in the same order."""
         plans = []
         unique = {}  # model input text -> the output cap of each word to decode
+        needed = set()  # model inputs whose output is of use even when not trusted
         to_score = {}  # model input text -> candidate labels to score
         for location, record in chunk:
             problem = wa.cannot_gloss(record)
@@ -172,14 +173,14 @@ class WordGlosser:
                         item.model_input = self._model_input(record, item)
                         if self._decodes(item) and item.model_input not in self._outputs:
                             unique.setdefault(item.model_input, word_output_limit(item.word))
+                            if item.guess is None or item.attested:
+                                needed.add(item.model_input)  # its output is used however unsure
                     if item.guess is not None and item.model_input is not None and self._reranks(record):
                         self._plan_rerank(record, item, to_score)
                     if item.provenance == "lexicon" and not item.attested and self._scores_choice(record):
                         self._plan_choice(record, item, to_score)
             plans.append(analyses)
-        self._outputs.update(zip(unique, self._decode(list(unique), list(unique.values()), on_inputs)))
-        # a word whose own analysis is trusted keeps it: its candidates need no scores
-        self._score({text: labels for text, labels in to_score.items() if not self._trusted(text)})
+        self._ask_model(unique, needed, to_score, on_inputs)
         out = []
         for (location, record), plan in zip(chunk, plans):
             self.counts["records"] += 1
@@ -254,27 +255,47 @@ class WordGlosser:
         item.candidates = labelled
         self._queue(item.model_input, [label for _, label in labelled], to_score)
 
-    def _score(self, to_score):
-        """The model's mean token log-probability of each queued candidate label."""
-        if not to_score:
+    def _ask_model(self, to_decode, needed, to_score, on_inputs):
+        """Decode the new model inputs ({text: output cap}) and score the queued candidates, each
+        input encoded once for both.
+
+        A word whose own analysis is trusted keeps it: its candidates need no scores. An
+        output not `needed` is of use only where trusted, so its search gives up once it
+        can no longer be (Decoder.decode's floor: the lower threshold).
+        """
+        # a word decoded in an earlier chunk: scored only if not trusted
+        to_score = {text: labels for text, labels in to_score.items() if text in to_decode or not self._trusted(text)}
+        texts = list(dict.fromkeys([*to_decode, *to_score]))
+        if not texts:
             return
-        texts = list(to_score)
-        ids = self._input_ids(texts)
-        labels = [[self.tokenizer(label).input_ids for label in to_score[text]] for text in texts]
-        for text, hypotheses in zip(texts, self.decoder.score(ids, labels)):
-            for label, hypothesis in zip(to_score[text], hypotheses):
+        floor = min(self.trust_model, self.trust_unknown_stem)
+        labels = [to_score.get(text, []) for text in texts]
+        hypotheses, scores = self.decoder.decode_and_score(
+            self._input_ids(texts), decode=[text in to_decode for text in texts],
+            limits=[to_decode.get(text) for text in texts],
+            floors=[None if text in needed else floor for text in texts],
+            candidates=[[self.tokenizer(label).input_ids for label in row] for row in labels],
+            still_wanted=lambda i, hypothesis: not self._trusted_output(self._parsed(hypothesis)),
+            on_batch=on_inputs)
+        for text, hypothesis in zip(texts, hypotheses):
+            if hypothesis is not None:
+                self._outputs[text] = self._parsed(hypothesis)
+        for text, row, scored in zip(texts, labels, scores):
+            for label, hypothesis in zip(row, scored or ()):
                 self._scores[text, label] = hypothesis.confidence
 
     def _trusted(self, model_input, guess=None):
         """Whether the model's decoded analysis of an input (if it was decoded) beats analogy's `guess`
         (None: beats whatever analogy guessed)."""
-        if model_input not in self._outputs:
-            return False
+        return model_input in self._outputs and self._trusted_output(self._outputs[model_input], guess)
+
+    def _trusted_output(self, output, guess=None):
+        """_trusted for a parsed output (parse_word's, with its hypothesis)."""
         if guess is None:
             threshold = max(self.trust_model, self.trust_unknown_stem)
         else:
             threshold = self.trust_unknown_stem if wa.has_unknown_gloss(guess[1]) else self.trust_model
-        segmentation, glosses, _, hypothesis = self._outputs[model_input]
+        segmentation, glosses, _, hypothesis = output
         return bool(segmentation and glosses) and hypothesis.confidence >= threshold
 
     def _reranked_guess(self, item):
@@ -298,16 +319,9 @@ class WordGlosser:
     def _input_ids(self, texts):
         return [self.tokenizer(text).input_ids[: self.max_input_tokens] for text in texts]
 
-    def _decode(self, texts, limits, on_inputs):
-        """[(segmentation, glosses, malformed, hypothesis)] for model inputs (none without a model)."""
-        if not texts:
-            return []
-        hypotheses = self.decoder.decode(self._input_ids(texts), on_batch=on_inputs, limits=limits)
-        results = []
-        for hypothesis in hypotheses:
-            text = self.tokenizer.decode(hypothesis.tokens, skip_special_tokens=True)
-            results.append((*parse_word(text), hypothesis))
-        return results
+    def _parsed(self, hypothesis):
+        """(segmentation, glosses, malformed, hypothesis) of a model output."""
+        return (*parse_word(self.tokenizer.decode(hypothesis.tokens, skip_special_tokens=True)), hypothesis)
 
     def _glossed(self, record, analyses):
         malformed, logprob, length = 0, 0.0, 0

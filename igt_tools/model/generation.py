@@ -9,6 +9,11 @@ Three things make batched decoding cheap without changing a single output:
 - the cross-attention cache is shared by a sentence's beams and only copied
   when sentences leave, not reordered at every step.
 
+A word glosser that both decodes an input and scores candidate outputs for it
+(decode_and_score) encodes it once for both: on a context model's long inputs the
+encoder is most of the work. A row whose output can no longer be of use (its
+`floor`, below) leaves the search early.
+
 The search itself is Hugging Face's beam search, rule for rule (candidates,
 finished hypotheses, length penalty, the early-stopping heuristic), and plain
 argmax for one beam. It reads `length_penalty` and `early_stopping` from the
@@ -186,66 +191,121 @@ class Decoder:
     def device(self):
         return next(self.model.parameters()).device
 
-    def decode(self, inputs, on_batch=None, limits=None):
+    def decode(self, inputs, on_batch=None, limits=None, floors=None):
         """Hypotheses for token-id lists, in the order given (any order of lengths).
 
         `limits` caps each input's output length (tokens, end token included),
         within max_new_tokens; an output cut there ends as if at max_new_tokens.
+        `floors` (greedy search only; None each: none) gives up on an output once its
+        confidence can no longer reach the floor, however likely the rest: the output is
+        then cut where it was given up, its confidence below the floor (see _greedy).
         `on_batch(n)` is called after each batch with its number of inputs.
         """
-        results = [None] * len(inputs)
-        lengths = [len(ids) for ids in inputs]
-        limits = [self._limit(limits[i] if limits else None) for i in range(len(inputs))]
-        for batch in plan_batches(lengths, self.settings.batch_tokens, self.settings.beams):
-            hypotheses = self.decode_batch([inputs[i] for i in batch], [limits[i] for i in batch])
-            for i, hypothesis in zip(batch, hypotheses):
-                results[i] = hypothesis
-            if on_batch is not None:
-                on_batch(len(batch))
-        return results
+        hypotheses, _ = self.decode_and_score(inputs, limits=limits, floors=floors, on_batch=on_batch)
+        return hypotheses
+
+    @torch.inference_mode()
+    def decode_and_score(self, inputs, decode=None, limits=None, floors=None, candidates=None, still_wanted=None,
+                         on_batch=None):
+        """(hypotheses, scores) of token-id inputs, each encoded once for both.
+
+        `decode[i]` (default: all) says whether input i is decoded (limits and floors as
+        in decode); `candidates[i]` (default: none) are token-id outputs (the end token
+        included) to score teacher-forced, as score() does, unless `still_wanted(i,
+        hypothesis)` says no once input i is decoded. hypotheses[i] is None where not
+        decoded, scores[i] None where not scored. `on_batch(n)`: after each batch, with
+        the number of inputs it decoded.
+        """
+        count = len(inputs)
+        decode = [True] * count if decode is None else decode
+        candidates = [()] * count if candidates is None else candidates
+        limits = [self._limit(limits[i] if limits else None) for i in range(count)]
+        floors = floors or [None] * count
+        hypotheses, scores = [None] * count, [None] * count
+        wanted = [i for i in range(count) if decode[i] or candidates[i]]
+        lengths = [len(inputs[i]) for i in wanted]
+        for planned in plan_batches(lengths, self.settings.batch_tokens, self.settings.beams):
+            batch = [wanted[n] for n in planned]
+            encoded = self._encode([inputs[i] for i in batch])
+            decoded = [n for n, i in enumerate(batch) if decode[i]]
+            if decoded:
+                found = self.decode_batch([inputs[batch[n]] for n in decoded], [limits[batch[n]] for n in decoded],
+                                          encoded=_rows(encoded, decoded), floors=[floors[batch[n]] for n in decoded])
+                for n, hypothesis in zip(decoded, found):
+                    hypotheses[batch[n]] = hypothesis
+            scored = [n for n, i in enumerate(batch) if candidates[i] and (
+                not decode[i] or still_wanted is None or still_wanted(i, hypotheses[i]))]
+            if scored:
+                for n, row in zip(scored, self._score_encoded([inputs[batch[n]] for n in scored],
+                                                              [candidates[batch[n]] for n in scored],
+                                                              _rows(encoded, scored))):
+                    scores[batch[n]] = row
+            if on_batch is not None and decoded:
+                on_batch(len(decoded))
+        return hypotheses, scores
 
     def _limit(self, limit):
         cap = self.settings.max_new_tokens
         return cap if limit is None else max(1, min(int(limit), cap))
 
     @torch.inference_mode()
-    def decode_batch(self, inputs, limits=None):
-        """One padded batch through the encoder, then the search; hypotheses in the order given."""
+    def decode_batch(self, inputs, limits=None, encoded=None, floors=None):
+        """One padded batch through the encoder (unless `encoded`: its (states, mask)), then the
+        search; hypotheses in the order given."""
         limits = [self._limit(limits[i] if limits else None) for i in range(len(inputs))]
-        input_ids, attention_mask = self._padded(inputs)
-        encoded = self.model.get_encoder()(input_ids=input_ids, attention_mask=attention_mask, return_dict=True)
+        hidden, attention_mask = encoded if encoded is not None else self._encode(inputs)
         stats = self.stats
         stats.batches += 1
         stats.sentences += len(inputs)
-        stats.input_tokens += sum(len(ids) for ids in inputs)
-        stats.padded_input_tokens += input_ids.numel()
         if self.settings.beams == 1:
-            hypotheses = self._greedy(encoded.last_hidden_state, attention_mask, limits)
+            hypotheses = self._greedy(hidden, attention_mask, limits, floors)
         else:
-            hypotheses = self._beam_search(encoded.last_hidden_state, attention_mask, limits)
+            hypotheses = self._beam_search(hidden, attention_mask, limits)
         stats.generated_tokens += sum(h.length for h in hypotheses)
         return hypotheses
+
+    @torch.inference_mode()
+    def _encode(self, inputs):
+        """(encoder states, attention mask) of token-id inputs, padded to the longest."""
+        input_ids, attention_mask = self._padded(inputs)
+        self.stats.input_tokens += sum(len(ids) for ids in inputs)
+        self.stats.padded_input_tokens += input_ids.numel()
+        hidden = self.model.get_encoder()(input_ids=input_ids, attention_mask=attention_mask,
+                                          return_dict=True).last_hidden_state
+        return hidden, attention_mask
 
     def score(self, inputs, candidates, on_batch=None):
         """Each candidate output's log-probability, teacher-forced: no search.
 
         `candidates[i]` are token-id lists (the end token included) for input i; the result
         is a Hypothesis per candidate, in the same nesting. An input is encoded once for all
-        its candidates, and a batch costs its rows (one per candidate) x its longest input.
+        its candidates.
         """
         results = [None] * len(inputs)
         lengths = [len(ids) for ids in inputs]
-        most = max((len(c) for c in candidates), default=1) or 1
-        for batch in plan_batches(lengths, self.settings.batch_tokens, most):
+        for batch in _score_batches(lengths, candidates, range(len(inputs)), self.settings.batch_tokens):
             for i, scored in zip(batch, self.score_batch([inputs[i] for i in batch], [candidates[i] for i in batch])):
                 results[i] = scored
             if on_batch is not None:
                 on_batch(len(batch))
         return results
 
+    def _score_encoded(self, inputs, candidates, encoded):
+        """score_batch over inputs already encoded together, in batches of score()'s size."""
+        hidden, mask = encoded
+        out = [None] * len(inputs)
+        lengths = [len(ids) for ids in inputs]
+        for batch in _score_batches(lengths, candidates, range(len(inputs)), self.settings.batch_tokens):
+            part = (hidden[batch], mask[batch])
+            for n, scored in zip(batch, self.score_batch([inputs[n] for n in batch], [candidates[n] for n in batch],
+                                                          encoded=part)):
+                out[n] = scored
+        return out
+
     @torch.inference_mode()
-    def score_batch(self, inputs, candidates):
-        """One padded batch through the encoder, then the decoder over every candidate.
+    def score_batch(self, inputs, candidates, encoded=None):
+        """One padded batch through the encoder (unless `encoded`: its (states, mask)), then the
+        decoder over every candidate.
 
         Every candidate of an input begins with the same start token: one decoder step on it
         per input gives each candidate's first-token scores and a cache holding the
@@ -253,9 +313,7 @@ class Decoder:
         decoder projecting the encoder's states once per candidate, which on inputs far longer
         than their outputs (a context model's) was most of its work.
         """
-        input_ids, attention_mask = self._padded(inputs)
-        hidden = self.model.get_encoder()(input_ids=input_ids, attention_mask=attention_mask,
-                                          return_dict=True).last_hidden_state
+        hidden, attention_mask = encoded if encoded is not None else self._encode(inputs)
         rows = [(i, tokens) for i, options in enumerate(candidates) for tokens in options]
         out = [[] for _ in inputs]
         if not rows:
@@ -324,8 +382,16 @@ class Decoder:
         self.stats.decoder_row_steps += tokens.shape[0]
         return output.logits[:, -1, :].to(dtype=torch.float32)
 
-    def _greedy(self, hidden, mask, limits):
-        """Argmax decoding, as `model.generate(num_beams=1, do_sample=False)`; rows leave when they end."""
+    def _greedy(self, hidden, mask, limits, floors=None):
+        """Argmax decoding, as `model.generate(num_beams=1, do_sample=False)`; rows leave when they end.
+
+        A row with a floor also leaves once its log-probability so far is below floor x its
+        limit: were every token to come its output would still score below the floor (its
+        mean at most that sum over the limit), and cut there it scores below it too.
+        """
+        floors = floors or [None] * len(limits)
+        # the sum below which each row's mean can no longer reach its floor
+        give_up = [NEG_INF if floor is None else floor * limit for floor, limit in zip(floors, limits)]
         size = hidden.shape[0]
         cache = self._new_cache()
         alive = list(range(size))  # original row of each current row
@@ -345,7 +411,7 @@ class Decoder:
                 logprobs[original] += logprob
                 if token_logprobs is not None:
                     token_logprobs[original].append(logprob)
-                if token != self.eos and step < limits[original]:
+                if token != self.eos and step < limits[original] and logprobs[original] >= give_up[original]:
                     keep.append(row)
             if not keep:
                 break
@@ -572,6 +638,23 @@ def _growing_layer_class():
 
     _GROWING.append(GrowingLayer)
     return GrowingLayer
+
+
+def _rows(encoded, rows):
+    """(states, mask) of some rows of an encoded batch."""
+    hidden, mask = encoded
+    if len(rows) == hidden.shape[0]:
+        return encoded
+    index = torch.tensor(rows, dtype=torch.long, device=hidden.device)
+    return hidden[index], mask[index]
+
+
+def _score_batches(lengths, candidates, items, batch_tokens):
+    """Items (indices into lengths and candidates) in scoring batches: each costs its inputs x
+    the most candidates an input has x its longest input, within the token budget (plan_batches)."""
+    items = list(items)
+    most = max((len(candidates[i]) for i in items), default=1) or 1
+    return [[items[n] for n in batch] for batch in plan_batches([lengths[i] for i in items], batch_tokens, most)]
 
 
 def _gather_beams(tensor, index):
