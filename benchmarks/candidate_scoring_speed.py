@@ -7,7 +7,7 @@
 
 The scoring requests are the ones igt-gloss makes: the dev sets (SIGMORPHON 2023, cleaned from
 ../shared/data) glossed by lexicon (their training sets) + analogy with a context glosser that
-only chooses, every call to the decoder's score() recorded. Then each request is scored by
+only chooses, every scoring request recorded. Then each request is scored by
 
     shared   Decoder.score: one decoder step on the start token per input, its cross-attention
              keys and values copied to every candidate's row
@@ -42,18 +42,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class Recorder:
-    """A decoder that keeps the requests of score() (and answers them)."""
+    """A decoder that keeps the scoring requests of decode_and_score() (and answers them)."""
 
     def __init__(self, decoder):
         self.decoder = decoder
         self.requests = []
 
-    def decode(self, inputs, on_batch=None, limits=None):
-        return self.decoder.decode(inputs, on_batch=on_batch, limits=limits)
-
-    def score(self, inputs, candidates, on_batch=None):
-        self.requests.append((inputs, candidates))
-        return self.decoder.score(inputs, candidates, on_batch=on_batch)
+    def decode_and_score(self, inputs, candidates=None, **options):
+        hypotheses, scores = self.decoder.decode_and_score(inputs, candidates=candidates, **options)
+        scored = [i for i, row in enumerate(scores) if row is not None]
+        if scored:
+            self.requests.append(([inputs[i] for i in scored], [candidates[i] for i in scored]))
+        return hypotheses, scores
 
 
 @torch.inference_mode()

@@ -322,3 +322,5 @@ def test_a_words_search_has_a_floor_only_where_analogy_has_a_guess_to_fall_back_
     assert scripted.floors[context.asked_input] == CONTEXT_TRUST_UNKNOWN_STEM
     context.gloss("--no-guess")
     assert scripted.floors[context.asked_input] is None  # the model's output is all there is
+    context.gloss("--trust-model", "inf")
+    assert scripted.floors[context.asked_input] is None  # never trusted: no floor to give up at

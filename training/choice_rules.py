@@ -102,7 +102,7 @@ def main():
     glosser = KeepingGlosser(lexicon, "context", decoder=decoder, tokenizer=tokenizer, analogy=Analogy(lexicon),
                              context=True, max_input_tokens=metadata.max_input_tokens or 512,
                              trust_model=args.trust_model, rerank_margin=0.0, ambiguous_share=1.01,
-                             decode_guessed=args.ask_model != "choose", choice_margin=float("inf"))
+                             decode_guessed=args.ask_model != "choose", choice_margin=float("inf"), give_up=False)
     glosser.kept = []
     gloss_all(glosser, args.gold)
     print_table([(name, mer_by_language(glosser.kept, rule)) for name, rule in rules()])

@@ -179,7 +179,7 @@ def main():
     # trusted never and reranking always, so that every output and every candidate's score is there
     glosser = KeepingGlosser(lexicon, "context", decoder=decoder, tokenizer=tokenizer, analogy=analogy,
                              context=metadata.unit == "context", max_input_tokens=metadata.max_input_tokens or 512,
-                             trust_model=float("inf"), rerank_margin=0.0)
+                             trust_model=float("inf"), rerank_margin=0.0, give_up=False)
     gloss_all(glosser, args.gold)
     print_table([(name, mer_by_language(glosser.kept, analogy, rule)) for name, rule in rules()])
 

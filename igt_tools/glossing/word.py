@@ -34,6 +34,8 @@ learnt enough of: in one it never saw, its judgement of affixes is a guess
 it decodes just the words analogy cannot guess.
 """
 
+import math
+
 from ..core import interleaved, tokens, words
 from ..core.record import text as record_text
 from ..examples import context as word_context
@@ -112,7 +114,7 @@ class WordGlosser:
                  max_input_tokens=1024, confidence=False, analogy=None, trust_model=TRUST_MODEL,
                  context=False, ambiguous_share=AMBIGUOUS_SHARE, ask_all=False, trust_choice=None,
                  rerank_margin=None, rerank_languages=None, decode_guessed=True, choice_margin=None,
-                 trust_unknown_stem=None):
+                 trust_unknown_stem=None, give_up=True):
         self.lexicon = lexicon
         # A context model's evidence: the lexicon's words, served by retrieval
         self.retrieval = word_context.Retrieval(lexicon) if context and lexicon is not None else None
@@ -132,6 +134,8 @@ class WordGlosser:
         self.rerank_languages = None if rerank_languages is None else frozenset(rerank_languages)
         # False: a word analogy can guess is not decoded, the model only chooses among its candidates
         self.decode_guessed = decode_guessed
+        # False: every output decoded whole, even one that can no longer be trusted (to measure rules)
+        self.give_up = give_up
         # None: an ambiguous attested word keeps the lexicon's choice; else a context model scores
         # its attested analyses, and one at least this much likelier than that choice replaces it
         self.choice_margin = choice_margin if context else None
@@ -269,6 +273,8 @@ class WordGlosser:
         if not texts:
             return
         floor = min(self.trust_model, self.trust_unknown_stem)
+        if not self.give_up or not -math.inf < floor < math.inf:
+            floor = None  # (an infinite floor: never trusted, nothing to give up on)
         labels = [to_score.get(text, []) for text in texts]
         hypotheses, scores = self.decoder.decode_and_score(
             self._input_ids(texts), decode=[text in to_decode for text in texts],
