@@ -23,9 +23,9 @@ resident memory (the largest of the runs; with GNU time, /usr/bin/time):
     word model           every word through the word model
     sentence model       every sentence through the sentence model (if --sentence-model; 2 beams)
     sentence, greedy     the same with --beams 1
-    context model        --lexicon --context-model --trust-model -0.05 --rerank inf (training/Makefile's
-                         `context`: not choosing among analogy's candidates)
-    context, reranking   the same choosing among them (--rerank 0, `context-rerank`: igt-gloss's default)
+    context model        --lexicon --model CONTEXT_MODEL --rerank inf (training/Makefile's `context`:
+                         igt-gloss's thresholds for a context model, not choosing among analogy's candidates)
+    context, reranking   the same choosing among them (`context-rerank`: igt-gloss's defaults)
     context, choosing    the context model only choosing among them, decoding only the words analogy
                          cannot guess (--ask-model choose, `context-choose`)
 
@@ -165,11 +165,10 @@ def main():
             configurations.append(("sentence model", ["--model", str(args.sentence_model), *model]))
             configurations.append(("sentence, greedy", ["--model", str(args.sentence_model), *model, "--beams", "1"]))
         if args.context_model:
-            context = ["--lexicon", str(train), "--model", str(args.context_model), *model, "--trust-model", "-0.05",
-                       "--rerank", "inf"]
-            configurations.append(("context model", context))
-            configurations.append(("context, reranking", [*context, "--rerank", "0"]))
-            configurations.append(("context, choosing", [*context, "--ask-model", "choose", "--rerank", "0"]))
+            context = ["--lexicon", str(train), "--model", str(args.context_model), *model]  # igt-gloss's defaults
+            configurations.append(("context model", [*context, "--rerank", "inf"]))
+            configurations.append(("context, reranking", context))
+            configurations.append(("context, choosing", [*context, "--ask-model", "choose"]))
         if args.only:
             wanted = set(args.only)
             unknown = wanted - {name for name, _ in configurations}
