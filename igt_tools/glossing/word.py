@@ -32,6 +32,10 @@ the weaker rival (the context model's default, CONTEXT_TRUST_UNKNOWN_STEM).
 learnt enough of: in one it never saw, its judgement of affixes is a guess
 (training/RESULTS.md: Arapaho). Without `decode_guessed` the model only chooses:
 it decodes just the words analogy cannot guess.
+
+A model input is encoded once for both its search and its candidates' scores, and
+the search gives up on an output that can no longer be trusted where analogy's guess
+would stand in for it anyway (Decoder.decode_and_score; the same output either way).
 """
 
 import math
