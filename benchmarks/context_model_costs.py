@@ -10,7 +10,7 @@ the lexicon being their training sets), with the decoder's three parts timed:
 
     encoder   Decoder._encode: every model input through the encoder, once
     search    the greedy search of the inputs decoded (Decoder._greedy)
-    scoring   the teacher-forced scoring of analogy's candidates (Decoder._score_encoded)
+    scoring   the teacher-forced scoring of analogy's candidates (Decoder._score_in_batches)
 
 and the script prints each part's seconds, the model inputs and their mean length in tokens, and
 `words / (glossing - search - scoring)`: the words/s were the search and the scoring free, which
@@ -73,7 +73,7 @@ def main():
         encode = timed(seconds, "encoder", decoder._encode)
         decoder._encode = lambda inputs: encoded.append(len(inputs)) or encode(inputs)
         decoder._greedy = timed(seconds, "search", decoder._greedy)
-        decoder._score_encoded = timed(seconds, "scoring", decoder._score_encoded)
+        decoder._score_in_batches = timed(seconds, "scoring", decoder._score_in_batches)
         glosser = WordGlosser(lexicon, "context", decoder=decoder, tokenizer=tokenizer,
                               max_input_tokens=metadata.max_input_tokens or 1024, analogy=Analogy(lexicon),
                               context=True, trust_model=CONTEXT_TRUST_MODEL,

@@ -280,16 +280,23 @@ class WordGlosser:
         if not self.give_up or not -math.inf < floor < math.inf:
             floor = None  # (an infinite floor: never trusted, nothing to give up on)
         labels = [to_score.get(text, []) for text in texts]
+        parsed = {}  # input index -> its parsed output, parsed once for both uses below
+
+        def output(i, hypothesis):
+            if i not in parsed:
+                parsed[i] = self._parsed(hypothesis)
+            return parsed[i]
+
         hypotheses, scores = self.decoder.decode_and_score(
             self._input_ids(texts), decode=[text in to_decode for text in texts],
             limits=[to_decode.get(text) for text in texts],
             floors=[None if text in needed else floor for text in texts],
             candidates=[[self.tokenizer(label).input_ids for label in row] for row in labels],
-            still_wanted=lambda i, hypothesis: not self._trusted_output(self._parsed(hypothesis)),
+            still_wanted=lambda i, hypothesis: not self._trusted_output(output(i, hypothesis)),
             on_batch=on_inputs)
-        for text, hypothesis in zip(texts, hypotheses):
+        for i, (text, hypothesis) in enumerate(zip(texts, hypotheses)):
             if hypothesis is not None:
-                self._outputs[text] = self._parsed(hypothesis)
+                self._outputs[text] = output(i, hypothesis)
         for text, row, scored in zip(texts, labels, scores):
             for label, hypothesis in zip(row, scored or ()):
                 self._scores[text, label] = hypothesis.confidence

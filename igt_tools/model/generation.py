@@ -236,9 +236,9 @@ class Decoder:
             scored = [n for n, i in enumerate(batch) if candidates[i] and (
                 not decode[i] or still_wanted is None or still_wanted(i, hypotheses[i]))]
             if scored:
-                for n, row in zip(scored, self._score_encoded([inputs[batch[n]] for n in scored],
-                                                              [candidates[batch[n]] for n in scored],
-                                                              _rows(encoded, scored))):
+                for n, row in zip(scored, self._score_in_batches([inputs[batch[n]] for n in scored],
+                                                                 [candidates[batch[n]] for n in scored],
+                                                                 encoded=_rows(encoded, scored))):
                     scores[batch[n]] = row
             if on_batch is not None and decoded:
                 on_batch(len(decoded))
@@ -281,26 +281,19 @@ class Decoder:
         is a Hypothesis per candidate, in the same nesting. An input is encoded once for all
         its candidates.
         """
+        return self._score_in_batches(inputs, candidates, on_batch=on_batch)
+
+    def _score_in_batches(self, inputs, candidates, encoded=None, on_batch=None):
+        """score_batch in batches of score()'s size; `encoded`: the inputs' (states, mask), already encoded together."""
         results = [None] * len(inputs)
-        lengths = [len(ids) for ids in inputs]
-        for batch in _score_batches(lengths, candidates, range(len(inputs)), self.settings.batch_tokens):
-            for i, scored in zip(batch, self.score_batch([inputs[i] for i in batch], [candidates[i] for i in batch])):
+        for batch in _score_batches([len(ids) for ids in inputs], candidates, self.settings.batch_tokens):
+            part = _rows(encoded, batch) if encoded is not None else None
+            for i, scored in zip(batch, self.score_batch([inputs[i] for i in batch], [candidates[i] for i in batch],
+                                                          encoded=part)):
                 results[i] = scored
             if on_batch is not None:
                 on_batch(len(batch))
         return results
-
-    def _score_encoded(self, inputs, candidates, encoded):
-        """score_batch over inputs already encoded together, in batches of score()'s size."""
-        hidden, mask = encoded
-        out = [None] * len(inputs)
-        lengths = [len(ids) for ids in inputs]
-        for batch in _score_batches(lengths, candidates, range(len(inputs)), self.settings.batch_tokens):
-            part = (hidden[batch], mask[batch])
-            for n, scored in zip(batch, self.score_batch([inputs[n] for n in batch], [candidates[n] for n in batch],
-                                                          encoded=part)):
-                out[n] = scored
-        return out
 
     @torch.inference_mode()
     def score_batch(self, inputs, candidates, encoded=None):
@@ -649,12 +642,11 @@ def _rows(encoded, rows):
     return hidden[index], mask[index]
 
 
-def _score_batches(lengths, candidates, items, batch_tokens):
-    """Items (indices into lengths and candidates) in scoring batches: each costs its inputs x
-    the most candidates an input has x its longest input, within the token budget (plan_batches)."""
-    items = list(items)
-    most = max((len(candidates[i]) for i in items), default=1) or 1
-    return [[items[n] for n in batch] for batch in plan_batches([lengths[i] for i in items], batch_tokens, most)]
+def _score_batches(lengths, candidates, batch_tokens):
+    """Input indices in scoring batches: each costs its inputs x the most candidates an input
+    has x its longest input, within the token budget (plan_batches)."""
+    most = max((len(options) for options in candidates), default=1) or 1
+    return plan_batches(lengths, batch_tokens, most)
 
 
 def _gather_beams(tensor, index):
