@@ -28,7 +28,10 @@ from ..core.record import text as record_text
 from . import tasks
 
 UNIT = "context"
-NEIGHBOURS = 3  # attested words like it shown (measured: see training/RESULTS.md)
+# Attested words like it shown. Not tuned by training with others: each one more shows more of an
+# unseen word's analysis and lengthens the input by about 38 bytes, which the encoder pays for
+# (training/retrieval_coverage.py's table in training/RESULTS.md).
+NEIGHBOURS = 3
 ANALYSES = 3  # the word's own attested analyses shown, most frequent first
 MIN_SHARED = 2  # shortest shared ending or beginning that makes a neighbour, in letters
 MAX_SHARED = 8  # longest one looked at
