@@ -11,9 +11,9 @@ import conftest
 SCRIPT = conftest.ROOT / "training" / "shrink_model.py"
 
 
-def _shrink(source, out, encoder, decoder):
+def _shrink(source, out, encoder, decoder, *more):
     return subprocess.run([sys.executable, str(SCRIPT), str(source), str(out), "--encoder", encoder,
-                           "--decoder", decoder], capture_output=True, text=True)
+                           "--decoder", decoder, *more], capture_output=True, text=True)
 
 
 def _logits(folder, text="und: abc"):
@@ -30,8 +30,13 @@ def _logits(folder, text="und: abc"):
 def test_keeping_every_block_gives_the_same_model_and_a_folder_igt_tools_loads(word_model, tmp_path):
     config = json.loads((word_model / "config.json").read_text())
     every = lambda n: ",".join(str(i) for i in range(n))  # noqa: E731
-    done = _shrink(word_model, tmp_path / "same", every(config["num_layers"]), every(config["num_decoder_layers"]))
+    dev = tmp_path / "dev.jsonl"
+    dev.write_text(json.dumps({"input": "und: abc", "label": "ABC(abc)"}) + "\n")
+    done = _shrink(word_model, tmp_path / "same", every(config["num_layers"]), every(config["num_decoder_layers"]),
+                   "--dev", str(dev))
     assert done.returncode == 0, done.stderr
+    losses = [float(line.rsplit(" ", 1)[1]) for line in done.stdout.splitlines() if "dev loss" in line]
+    assert len(losses) == 2 and losses[0] == losses[1] and losses[0] > 0
     written = json.loads((tmp_path / "same" / "config.json").read_text())
     # the source's own config (ByT5's separate output layer), not transformers' tied default
     assert written == config
