@@ -35,19 +35,12 @@ if [ "${1:-}" = prepare ]; then
     DATA=${DATA:-../shared/data}
     export PATH=$PWD/.venv/bin:$PATH
     mkdir -p "$CARRY"
-    make -s -C training records >/dev/null            # the six SIGMORPHON sets and ODIN, cleaned
     records=runs/real/records
-    corpora=$DATA/corpora
-    {
-        cat $records/{Gitksan,Lezgi,Natugu,Nyangbo,Tsez,Uspanteko}.train.jsonl $records/odin.jsonl
-        igt-clean --quiet --drop-misaligned "$corpora/apics/StructureDataset-metadata.json"
-        igt-clean --quiet --drop-misaligned "$corpora/valpal/cldf-metadata.json"
-        igt-clean --quiet --drop-misaligned "$corpora/uratyp/StructureDataset-metadata.json"
-        igt-clean --quiet --drop-misaligned --from sigmorphon --language Guarani --glottocode para1311 \
-            --metalanguage English "$corpora"/guarani/*.txt
-        igt-clean --quiet --drop-misaligned --from sigmorphon --language Ruuli --glottocode ruul1235 \
-            --metalanguage English "$corpora/ruuli/ruc-ud.txt"
-    } | xz -T2 -6 > "$CARRY/train.records.jsonl.xz"
+    corpora=runs/real/context/corpora.records.jsonl   # APiCS, ValPaL, UraTyp, Guarani, Ruuli, cleaned
+    # the six SIGMORPHON sets and ODIN, and the corpora, cleaned (the Makefile's recipes)
+    make -s -C training DATA="$DATA" records "$PWD/$corpora" >/dev/null
+    cat $records/{Gitksan,Lezgi,Natugu,Nyangbo,Tsez,Uspanteko}.train.jsonl $records/odin.jsonl "$corpora" \
+        | xz -T2 -6 > "$CARRY/train.records.jsonl.xz"
     cat $records/{Gitksan,Lezgi,Natugu,Nyangbo,Tsez,Uspanteko}.train.jsonl | xz -6 > "$CARRY/sigmorphon.train.records.jsonl.xz"
     cat $records/{Gitksan,Lezgi,Natugu,Nyangbo,Tsez,Uspanteko}.dev.jsonl > "$CARRY/six.dev.jsonl"
     ls -l "$CARRY"

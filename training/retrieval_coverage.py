@@ -29,13 +29,9 @@ from igt_tools.core.io import iter_jsonl
 from igt_tools.core.tokens import GLOSS_BOUNDARY
 from igt_tools.examples import context
 from igt_tools.glossing.lexicon import Lexicon
+from igt_tools.glossing.stems import is_stem_gloss
 
 MAX_K = 8
-
-
-def is_stem(gloss):
-    """A stem gloss has a lower-case letter (ERG, 1SG, IV have none), as glossing/stems.py reads them."""
-    return any(ch.islower() for ch in gloss)
 
 
 def template(glosses):
@@ -43,14 +39,16 @@ def template(glosses):
     out, start = [], 0
     for boundary in GLOSS_BOUNDARY.finditer(glosses):
         piece = glosses[start: boundary.start()]
-        out.extend(["*" if is_stem(piece) else piece, boundary.group()])
+        out.extend(["*" if is_stem_gloss(piece) else piece, boundary.group()])
         start = boundary.end()
     piece = glosses[start:]
-    out.append("*" if is_stem(piece) else piece)
+    out.append("*" if is_stem_gloss(piece) else piece)
     return "".join(out)
 
 
 def morpheme_glosses(glosses):
+    """The morpheme glosses of one gloss word, whatever they are (core/tags.py's drops a
+    punctuation-only word, which a gold analysis may have)."""
     return [piece for piece in GLOSS_BOUNDARY.split(glosses) if piece]
 
 
@@ -58,8 +56,8 @@ def coverage(word_glosses, neighbour_glosses):
     """(template found, share of grams found, stem found) of one gold gloss word among its
     neighbours' gloss words."""
     gold = morpheme_glosses(word_glosses)
-    grams = [g for g in gold if not is_stem(g)]
-    stems = {g for g in gold if is_stem(g)}
+    grams = [g for g in gold if not is_stem_gloss(g)]
+    stems = {g for g in gold if is_stem_gloss(g)}
     seen = {g for other in neighbour_glosses for g in morpheme_glosses(other)}
     found_template = template(word_glosses) in {template(other) for other in neighbour_glosses}
     share = sum(g in seen for g in grams) / len(grams) if grams else None

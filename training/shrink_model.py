@@ -42,21 +42,18 @@ def shrink(model, encoder, decoder):
     return model
 
 
-def dev_loss(model, tokenizer, examples, batch=20):
-    """Mean cross-entropy per label token of (input, label) pairs, teacher-forced."""
+def dev_loss(model, tokenizer, examples):
+    """Mean cross-entropy per label token, as igt-train reports it on its --dev examples."""
+    import contextlib
+
     import torch
 
-    total = tokens = 0
-    with torch.inference_mode():
-        for start in range(0, len(examples), batch):
-            part = examples[start: start + batch]
-            encoded = tokenizer([e["input"] for e in part], return_tensors="pt", padding=True)
-            labels = tokenizer([e["label"] for e in part], return_tensors="pt", padding=True).input_ids
-            labels[labels == tokenizer.pad_token_id] = -100
-            count = int((labels != -100).sum())
-            total += model(**encoded, labels=labels).loss.item() * count
-            tokens += count
-    return total / tokens
+    from igt_tools.model import batching
+    from igt_tools.model.distributed import Dist
+    from igt_tools.model.training import dev_loss_by_language
+
+    encoded = batching.encode(examples, tokenizer)
+    return dev_loss_by_language(model, encoded, 4096, torch.device("cpu"), Dist(), contextlib.nullcontext)["dev_loss"]
 
 
 def main():
@@ -67,11 +64,14 @@ def main():
     parser.add_argument("--decoder", type=layer_list, required=True, help="decoder blocks to keep, e.g. 0")
     parser.add_argument("--dev", type=Path, help="examples (JSONL with input and label) to print the dev loss on")
     args = parser.parse_args()
-    from transformers import T5ForConditionalGeneration
-
     from igt_tools.model.loading import load_model
 
-    model = T5ForConditionalGeneration.from_pretrained(args.model)
+    examples = None
+    if args.dev:
+        examples = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines() if line.strip()]
+    model, tokenizer, _ = load_model(args.model)
+    if examples:
+        report_loss("source", model, tokenizer, examples)
     shrink(model, args.encoder, args.decoder).save_pretrained(args.out)
     # MODEL's own config with the new depths: save_pretrained writes transformers' view of it, in
     # which every T5 ties its output layer to the embedding (ByT5's does not: loading.py)
@@ -83,12 +83,15 @@ def main():
             shutil.copy(args.model / name, args.out / name)
     print(f"shrink_model.py: {args.out}: encoder blocks {args.encoder}, decoder blocks {args.decoder}, "
           f"{sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters")
-    if args.dev:
-        examples = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines() if line.strip()]
-        for name, folder in (("source", args.model), ("shrunk", args.out)):
-            loaded, tokenizer, _ = load_model(folder)
-            print(f"shrink_model.py: dev loss of the {name} model on {len(examples)} examples: "
-                  f"{dev_loss(loaded, tokenizer, examples):.4f}")
+    if examples:
+        # read back from OUT, so that the figure is the written folder's
+        shrunk, tokenizer, _ = load_model(args.out)
+        report_loss("shrunk", shrunk, tokenizer, examples)
+
+
+def report_loss(name, model, tokenizer, examples):
+    print(f"shrink_model.py: dev loss of the {name} model on {len(examples)} examples: "
+          f"{dev_loss(model, tokenizer, examples):.4f}")
 
 
 if __name__ == "__main__":

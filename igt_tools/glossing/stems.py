@@ -37,13 +37,18 @@ UNSEEN_SHARE = 0.5
 _GLOSS_WORD_JOINERS = re.compile(r"[._]")
 
 
+def is_stem_gloss(gloss):
+    """Whether a morpheme gloss glosses a stem: it has a lower-case letter (grammatical
+    glosses such as ERG, 1SG, IV have none)."""
+    return any(ch.islower() for ch in gloss)
+
+
 def stem_gloss_words(glosses):
-    """The lower-cased words inside the stem glosses of a glosses tier (a stem gloss has a
-    lower-case letter: grammatical glosses such as ERG, 1SG, IV have none)."""
+    """The lower-cased words inside the stem glosses of a glosses tier (is_stem_gloss)."""
     out = set()
     for gloss in GLOSS_BOUNDARY.split(glosses or ""):
         for piece in gloss.split():
-            if any(ch.islower() for ch in piece):
+            if is_stem_gloss(piece):
                 out.update(w.lower() for w in _GLOSS_WORD_JOINERS.split(piece) if w)
     return out
 
