@@ -172,13 +172,22 @@ def test_igt_train_records_the_retrieval_settings(tmp_path):
     from igt_tools.model.metadata import ModelMetadata
 
     records = [_record(f"w{n} common", f"w{n} common", f"W{n} C") for n in range(6)]
-    examples = tmp_path / "examples.jsonl"
-    examples.write_text("".join(json.dumps(e) + "\n" for e in wc.training_examples(records)))
-    result = CliRunner().invoke(train_command, ["--init", "micro", "--out", str(tmp_path / "m"), "--max-steps", "1",
-                                                "--device", "cpu", str(examples)])
-    assert result.exit_code == 0, result.output
-    metadata = ModelMetadata.read(tmp_path / "m")
-    assert metadata.unit == "context" and metadata.retrieval == wc.SETTINGS
+    for settings in (wc.DEFAULT, wc.Settings(neighbours=5)):
+        examples = tmp_path / "examples.jsonl"
+        examples.write_text("".join(json.dumps(e) + "\n" for e in wc.training_examples(records, settings=settings)))
+        out = tmp_path / f"m{settings.neighbours}"
+        result = CliRunner().invoke(train_command, ["--init", "micro", "--out", str(out), "--max-steps", "1",
+                                                    "--device", "cpu", str(examples)])
+        assert result.exit_code == 0, result.output
+        metadata = ModelMetadata.read(out)
+        assert metadata.unit == "context" and metadata.retrieval == settings.as_dict()
+    # a dev set made with other settings would measure the model on inputs it is never asked
+    dev = tmp_path / "dev.jsonl"
+    dev.write_text("".join(json.dumps(e) + "\n" for e in wc.training_examples(records)))
+    result = CliRunner().invoke(train_command, ["--init", "micro", "--out", str(tmp_path / "mixed"), "--max-steps", "1",
+                                                "--device", "cpu", "--dev", str(dev), str(examples)])
+    assert result.exit_code == 1 and "different retrieval settings" in result.output
+    assert len(result.output.strip().splitlines()) == 1
 
 
 def test_igt_lora_and_igt_score_make_a_context_models_examples_from_records():
@@ -202,3 +211,121 @@ def test_asking_the_model_about_every_word_leaves_the_lexicon_as_evidence_only(c
     asked = scripted({wc.context_input(["cd"], 0, record, evidence): ("D(cd)", -0.1)})
     (out,) = _gloss(["-m", str(context_model), "-l", str(lexicon_file), "--ask-model", "all", "--no-guess"], [record])
     assert len(asked) == 1 and out["glosses"] == "D" and out["provenance"] == ["model"]
+
+
+def test_retrieval_settings_read_back_as_recorded_and_bad_ones_are_named():
+    assert wc.Settings.from_dict(None) == wc.DEFAULT  # a model or example from before they were recorded
+    assert wc.Settings.from_dict(wc.SETTINGS) == wc.DEFAULT
+    assert wc.Settings.from_dict({"format": 1, "neighbours": 5}) == wc.Settings(neighbours=5)
+    assert wc.Settings(neighbours=5).as_dict() == {**wc.SETTINGS, "neighbours": 5}
+    for bad, named in (({"format": 2}, "format 2"), ({"neighbours": -1}, "neighbours"), ({"neighbours": "3"}, "neighbours"),
+                       ({"neighbors": 3}, "neighbors"), ([3], "JSON object")):
+        with pytest.raises(ValueError, match=named):
+            wc.Settings.from_dict(bad)
+
+
+def test_the_input_shows_as_many_similar_words_as_its_settings_say():
+    lexicon = Lexicon()
+    for stem in ("dog", "hog", "log", "fog"):
+        lexicon.add(_record(f"{stem}s", f"{stem}-s", f"{stem}-PL"))
+    evidence = wc.Retrieval(lexicon).evidence("test1234")
+    record = {"glottocode": "test1234", "translation": "abcdef"}
+
+    def shown(settings):
+        lines = wc.context_input(["bogs"], 0, record, evidence, settings=settings).splitlines()
+        return [line for line in lines if line.startswith("~ ")], [line for line in lines if line.startswith("= ")]
+
+    assert len(shown(wc.DEFAULT)[0]) == 3
+    assert len(shown(wc.Settings(neighbours=1))[0]) == 1
+    assert shown(wc.Settings(neighbours=1))[0][0] in shown(wc.DEFAULT)[0]  # the most like it, whatever K
+    assert len(shown(wc.Settings(neighbours=8))[0]) == 4  # all there are
+    assert shown(wc.Settings(translation_bytes=3))[1] == ["= abc"]
+
+
+def test_igt_format_neighbours_writes_the_setting_into_each_example():
+    records = [_record("dogs hogs", "dog-s hog-s", "dog-PL hog-PL"), _record("logs fogs", "log-s fog-s", "log-PL fog-PL"),
+               _record("bogs", "bog-s", "bog-PL")]
+    stdin = "".join(json.dumps(r) + "\n" for r in records)
+    result = CliRunner().invoke(format_command, ["--unit", "context", "--split", "train", "--neighbours", "1"], input=stdin)
+    assert result.exit_code == 0, result.output
+    made = _lines(result.stdout)
+    assert made and all(e["retrieval"] == {**wc.SETTINGS, "neighbours": 1} for e in made)
+    assert all(sum(line.startswith("~ ") for line in e["input"].splitlines()) == 1 for e in made)
+    result = CliRunner().invoke(format_command, ["--unit", "context", "--split", "train"], input=stdin)
+    assert all(e["retrieval"] == wc.SETTINGS for e in _lines(result.stdout))
+    refused = CliRunner().invoke(format_command, ["--neighbours", "1"], input=stdin)
+    assert refused.exit_code == 2 and "--neighbours goes with --unit context" in refused.output
+
+
+def test_an_examples_bad_retrieval_field_is_named_with_its_line(tmp_path):
+    from igt_tools.core.errors import RecordError
+    from igt_tools.examples import building
+
+    path = tmp_path / "examples.jsonl"
+    good = {"input": "x", "label": "X(x)", "unit": "context", "retrieval": wc.SETTINGS}
+    path.write_text(json.dumps(good) + "\n" + json.dumps({**good, "retrieval": {"format": 9}}) + "\n")
+    with pytest.raises(RecordError, match="format 9") as caught:
+        building.read([str(path)])
+    assert caught.value.line == 2
+
+
+def test_examples_with_different_retrieval_settings_cannot_train_one_model():
+    from igt_tools.core.errors import DataError
+    from igt_tools.examples import building
+
+    records = [_record(f"w{n} common", f"w{n} common", f"W{n} C") for n in range(6)]
+    three = [building._example(e) for e in wc.training_examples(records)]
+    five = [building._example(e) for e in wc.training_examples(records, settings=wc.Settings(neighbours=5))]
+    old = [{**e, "retrieval": None} for e in three]  # written before the field: the defaults, not a third form
+    assert building.retrieval(three) == wc.DEFAULT and building.retrieval(five) == wc.Settings(neighbours=5)
+    assert building.retrieval(old) is None
+    with pytest.raises(DataError, match="different retrieval settings"):
+        building.retrieval(three + five)
+
+
+def _context_model_with(folder, retrieval):
+    from toy import fresh_tiny
+
+    from igt_tools.model.loading import save_model
+    from igt_tools.model.metadata import ModelMetadata
+
+    model, tokenizer = fresh_tiny(0)
+    save_model(model, tokenizer, folder, ModelMetadata(task="interleaved", prompts="compact", unit="context",
+                                                       retrieval=retrieval))
+    return folder
+
+
+def test_igt_gloss_asks_a_context_model_in_the_form_it_was_trained_on(scripted, tmp_path):
+    pytest.importorskip("torch")
+    lexicon_file = tmp_path / "lexicon.jsonl"
+    lexicon_file.write_text("".join(json.dumps(_record(f"{s}s", f"{s}-s", f"{s}-PL")) + "\n" for s in ("dog", "hog", "log")))
+    evidence = wc.Retrieval(Lexicon.read([str(lexicon_file)])).evidence("test1234")
+    record = {"transcription": "bogs", "glottocode": "test1234"}
+    one = wc.Settings(neighbours=1)
+    asked_input = wc.context_input(["bogs"], 0, record, evidence, settings=one)
+    asked = scripted({asked_input: ("bog(bog)-PL(s)", -0.01)})
+    folder = _context_model_with(tmp_path / "one", one.as_dict())
+    (out,) = _gloss(["-m", str(folder), "-l", str(lexicon_file), "--no-guess"], [record])
+    assert [text for text, _ in asked] == [asked_input] and asked_input.count("\n~ ") == 1
+    assert out["glosses"] == "bog-PL" and out["provenance"] == ["model"]
+
+    from igt_tools.commands.gloss import command
+
+    broken = _context_model_with(tmp_path / "broken", {"format": 9})
+    result = CliRunner().invoke(command, ["--device", "cpu", "-m", str(broken), "-l", str(lexicon_file)],
+                                input=json.dumps(record) + "\n")
+    assert result.exit_code == 1 and "format 9" in result.output and str(broken) in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_igt_lora_refuses_examples_made_with_other_retrieval_settings(tmp_path):
+    pytest.importorskip("torch")
+    from igt_tools.commands.lora import command
+
+    folder = _context_model_with(tmp_path / "model", wc.SETTINGS)
+    records = [_record(f"w{n} common", f"w{n} common", f"W{n} C") for n in range(6)]
+    examples = tmp_path / "examples.jsonl"
+    examples.write_text("".join(json.dumps(e) + "\n" for e in wc.training_examples(records, settings=wc.Settings(neighbours=5))))
+    result = CliRunner().invoke(command, ["--model", str(folder), "--out", str(tmp_path / "lora"), "--max-steps", "1",
+                                          "--device", "cpu", str(examples)])
+    assert result.exit_code == 2 and "--neighbours 3" in result.output

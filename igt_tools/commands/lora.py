@@ -122,6 +122,7 @@ def _read(inputs, dev, base, skip_bad, bad_out, auxiliary=False):
 def _check_fits(train_examples, base):
     """igt-format examples made for another kind of model would teach it a task it is never asked."""
     from ..examples import building as examples
+    from ..examples import context as word_context
 
     made = (examples.unit(train_examples), examples.task_format(train_examples),
             examples.prompt_set(train_examples) or base.prompts)
@@ -131,6 +132,13 @@ def _check_fits(train_examples, base):
             "the examples are for a {} model, {} task, {} prompts; the model is a {} model, {} task, {} prompts: "
             "give IGT records (igt-lora formats them for the model), or make the examples with igt-format "
             "--unit {} --task {} --prompts {}".format(*made, *wanted, *wanted))
+    shown = examples.retrieval(train_examples)
+    trained = word_context.Settings.from_dict(base.retrieval)
+    if shown is not None and shown != trained:
+        raise click.UsageError(
+            f"the examples show {shown.neighbours} similar words ({shown.as_dict()}); the model was trained on "
+            f"{trained.neighbours} ({trained.as_dict()}): give IGT records (igt-lora formats them for the model), "
+            f"or make the examples with igt-format --unit context --neighbours {trained.neighbours}")
 
 
 main = entry_point(command)

@@ -144,6 +144,14 @@ all three tiers; a record whose words still cannot be paired is reported
 like a misaligned one. --distinct writes each (input, label) pair once, at
 its first occurrence: a training set of word types.
 
+With --unit context, each word's example also shows its neighbours in the
+sentence, the translation, and what --lexicon attests: the word's own
+analyses with their counts, and the analyses of the --neighbours (default 3)
+attested words most like it. In --split train without --lexicon, each
+record's words are looked up in the other records. Each example records
+these settings in its `retrieval` field; igt-train records them in the
+model, and igt-gloss asks the model in the same form.
+
 A record whose segmentation and glosses differ in word or morpheme counts
 cannot make a label for any task; in --split train neither can a record
 without the tiers its main example needs. Each is reported on stderr with
@@ -569,6 +577,8 @@ FORMAT_OPTIONS = {
               "one per word, with its neighbours, translation and lexicon evidence.",
     "--lexicon": "FILE holds glossed records (JSONL); in --split train without it, each record's words are "
                  "looked up in the other records.",
+    "--neighbours": "Each example records it (its retrieval field), igt-train records it in the model, and igt-gloss "
+                    "then asks the model in that form; each one more lengthens the input by about 38 bytes.",
     "--distinct": "Each pair is written at its first occurrence.",
     "--split": "The auxiliary examples are t2g and s2g (see DESCRIPTION); eval, the default, writes only the main ones.",
     "--width": "The columns wrap at this many screen columns (0: never).",

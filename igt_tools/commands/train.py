@@ -60,6 +60,7 @@ def command(inputs, out, dev, init, model_name, skip_bad, bad_out, **settings):
             dev_examples = examples.read([dev], bad) if dev else None
         finally:
             bad.close()
+        examples.retrieval(train_examples + (dev_examples or []))  # one input form, or a one-line error now
         train(options, train_examples, dev_examples)
     except OptionError as err:
         raise click.UsageError(str(err)) from None

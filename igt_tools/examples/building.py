@@ -12,7 +12,7 @@ import json
 from collections import Counter
 
 from ..core import interleaved, words
-from ..core.errors import RecordError
+from ..core.errors import DataError, RecordError
 from ..core.io import iter_jsonl
 from ..core.record import check_types, require
 from . import context as word_context
@@ -39,6 +39,11 @@ def validate(record, location):
             raise error(f'field "{name}" must be a string or null, got {type(value).__name__}')
     if record.get("unit") not in (None, *tasks.UNITS):
         raise error(f'field "unit" must be one of {", ".join(tasks.UNITS)}, got {record.get("unit")!r}')
+    if record.get("retrieval") is not None:
+        try:
+            word_context.Settings.from_dict(record["retrieval"])
+        except ValueError as err:
+            raise error(f'field "retrieval": {err}') from None
 
 
 def read(paths, bad=None):
@@ -47,8 +52,11 @@ def read(paths, bad=None):
 
 
 def _example(record):
-    return {"input": record["input"], "label": record["label"], "glottocode": record.get("glottocode"),
-            "task": record.get("task"), "unit": record.get("unit") or "sentence"}
+    example = {"input": record["input"], "label": record["label"], "glottocode": record.get("glottocode"),
+               "task": record.get("task"), "unit": record.get("unit") or "sentence"}
+    if example["unit"] == word_context.UNIT:
+        example["retrieval"] = word_context.Settings.from_dict(record.get("retrieval"))
+    return example
 
 
 def is_example(record):
@@ -80,7 +88,7 @@ def for_model(records, metadata, split="train"):
     """read_for_model on records already read."""
     out, left_out = [], Counter()
     if metadata.unit == word_context.UNIT:
-        return _context_examples(records, left_out)
+        return _context_examples(records, left_out, word_context.Settings.from_dict(metadata.retrieval))
     for record in records:
         if is_example(record):
             out.append(_example(record))
@@ -97,7 +105,7 @@ def for_model(records, metadata, split="train"):
     return out, left_out
 
 
-def _context_examples(records, left_out):
+def _context_examples(records, left_out, settings):
     """A context model's examples of IGT records: every word, looked up in the other records
     (igt-lora's few sentences are all the evidence there is); examples pass through."""
     out, igt = [], []
@@ -108,7 +116,8 @@ def _context_examples(records, left_out):
             left_out["missing tier" if not (record.get("segmentation") and record.get("glosses")) else "misaligned"] += 1
         else:
             igt.append(record)
-    out.extend(_example(e) for e in word_context.training_examples(igt, attested_share=1.0, ambiguous_share=1.0))
+    out.extend(_example(e) for e in word_context.training_examples(igt, attested_share=1.0, ambiguous_share=1.0,
+                                                                    settings=settings))
     return out, left_out
 
 
@@ -141,6 +150,17 @@ def task_format(examples, default="interleaved"):
     if "t2g" in tasks:
         return "gloss-only"
     return default
+
+
+def retrieval(examples):
+    """The retrieval settings (context.Settings) the context examples were written with, None
+    without context examples; a DataError where they differ (a model reads one form only)."""
+    found = Counter(e["retrieval"] for e in examples if e.get("retrieval") is not None)
+    if len(found) > 1:
+        forms = "; ".join(f"{n} with {settings.as_dict()}" for settings, n in found.most_common())
+        raise DataError(f"the context examples were written with different retrieval settings ({forms}): "
+                        "make them all with the same igt-format --neighbours")
+    return next(iter(found), None)
 
 
 def unit(examples):

@@ -22,15 +22,17 @@ real texts have, and to choose among attested analyses by context. No torch here
 """
 
 from collections import Counter
+from dataclasses import asdict, dataclass
 
 from ..core import interleaved, tokens, words
 from ..core.record import text as record_text
 from . import tasks
 
 UNIT = "context"
-# Attested words like it shown. Not tuned by training with others: each one more shows more of an
-# unseen word's analysis and lengthens the input by about 38 bytes, which the encoder pays for
-# (training/retrieval_coverage.py's table in training/RESULTS.md).
+# Attested words like it shown, by default (igt-format --neighbours sets others; a model records
+# the number it was trained on). Each one more shows more of an unseen word's analysis and lengthens
+# the input by about 38 bytes, which the encoder pays for (training/retrieval_coverage.py's table
+# in training/RESULTS.md; make -C training context-k trains with another).
 NEIGHBOURS = 3
 ANALYSES = 3  # the word's own attested analyses shown, most frequent first
 MIN_SHARED = 2  # shortest shared ending or beginning that makes a neighbour, in letters
@@ -39,8 +41,44 @@ BUCKET = 12  # words kept per ending or beginning (the most frequent): bounds th
 TRANSLATION_BYTES = 80  # translation kept in the input, in bytes
 FORMAT = 1  # bumped when the input's layout changes: models record the one they read
 
-SETTINGS = {"format": FORMAT, "neighbours": NEIGHBOURS, "analyses": ANALYSES,
-            "translation_bytes": TRANSLATION_BYTES}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a context input is made. Written into each example (its `retrieval` field) and from
+    the examples into the model's igt_tools.json, so igt-gloss asks a model in the form it
+    was trained on. Examples and models from before the field hold today's defaults."""
+
+    neighbours: int = NEIGHBOURS
+    analyses: int = ANALYSES
+    translation_bytes: int = TRANSLATION_BYTES
+
+    def as_dict(self):
+        return {"format": FORMAT, **asdict(self)}
+
+    @classmethod
+    def from_dict(cls, data):
+        """Settings as recorded (None: the defaults); ValueError names what is wrong."""
+        if data is None:
+            return cls()
+        if not isinstance(data, dict):
+            raise ValueError(f"retrieval settings must be a JSON object, got {type(data).__name__}")
+        if data.get("format", FORMAT) != FORMAT:
+            raise ValueError(f"context input format {data.get('format')!r}: this igt-tools reads format {FORMAT} only")
+        unknown = set(data) - {"format", *asdict(cls())}
+        if unknown:
+            raise ValueError(f"unknown retrieval setting(s): {', '.join(sorted(unknown))}")
+        values = {}
+        for name, default in asdict(cls()).items():
+            value = data.get(name, default)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"retrieval setting {name} must be a whole number of at least 0, got {value!r}")
+            values[name] = value
+        return cls(**values)
+
+
+DEFAULT = Settings()
+SETTINGS = DEFAULT.as_dict()  # the defaults, as igt_tools.json records them
 
 
 def _analysis_text(analysis):
@@ -122,7 +160,7 @@ class Retrieval:
         return None
 
 
-def context_input(sentence, n, record, evidence, own=None):
+def context_input(sentence, n, record, evidence, own=None, settings=DEFAULT):
     """The model input for word n of `sentence` (its words), with the evidence of its language."""
     word = sentence[n]
     key = words.folded_key(word)
@@ -131,11 +169,11 @@ def context_input(sentence, n, record, evidence, own=None):
     lines = [tasks.word_input(word, record), f"< {before} | {after} >"]
     translation = record_text(record, "translation")
     if translation:
-        lines.append("= " + translation.encode("utf-8")[:TRANSLATION_BYTES].decode("utf-8", "ignore"))
+        lines.append("= " + translation.encode("utf-8")[: settings.translation_bytes].decode("utf-8", "ignore"))
     if evidence is not None:
-        for analysis, count in evidence.analyses(key, own)[:ANALYSES]:
+        for analysis, count in evidence.analyses(key, own)[: settings.analyses]:
             lines.append(f"! {_analysis_text(analysis)} {count}")
-        for neighbour, analysis in evidence.neighbours(key, own):
+        for neighbour, analysis in evidence.neighbours(key, own, settings.neighbours):
             lines.append(f"~ {neighbour} {_analysis_text(analysis)}")
     return "\n".join(lines)
 
@@ -148,7 +186,7 @@ def _paired_sentences(records):
             yield record, paired
 
 
-def training_examples(records, attested_share=0.1, ambiguous_share=0.3, seed=0):
+def training_examples(records, attested_share=0.1, ambiguous_share=0.3, seed=0, settings=DEFAULT):
     """Labelled context examples from glossed records, each sentence's words retrieved
     against the other sentences of its language only.
 
@@ -192,12 +230,13 @@ def training_examples(records, attested_share=0.1, ambiguous_share=0.3, seed=0):
                     "task": "interleaved",
                     "unit": UNIT,
                     "evidence": kind,
-                    "input": context_input(sentence, n, record, evidence, own),
+                    "input": context_input(sentence, n, record, evidence, own, settings),
                     "label": label,
+                    "retrieval": settings.as_dict(),
                 }
 
 
-def examples_against(records, retrieval, split="eval"):
+def examples_against(records, retrieval, split="eval", settings=DEFAULT):
     """Context examples of records, retrieved against a lexicon (`Retrieval`, or None: no
     evidence): how a user's
     texts are asked about. Labelled where the record's tiers pair up; in the training split
@@ -219,4 +258,5 @@ def examples_against(records, retrieval, split="eval"):
                 continue
             yield {"id": record.get("id"), "word": n, "glottocode": record.get("glottocode"),
                    "task": "interleaved", "unit": UNIT,
-                   "input": context_input(sentence, n, record, evidence), "label": label}
+                   "input": context_input(sentence, n, record, evidence, settings=settings), "label": label,
+                   "retrieval": settings.as_dict()}

@@ -33,13 +33,14 @@ def write_examples(records, task, prompt_set, split, prog, quiet=False, unit="se
     report.summary()
 
 
-def write_context_examples(records, retrieval=None, split="eval", distinct=False):
-    """Context examples (context.py) of records to stdout: looked up with `retrieval` (a
-    lexicon's), or, in the training split without one, each record in the others (all read first)."""
+def write_context_examples(records, retrieval=None, split="eval", distinct=False, settings=context.DEFAULT):
+    """Context examples (context.py, made with `settings`) of records to stdout: looked up with
+    `retrieval` (a lexicon's), or, in the training split without one, each record in the others
+    (all read first)."""
     if retrieval is None and split == "train":
-        examples = context.training_examples(list(records))
+        examples = context.training_examples(list(records), settings=settings)
     else:
-        examples = context.examples_against(records, retrieval, split)
+        examples = context.examples_against(records, retrieval, split, settings)
     out, seen = JsonlWriter(), set()
     for example in examples:
         if not distinct or _first_time(seen, (example["input"], example["label"])):

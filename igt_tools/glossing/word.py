@@ -118,8 +118,10 @@ class WordGlosser:
                  max_input_tokens=1024, confidence=False, analogy=None, trust_model=TRUST_MODEL,
                  context=False, ambiguous_share=AMBIGUOUS_SHARE, ask_all=False, trust_choice=None,
                  rerank_margin=None, rerank_languages=None, decode_guessed=True, choice_margin=None,
-                 trust_unknown_stem=None, give_up=True):
+                 trust_unknown_stem=None, give_up=True, retrieval_settings=word_context.DEFAULT):
         self.lexicon = lexicon
+        # A context model's input form, as it was trained (its igt_tools.json)
+        self.retrieval_settings = retrieval_settings
         # A context model's evidence: the lexicon's words, served by retrieval
         self.retrieval = word_context.Retrieval(lexicon) if context and lexicon is not None else None
         self.context = context
@@ -331,7 +333,7 @@ class WordGlosser:
             return tasks.word_input(item.word, record)
         sentence = (record_text(record, "transcription") or "").split()
         evidence = self.retrieval.evidence(record.get("glottocode")) if self.retrieval is not None else None
-        return word_context.context_input(sentence, item.position, record, evidence)
+        return word_context.context_input(sentence, item.position, record, evidence, settings=self.retrieval_settings)
 
     def _input_ids(self, texts):
         return [self.tokenizer(text).input_ids[: self.max_input_tokens] for text in texts]

@@ -52,7 +52,7 @@ class ModelMetadata:
     # "sentence" (one example per record; published checkpoints), "word" (igt-format --unit word)
     # or "context" (--unit context: a word with its neighbours and the lexicon's evidence)
     unit: str = "sentence"
-    # A context model's input settings (word_context.SETTINGS: format, neighbours, ...), as trained
+    # A context model's input settings (examples/context.py's Settings: format, neighbours, ...), as trained
     retrieval: dict = None
     # glottocode -> training examples seen (per epoch)
     languages: dict = field(default_factory=dict)

@@ -423,7 +423,9 @@ def _describe(reporter, options, train_examples, train_set, dev_set, lengths, pl
         + (f" on {dist.world_size} processes" if dist.enabled else "")
     )
     metadata = _metadata(options, TrainingState(), train_examples, None, _Clock(TrainingState()))
-    reporter.say(f"task format {metadata.task}, {metadata.prompts} prompts, {metadata.unit} unit (recorded for igt-gloss)")
+    shown = f", {metadata.retrieval['neighbours']} similar words shown" if metadata.retrieval else ""
+    reporter.say(f"task format {metadata.task}, {metadata.prompts} prompts, {metadata.unit} unit{shown} "
+                 "(recorded for igt-gloss)")
     if truncated:
         reporter.say(f"{truncated} examples truncated to --max-input-tokens/--max-label-tokens")
 
@@ -579,6 +581,13 @@ def _save_checkpoint(out, model, tokenizer, optimizer, state, dist, clock, optio
     dist.barrier()
 
 
+def _retrieval(train_examples):
+    """A context model's input settings as its examples were written (igt-gloss asks it so), else None."""
+    if examples_mod.unit(train_examples) != word_context.UNIT:
+        return None
+    return (examples_mod.retrieval(train_examples) or word_context.DEFAULT).as_dict()
+
+
 def _metadata(options, state, train_examples, init_name, clock):
     adapter = None
     if options.lora is not None:
@@ -589,7 +598,7 @@ def _metadata(options, state, train_examples, init_name, clock):
         task=options.task or examples_mod.task_format(train_examples),
         prompts=options.prompts or examples_mod.prompt_set(train_examples) or "polygloss",
         unit=examples_mod.unit(train_examples),
-        retrieval=word_context.SETTINGS if examples_mod.unit(train_examples) == word_context.UNIT else None,
+        retrieval=_retrieval(train_examples),
         languages=examples_mod.languages(train_examples),
         dev_loss=state.best_loss,
         dev_languages={
