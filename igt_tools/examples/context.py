@@ -43,7 +43,6 @@ TRANSLATION_BYTES = 80  # translation kept in the input, in bytes
 FORMAT = 1  # bumped when the input's layout changes: models record the one they read
 
 
-
 @dataclass(frozen=True)
 class Settings:
     """How a context input is made. Written into each example (its `retrieval` field) and from
