@@ -64,11 +64,10 @@ def main():
     parser.add_argument("--decoder", type=layer_list, required=True, help="decoder blocks to keep, e.g. 0")
     parser.add_argument("--dev", type=Path, help="examples (JSONL with input and label) to print the dev loss on")
     args = parser.parse_args()
+    from igt_tools.examples.building import read as read_examples
     from igt_tools.model.loading import load_model
 
-    examples = None
-    if args.dev:
-        examples = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines() if line.strip()]
+    examples = read_examples([str(args.dev)]) if args.dev else None  # checked as igt-train checks --dev
     model, tokenizer, _ = load_model(args.model)
     if examples:
         report_loss("source", model, tokenizer, examples)
