@@ -73,6 +73,30 @@ def test_decoder_equals_generate_alone_batched_or_not(loaded_sentence_model, bea
     assert MAX_NEW in lengths and min(lengths) < MAX_NEW
 
 
+@pytest.mark.parametrize("share", [0.0, 0.5, 1.0])
+def test_greedy_rows_that_ended_change_nothing_whenever_they_are_dropped(loaded_sentence_model, monkeypatch, share):
+    """0.0: ended rows ride along to the end; 1.0: the batch is compacted at every step."""
+    from igt_tools.model import generation
+
+    model, tokenizer = loaded_sentence_model
+    inputs = [tokenizer(t).input_ids for t in toy_prompts()]
+    monkeypatch.setattr(generation, "COMPACT_SHARE", share)
+    decoder = Decoder(model, DecodeSettings(beams=1, max_new_tokens=MAX_NEW, batch_tokens=10**6))
+    hypotheses = decoder.decode(inputs)
+    row_steps = decoder.stats.decoder_row_steps
+    for ids, hypothesis in zip(inputs, hypotheses):
+        expected, _ = _generate_alone(model, ids, 1)
+        assert _with_end(hypothesis) == expected
+        assert hypothesis.length == len(expected)
+    # the rows decoded per step tell the policies apart: every row to the end, or only the live ones
+    lengths = [h.length for h in hypotheses]
+    if share == 0.0:
+        assert row_steps == len(inputs) * max(lengths)
+    elif share == 1.0:
+        assert row_steps == sum(lengths)
+    assert min(lengths) < max(lengths)
+
+
 @pytest.mark.parametrize("beams", [1, 2])
 def test_long_outputs_grow_the_cache_and_still_equal_generate(loaded_sentence_model, beams):
     """Past 64 tokens the self-attention cache buffers grow (and move, for beams): same outputs."""
