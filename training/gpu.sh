@@ -109,19 +109,7 @@ if step 2; then
         --eval-every 150 --no-progress "$WORK/train.examples.jsonl" || echo "step 2 stopped: exit $?"
     if [ -f "$model/model.safetensors" ]; then
         # bf16 for shipping (24 MB); the log and metadata beside it
-        $python - "$model" "$WORK/sentence-model-bf16" <<'EOF'
-import shutil, sys
-from pathlib import Path
-from safetensors.torch import load_file, save_file
-import torch
-source, target = Path(sys.argv[1]), Path(sys.argv[2])
-target.mkdir(parents=True, exist_ok=True)
-for path in source.iterdir():
-    if path.is_file() and path.name != "model.safetensors":
-        shutil.copy(path, target / path.name)
-tensors = {k: v.to(torch.bfloat16).contiguous() for k, v in load_file(source / "model.safetensors").items()}
-save_file(tensors, target / "model.safetensors", metadata={"format": "pt"})
-EOF
+        $python training/bf16_copy.py "$model" "$WORK/sentence-model-bf16"
         tar -C "$WORK" -cf - sentence-model-bf16 | split -b 15m - "$RESULTS/sentence-model.tar.part-"
         cp "$model/log.jsonl" "$RESULTS/sentence-model.log.jsonl"
     fi
