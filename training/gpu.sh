@@ -58,14 +58,8 @@ BIG=${BIG:-medium}
 BATCH_TOKENS=${BATCH_TOKENS:-131072}
 NAIVE_LIMIT=${NAIVE_LIMIT-128}
 DEV=${DEV:-$CARRY/six.dev.jsonl}
-export PYTHONUNBUFFERED=1
-mkdir -p "$WORK" "$RESULTS"
-python=${PYTHON:-python3}
-exec > >(tee -a "$RESULTS/gpu.log") 2>&1
-
-echo "== $(date -u +%FT%TZ) training/gpu.sh on $DEVICE, steps: $STEPS"
-[ "$DEVICE" = cpu ] || nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
-$python -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)'
+source training/gpu_run.sh
+gpu_run_start gpu.log "training/gpu.sh on $DEVICE, steps: $STEPS"
 
 # -- data: the carried records made into examples (igt-format, as the CPU recipes do) --
 t0=$(date +%s)

@@ -48,14 +48,8 @@ MINUTES=${MINUTES:-6}
 BATCH_TOKENS=${BATCH_TOKENS:-131072}
 LR=${LR:-1e-3}
 EVAL_EVERY=${EVAL_EVERY:-100}
-export PYTHONUNBUFFERED=1
-mkdir -p "$WORK" "$RESULTS"
-python=${PYTHON:-python3}
-exec > >(tee -a "$RESULTS/gpu_context.log") 2>&1
-
-echo "== $(date -u +%FT%TZ) training/gpu_context.sh on $DEVICE: $PRESET, $MINUTES min, $BATCH_TOKENS batch tokens, lr $LR"
-[ "$DEVICE" = cpu ] || nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
-$python -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)'
+source training/gpu_run.sh
+gpu_run_start gpu_context.log "training/gpu_context.sh on $DEVICE: $PRESET, $MINUTES min, $BATCH_TOKENS batch tokens, lr $LR"
 
 [ -s "$WORK/train.jsonl" ] || xz -dc "$CARRY/context.train.jsonl.xz" > "$WORK/train.jsonl"
 echo "data: $(wc -l < "$WORK/train.jsonl") training examples, $(wc -l < "$CARRY/context.dev.jsonl") dev examples"
