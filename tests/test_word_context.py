@@ -329,3 +329,18 @@ def test_igt_lora_refuses_examples_made_with_other_retrieval_settings(tmp_path):
     result = CliRunner().invoke(command, ["--model", str(folder), "--out", str(tmp_path / "lora"), "--max-steps", "1",
                                           "--device", "cpu", str(examples)])
     assert result.exit_code == 2 and "--neighbours 3" in result.output
+
+
+def test_a_models_malformed_retrieval_settings_are_one_error_where_its_igt_tools_json_is_read(tmp_path):
+    """Every command reads a model's metadata through ModelMetadata.read: igt-lora and igt-score
+    refuse such a folder in one line as igt-gloss does, not with a traceback."""
+    from igt_tools.core.errors import DataError
+    from igt_tools.model.metadata import ModelMetadata
+
+    ModelMetadata(unit="context", retrieval={"format": 9}).write(tmp_path)
+    with pytest.raises(DataError, match="retrieval: context input format 9") as caught:
+        ModelMetadata.read(tmp_path)
+    assert caught.value.source == str(tmp_path / "igt_tools.json")
+    ModelMetadata(unit="context", retrieval={**wc.SETTINGS, "neighbours": 5}).write(tmp_path)
+    assert ModelMetadata.read(tmp_path).retrieval_settings == wc.Settings(neighbours=5)
+    assert ModelMetadata(unit="context").retrieval_settings == wc.DEFAULT  # none recorded: the defaults

@@ -17,7 +17,6 @@ from ..core.errors import DataError, OptionError
 from ..core.io import JsonlWriter, chunks, iter_jsonl, select_shard, warn
 from ..core.record import check_types
 from ..core.tagmap import TagMap
-from ..examples import context as word_context
 from ..examples import tasks
 from ..glossing.analogy import Analogy
 from ..glossing.lexicon import CHOOSERS, Lexicon
@@ -145,10 +144,6 @@ def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, m
     max_input_tokens = max_input_tokens or metadata.max_input_tokens or 1024
     if metadata.unit in ("word", "context"):
         context = metadata.unit == "context"
-        try:
-            retrieval_settings = word_context.Settings.from_dict(metadata.retrieval)
-        except ValueError as err:
-            raise DataError(f"igt_tools.json: {err}", model_name) from None
         # a context model's two thresholds, unless the user set one (then it is the only one)
         trust_unknown_stem = CONTEXT_TRUST_UNKNOWN_STEM if context and trust_model is None else None
         if trust_model is None:
@@ -162,7 +157,7 @@ def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, m
                               trust_model=trust_model, context=context, ask_all=ask_model == "all",
                               trust_choice=trust_choice, rerank_margin=rerank_margin,
                               rerank_languages=trained_languages(metadata), decode_guessed=ask_model != "choose",
-                              trust_unknown_stem=trust_unknown_stem, retrieval_settings=retrieval_settings)
+                              trust_unknown_stem=trust_unknown_stem, retrieval_settings=metadata.retrieval_settings)
     else:
         glosser = SentenceGlosser(decoder, tokenizer, task, prompts, max_input_tokens=max_input_tokens,
                           keep_raw=keep_raw, confidence=confidence, lexicon=lexicon, chooser=choose, analogy=analogy)

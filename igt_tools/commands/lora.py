@@ -122,7 +122,6 @@ def _read(inputs, dev, base, skip_bad, bad_out, auxiliary=False):
 def _check_fits(train_examples, base):
     """igt-format examples made for another kind of model would teach it a task it is never asked."""
     from ..examples import building as examples
-    from ..examples import context as word_context
 
     made = (examples.unit(train_examples), examples.task_format(train_examples),
             examples.prompt_set(train_examples) or base.prompts)
@@ -133,7 +132,7 @@ def _check_fits(train_examples, base):
             "give IGT records (igt-lora formats them for the model), or make the examples with igt-format "
             "--unit {} --task {} --prompts {}".format(*made, *wanted, *wanted))
     shown = examples.retrieval(train_examples)
-    trained = word_context.Settings.from_dict(base.retrieval)
+    trained = base.retrieval_settings
     if shown is not None and shown != trained:
         raise click.UsageError(
             f"the examples show {shown.neighbours} similar words ({shown.as_dict()}); the model was trained on "

@@ -88,7 +88,7 @@ def for_model(records, metadata, split="train"):
     """read_for_model on records already read."""
     out, left_out = [], Counter()
     if metadata.unit == word_context.UNIT:
-        return _context_examples(records, left_out, word_context.Settings.from_dict(metadata.retrieval))
+        return _context_examples(records, left_out, metadata.retrieval_settings)
     for record in records:
         if is_example(record):
             out.append(_example(record))

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from ..core.errors import DataError
+from ..examples.context import Settings as RetrievalSettings
 from ..metrics.calibration import perplexity
 
 FILENAME = "igt_tools.json"
@@ -83,6 +84,12 @@ class ModelMetadata:
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
+    def retrieval_settings(self):
+        """A context model's input settings as examples/context.py's Settings (the defaults where
+        none are recorded); ValueError where the recorded ones are malformed (read() checks)."""
+        return RetrievalSettings.from_dict(self.retrieval)
+
+    @property
     def dev_perplexity(self):
         return perplexity(self.dev_loss)
 
@@ -97,6 +104,10 @@ class ModelMetadata:
         if path.is_file():
             meta = cls.from_dict(_read_json(path))
             meta.from_file = True
+            try:
+                meta.retrieval_settings  # checked once here, so that every command's error is one line
+            except ValueError as err:
+                raise DataError(f"retrieval: {err}", str(path)) from None
         meta.tables_folder = folder
         return meta
 
