@@ -37,7 +37,7 @@ import re
 import sys
 from collections import Counter
 
-from igt_tools.core import words
+from igt_tools.core import interleaved, words
 from igt_tools.core.io import iter_jsonl
 from igt_tools.glossing import analyses as wa
 from igt_tools.glossing.analogy import Analogy
@@ -46,7 +46,6 @@ from igt_tools.glossing.lexicon import Lexicon
 
 KINDS = ("unseen", "choice", "candidates", "knowable", "segmented")
 IN_CONTEXT = ("candidates", "knowable", "segmented")  # glossed as igt-gloss --lexicon glosses, analogy behind
-_MORPHEME_BREAKS = re.compile(r"([-=~])")  # the separators between a word's glosses, kept
 _TRANSLATION_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
@@ -76,26 +75,28 @@ def attested_morphemes(lexicon, glottocode, known):
 
 def morphemes(segmentation, glosses):
     """[(form, gloss)] of one word's analysis, forms lower-cased ([] when the two do not pair up)."""
-    forms, glosses = _MORPHEME_BREAKS.split(segmentation)[::2], _MORPHEME_BREAKS.split(glosses)[::2]
+    forms, glosses = interleaved.split_keep(segmentation)[0], interleaved.split_keep(glosses)[0]
     return list(zip((form.lower() for form in forms), glosses)) if len(forms) == len(glosses) else []
+
+
+def _rejoin(pieces, separators):
+    return pieces[0] + "".join(sep + piece for sep, piece in zip(separators, pieces[1:]))
 
 
 def segmented_glosses(segmentation, glosses, frequent):
     """A word's gold glosses, each replaced by its form's most frequent gloss (UNKNOWN_GLOSS if none)."""
-    pieces, forms = _MORPHEME_BREAKS.split(glosses), _MORPHEME_BREAKS.split(segmentation)[::2]
-    if len(forms) != len(pieces[::2]):
+    (pieces, separators), forms = interleaved.split_keep(glosses), interleaved.split_keep(segmentation)[0]
+    if len(forms) != len(pieces):
         return UNKNOWN_GLOSS
-    pieces[::2] = [frequent.get(form.lower(), UNKNOWN_GLOSS) for form in forms]
-    return "".join(pieces)
+    return _rejoin([frequent.get(form.lower(), UNKNOWN_GLOSS) for form in forms], separators)
 
 
 def knowable_glosses(segmentation, glosses, attested, translation):
     """A word's gold glosses, each one neither attested with its form nor a translation word UNKNOWN_GLOSS."""
-    pieces = _MORPHEME_BREAKS.split(glosses)
-    pairs = morphemes(segmentation, glosses) or [(None, gloss) for gloss in pieces[::2]]
-    pieces[::2] = [gloss if (form, gloss) in attested or gloss.lower() in translation else UNKNOWN_GLOSS
-                   for form, gloss in pairs]
-    return "".join(pieces)
+    pieces, separators = interleaved.split_keep(glosses)
+    pairs = morphemes(segmentation, glosses) or [(None, gloss) for gloss in pieces]
+    return _rejoin([gloss if (form, gloss) in attested or gloss.lower() in translation else UNKNOWN_GLOSS
+                    for form, gloss in pairs], separators)
 
 
 def oracle(record, lexicon, kind, analogy=None, known=None):
