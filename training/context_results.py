@@ -201,6 +201,8 @@ def section(work, model, sizes=(50, 100, 200, 400, 1000, 3662)):
         "",
         *arapaho_table(work, sizes),
     ]
+    if (Path(__file__).parent / "arapaho-context.png").is_file():  # make arapaho-context draws it
+        out += ["", "![Arapaho's curve: MER against N, with the ceilings and PolyGloss](arapaho-context.png)"]
     if speed.is_file():
         out += ["", "### Speed (benchmarks/word_gloss_speed.py, one CPU thread)", "", "```",
                 *speed.read_text(encoding="utf-8").rstrip().splitlines(), "```"]
