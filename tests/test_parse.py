@@ -137,8 +137,8 @@ def _tiers(piece):
                 seps.append(sep)
                 morphs.append(m)
                 glosses.append(g)
-            seg_words.append(interleaved._join(morphs, seps))
-            gloss_words.append(interleaved._join(glosses, seps))
+            seg_words.append(interleaved.join_keep(morphs, seps))
+            gloss_words.append(interleaved.join_keep(glosses, seps))
         return " ".join(seg_words), " ".join(gloss_words)
 
     return st.lists(word, min_size=1, max_size=5).map(build)

@@ -94,7 +94,7 @@ def test_every_label_round_trips_or_is_a_reported_class(data_dir, corpus):
                 # Boundary symbols are all that is lost: the label keeps the glosses' ones.
                 gloss_seps = [interleaved.split_keep(w)[1] for w in expected[1].split(" ")]
                 seg_words = [interleaved.split_keep(w)[0] for w in expected[0].split(" ")]
-                relabelled = " ".join(interleaved._join(m, s) for m, s in zip(seg_words, gloss_seps))
+                relabelled = " ".join(interleaved.join_keep(m, s) for m, s in zip(seg_words, gloss_seps))
                 assert (back.segmentation, back.glosses) == (relabelled, expected[1]), location
     assert outcomes["round-trip"] > 0
     assert outcomes["fail"] <= MAX_FAILURES[corpus], outcomes

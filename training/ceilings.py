@@ -79,23 +79,19 @@ def morphemes(segmentation, glosses):
     return list(zip((form.lower() for form in forms), glosses)) if len(forms) == len(glosses) else []
 
 
-def _rejoin(pieces, separators):
-    return pieces[0] + "".join(sep + piece for sep, piece in zip(separators, pieces[1:]))
-
-
 def segmented_glosses(segmentation, glosses, frequent):
     """A word's gold glosses, each replaced by its form's most frequent gloss (UNKNOWN_GLOSS if none)."""
     (pieces, separators), forms = interleaved.split_keep(glosses), interleaved.split_keep(segmentation)[0]
     if len(forms) != len(pieces):
         return UNKNOWN_GLOSS
-    return _rejoin([frequent.get(form.lower(), UNKNOWN_GLOSS) for form in forms], separators)
+    return interleaved.join_keep([frequent.get(form.lower(), UNKNOWN_GLOSS) for form in forms], separators)
 
 
 def knowable_glosses(segmentation, glosses, attested, translation):
     """A word's gold glosses, each one neither attested with its form nor a translation word UNKNOWN_GLOSS."""
     pieces, separators = interleaved.split_keep(glosses)
     pairs = morphemes(segmentation, glosses) or [(None, gloss) for gloss in pieces]
-    return _rejoin([gloss if (form, gloss) in attested or gloss.lower() in translation else UNKNOWN_GLOSS
+    return interleaved.join_keep([gloss if (form, gloss) in attested or gloss.lower() in translation else UNKNOWN_GLOSS
                     for form, gloss in pairs], separators)
 
 

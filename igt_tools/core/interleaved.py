@@ -29,6 +29,11 @@ def split_keep(word):
     return pieces, seps
 
 
+def join_keep(pieces, seps):
+    """split_keep's inverse: (['a', 'b', 'c'], ['-', '=']) -> 'a-b=c'."""
+    return pieces[0] + "".join(sep + piece for sep, piece in zip(seps, pieces[1:]))
+
+
 def aligned_words(segmentation, glosses):
     """[(morphemes, glosses, boundaries)] per word, or Misaligned naming where counts differ."""
     seg_words, gloss_words = tokens.words(segmentation), tokens.words(glosses)
@@ -132,16 +137,11 @@ def parse(output):
                 problems.append(f"empty gloss in {piece!r}")
             glosses_.append(gloss)
             morphs.append(morph)
-        seg_words.append(_join(morphs, seps))
-        gloss_words.append(_join(glosses_, seps))
+        seg_words.append(join_keep(morphs, seps))
+        gloss_words.append(join_keep(glosses_, seps))
     return Parse(" ".join(seg_words), " ".join(gloss_words), malformed, problems)
 
 
-def _join(parts, seps):
-    out = [parts[0]]
-    for sep, part in zip(seps, parts[1:]):
-        out.append(sep + part)
-    return "".join(out)
 
 
 # Choosing among readings. A piece `a(b)(c)` reads as gloss `a(b)` + morpheme
