@@ -2,7 +2,7 @@
 """How fast a model scores analogy's candidate analyses in context (igt-gloss --rerank and
 --ask-model choose), against the plain teacher-forced pass it replaced.
 
-    python benchmarks/candidate_scoring_speed.py [--model models/sigmorphon] [--languages Tsez] \\
+    python benchmarks/candidate_scoring_speed.py [--model models/sigmorphon-word] [--languages Tsez] \\
         [--threads 1] [--repeat 3] [--batch-tokens 8192]
 
 The scoring requests are the ones igt-gloss makes: the dev sets (SIGMORPHON 2023, cleaned from
@@ -17,7 +17,7 @@ only chooses, every scoring request recorded. Then each request is scored by
 and the script prints the unseen words scored per second (best of --repeat), the candidates,
 and the largest difference between the two passes' log-probabilities. Only the model's shape
 matters to the speed: any model folder of the context model's architecture will do
-(models/sigmorphon has it: the context model is fine-tuned from it).
+(models/sigmorphon-word has it: the context model is fine-tuned from it).
 """
 
 import argparse
@@ -115,7 +115,7 @@ def best_seconds(run, repeat):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, default=ROOT / "models" / "sigmorphon")
+    parser.add_argument("--model", type=Path, default=ROOT / "models" / "sigmorphon-word")
     parser.add_argument("--languages", default="Tsez", help="dev sets, comma-separated")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)

@@ -2,7 +2,7 @@
 """Where a context model's glossing time goes: the encoder, the search and the scoring of
 analogy's candidates, and the words/s the encoder alone would allow.
 
-    python benchmarks/context_model_costs.py --model models/sigmorphon-context [--languages Tsez] [--threads 1]
+    python benchmarks/context_model_costs.py --model models/sigmorphon [--languages Tsez] [--threads 1]
 
 The dev sets (SIGMORPHON 2023, cleaned from ../shared/data) are glossed in-process as
 `igt-gloss --lexicon TRAIN --model MODEL` glosses them (igt-gloss's defaults for a context model:

@@ -2,7 +2,7 @@
 """What a smaller context model (a distilled student) would save on this CPU: the encoder, the
 teacher-forced scoring and the greedy search of model shapes, on real context-model inputs.
 
-    python benchmarks/context_shape_costs.py --model models/sigmorphon-context \\
+    python benchmarks/context_shape_costs.py --model models/sigmorphon \\
         --examples runs/real/context/dev.jsonl [--shapes 128x256x4x2,96x192x4x2] [--limit 400] [--threads 1]
 
 --examples: context examples (igt-format --unit context; training/Makefile writes the dev ones

@@ -2,8 +2,8 @@
 """Words per second of igt-gloss's word-level paths against a sentence model, on real dev data,
 and how long a lexicon of every SIGMORPHON and ODIN word takes to load.
 
-    python benchmarks/word_gloss_speed.py --word-model models/sigmorphon \\
-        [--sentence-model runs/real/sentence-model] [--context-model runs/real/context/model] \\
+    python benchmarks/word_gloss_speed.py --word-model models/sigmorphon-word \\
+        [--sentence-model runs/real/sentence-model] [--context-model models/sigmorphon] \\
         [--languages Lezgi,Tsez] [--threads 1] [--repeat 3] [--only "context, choosing" --only lexicon]
 
 Inputs: the six SIGMORPHON 2023 dev sets with training data (1,108 sentences; --languages: some),
@@ -18,14 +18,15 @@ resident memory (the largest of the runs; with GNU time, /usr/bin/time):
     lexicon              --lexicon, analogy off (no torch at all)
     lexicon + analogy    --lexicon (igt-gloss's default)
     lexicon + word model --lexicon --no-guess --word-model: the model glosses the unseen words
-    all three (default)  --lexicon --word-model: lexicon, analogy, then the model (greedy)
+    all three (word model)  --lexicon --word-model: lexicon, analogy, then the model (greedy)
     all three, 2 beams   the same with --beams 2, a sentence model's default
     word model           every word through the word model
     sentence model       every sentence through the sentence model (if --sentence-model; 2 beams)
     sentence, greedy     the same with --beams 1
     context model        --lexicon --model CONTEXT_MODEL --rerank inf (training/Makefile's `context`:
                          igt-gloss's thresholds for a context model, not choosing among analogy's candidates)
-    context, reranking   the same choosing among them (`context-rerank`: igt-gloss's defaults)
+    context, reranking   the same choosing among them (`context-rerank`: igt-gloss's defaults; with
+                         models/sigmorphon, the default real-language model)
     context, choosing    the context model only choosing among them, decoding only the words analogy
                          cannot guess (--ask-model choose, `context-choose`)
 
@@ -157,7 +158,7 @@ def main():
             ("lexicon", ["--lexicon", str(train), "--no-guess"]),
             ("lexicon + analogy", ["--lexicon", str(train)]),
             ("lexicon + word model", ["--lexicon", str(train), "--no-guess", "--model", str(args.word_model), *model]),
-            ("all three (default)", ["--lexicon", str(train), "--model", str(args.word_model), *model]),
+            ("all three (word model)", ["--lexicon", str(train), "--model", str(args.word_model), *model]),
             ("all three, 2 beams", ["--lexicon", str(train), "--model", str(args.word_model), *model, "--beams", "2"]),
             ("word model", ["--model", str(args.word_model), *model]),
         ]
@@ -186,10 +187,10 @@ def main():
             peak = f"{max(peaks):8.0f}" if peaks else f"{'':8}"
             print(f"{name:22} {rate:10.1f} {min(r[1] for r in runs):8.2f} {min(r[2] for r in runs):8.2f} {peak}")
         if "sentence model" in rates:
-            for name in ("all three (default)", "all three, 2 beams", "lexicon + word model", "word model"):
+            for name in ("all three (word model)", "all three, 2 beams", "lexicon + word model", "word model"):
                 print(f"{name} / sentence model: {rates[name] / rates['sentence model']:.1f}x words/s")
-            print(f"all three (default) / sentence, greedy (both greedy): "
-                  f"{rates['all three (default)'] / rates['sentence, greedy']:.1f}x words/s")
+            print(f"all three (word model) / sentence, greedy (both greedy): "
+                  f"{rates['all three (word model)'] / rates['sentence, greedy']:.1f}x words/s")
         seconds, lexicon = lexicon_load([train, odin], args.repeat)
         print(f"lexicon load (six training sets + ODIN: {lexicon.records} records, {lexicon.words} words): "
               f"{seconds:.2f} s")

@@ -44,3 +44,12 @@ def test_it_draws_a_png(tmp_path):
     arapaho_plot.main([str(tmp_path), str(tmp_path / "out.png")])
 
     assert (tmp_path / "out.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_table_shows_each_published_point_beside_its_nearest_size_with_its_own_n():
+    context_results = pytest.importorskip("context_results")
+    sizes = (50, 100, 200, 400, 1000)
+    cells = {n: context_results.published_cell(n, sizes) for n in sizes}
+    assert cells == {50: "0.570", 100: "", 200: "", 400: "0.340 at N = 380", 1000: ""}
+    # the figure draws the same points at their published N
+    assert arapaho_plot.PUBLISHED == context_results.PUBLISHED_ARAPAHO

@@ -147,7 +147,7 @@ def plot(path, family, arapaho, calibrations):
     import matplotlib.pyplot as plt
 
     panels = [(rows, title) for rows, title in ((family, "demo family, held-out daughter"),
-                                                (arapaho, "Arapaho (real), from models/sigmorphon")) if rows]
+                                                (arapaho, "Arapaho (real), from models/sigmorphon-word")) if rows]
     figure, axes = plt.subplots(1, len(panels) + 1, figsize=(5 * (len(panels) + 1), 4))
     for axis, (rows, title) in zip(axes, panels):
         sizes = sizes_of(rows)
@@ -265,7 +265,7 @@ def section(family_work, family_model, arapaho_work, real_model, check_work=None
                   ""]
     if arapaho:
         lines += ["### Arapaho, a real language without training data (`bash training/arapaho.sh`)", "",
-                  "`models/sigmorphon` (the word model), adapted from the first N sentences of Arapaho's dev set;",
+                  "`models/sigmorphon-word` (the word model), adapted from the first N sentences of Arapaho's dev set;",
                   f"sentences 401-500 choose the best checkpoint, and the {test_size(arapaho_work):,} after them are the",
                   "test. Each training had the same 3 minutes on one CPU thread (igt-lora at lr 1e-3, its default",
                   "when this ran: arapaho.sh pins it; the default is now 3e-3). The model columns",
@@ -277,7 +277,7 @@ def section(family_work, family_model, arapaho_work, real_model, check_work=None
                                                              ("lora-hybrid", "lexicon + analogy + LoRA"),
                                                              ("full-hybrid", "lexicon + analogy + full"))), "",
                   *estimate_table(arapaho), ""]
-    lines += ["### Perplexity against MER", "", calibration_lines("models/sigmorphon, real dev sets (word model alone)",
+    lines += ["### Perplexity against MER", "", calibration_lines("models/sigmorphon-word, real dev sets (word model alone)",
                                                                 real_model)[0]]
     lines += calibration_lines("", real_model)[1:]
     return lines

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Recipe: igt-lora's adaptation curve on real data. models/sigmorphon, the word
+# Recipe: igt-lora's adaptation curve on real data. models/sigmorphon-word, the word
 # model trained on the six SIGMORPHON languages and ODIN, adapted to Arapaho (which
 # it never saw: no training split, not in ODIN) from its first N dev sentences.
 #
@@ -18,7 +18,7 @@
 # change to igt-gloss; about 15 min), training nothing.
 #
 # Settings (make's or the environment's; paths relative to the repository root): DATA
-# (../shared/data), WORK (make: ARAPAHO_WORK; runs/arapaho), MODEL (models/sigmorphon), SIZES (50 100 200 400), ADAPT_MINUTES (3), FULL_LR (1e-4),
+# (../shared/data), WORK (make: ARAPAHO_WORK; runs/arapaho), MODEL (models/sigmorphon-word), SIZES (50 100 200 400), ADAPT_MINUTES (3), FULL_LR (1e-4),
 # LORA_LR (1e-3), TEST (1000), THREADS (1), GLOSS_ONLY.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +27,7 @@ export PATH="$here/.venv/bin:$PATH"
 
 DATA=${DATA:-../shared/data}
 WORK=${WORK:-runs/arapaho}
-MODEL=${MODEL:-models/sigmorphon}
+MODEL=${MODEL:-models/sigmorphon-word}
 SIZES=${SIZES:-50 100 200 400}
 ADAPT_MINUTES=${ADAPT_MINUTES:-3}
 FULL_LR=${FULL_LR:-1e-4}

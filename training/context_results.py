@@ -1,4 +1,4 @@
-"""RESULTS.md's section on the context model (models/sigmorphon since the context unit).
+"""RESULTS.md's section on the context model (models/sigmorphon, the default real-language model since 2026-12-06).
 
     python results.py ... --context-model DIR     # make -C training results
 
@@ -31,9 +31,18 @@ COLUMNS = {
 ARAPAHO_SYSTEMS = {"lexicon-frequent": "plain lexicon", "analogy": "lexicon + analogy", "context": "+ context model",
                    "context-rerank": "+ context model choosing among analogy's candidates",
                    "context-lora": "+ context model adapted with igt-lora (5 min)"}
-# igt-lora's curve before (RESULTS.md, arapaho.sh: lexicon + analogy on the same 1,000 test sentences)
-# and PolyGloss's LoRA curve (docs/REFERENCE.md: 0.57 at 50 examples, 0.34 at 380), for rough comparison.
-PUBLISHED_ARAPAHO = {50: 0.57, 400: 0.34}
+# The curve's sizes (the Makefile's ARAPAHO_SIZES; 3,662 is all of the lexicon pool)
+ARAPAHO_SIZES = (50, 100, 200, 400, 1000, 3662)
+# PolyGloss's LoRA curve on Arapaho as published (docs/REFERENCE.md: 0.57 at 50 examples, 0.34 at 380),
+# (N, MER) on its own test split: a rough comparison. The table shows each beside its nearest size.
+PUBLISHED_ARAPAHO = ((50, 0.57), (380, 0.34))
+
+
+def published_cell(n, sizes):
+    """The published point whose nearest size is n, as a table cell ("0.340 at N = 380" off the row's N)."""
+    cells = [f"{mer:.3f}" + (f" at N = {at}" if at != n else "") for at, mer in PUBLISHED_ARAPAHO
+             if min(sizes, key=lambda size: abs(size - at)) == n]
+    return ", ".join(cells)
 
 
 def mer(work, name, system):
@@ -76,7 +85,7 @@ def arapaho_table(work, sizes):
         for system in ARAPAHO_SYSTEMS:
             scores = results.load(work / "scores" / f"arapaho.{n}.{system}.json")
             cells.append(results.number(results.headline(scores)[0]) if scores else "")
-        rows.append(f"| {n} | " + " | ".join(cells) + f" | {results.number(PUBLISHED_ARAPAHO.get(n))} |")
+        rows.append(f"| {n} | " + " | ".join(cells) + f" | {published_cell(n, sizes)} |")
     return rows
 
 
@@ -87,7 +96,9 @@ def training_lines(model):
         return [f"({model} is not a context model's folder yet: no training figures.)"]
     lines = []
     init = _folder(meta.get("init") or "")
-    earlier = results.load(init / "igt_tools.json") if init.is_absolute() else None
+    # A stage shipped into the folder it started from records that folder as its start: no earlier stage to read.
+    same = init.is_absolute() and init.resolve() == Path(model).resolve()
+    earlier = results.load(init / "igt_tools.json") if init.is_absolute() and not same else None
     if earlier and earlier.get("unit") == "context":
         lines += training_lines(init)
     training = meta.get("training", {})
@@ -163,14 +174,14 @@ def _summary_speed_lines(work):
             "context model is far from 400 words/s on this CPU."]
 
 
-def section(work, model, sizes=(50, 100, 200, 400, 1000, 3662)):
+def section(work, model, sizes=ARAPAHO_SIZES):
     speed = work / "scores" / "context-speed.txt"
     thresholds = work / "context" / "thresholds.tsv"
     out = [
         "## The context model: a word in its context, with the lexicon's evidence",
         "",
-        "`make -C training context-model context-model-more context-scores arapaho-context` (not shipped:",
-        "models/sigmorphon stays the context-free word model until a context model beats it here). One",
+        "`make -C training context-model context-model-more context-scores arapaho-context` (shipped as",
+        "models/sigmorphon, the default real-language model; the context-free word model is models/sigmorphon-word). One",
         "example per word: the word, a neighbour each side, the translation, its own attested analyses",
         "with counts and the analyses of the three attested words most like it (igt-format --unit",
         "context). `context`: igt-gloss asks it about unseen words, analogy's guess staying where it is",

@@ -14,7 +14,7 @@
 #                                (UNIT=sentence, compact prompt: a tiny model trained from
 #                                scratch pays for every byte)
 #   igt-train                    the live model, under a time budget: with UNIT=context
-#                                models/sigmorphon (trained on real languages) adapted to
+#                                models/sigmorphon-word (trained on real languages) adapted to
 #                                this language's few sentences; else a tiny ByT5 from scratch
 #   igt-gloss | igt-score        gloss the held-out test sentences and score them, with the
 #                                words of each source (lexicon, analogy, model) scored apart:
@@ -36,7 +36,7 @@
 # word or sentence), MINUTES (live training budget, 9), TRAIN (sentences: 300 with
 # UNIT=context, else 20000), TEST (200), LR (5e-4), WARMUP (0.05 with UNIT=context, else
 # 0.1), BATCH_TOKENS (4096 with UNIT=context, else 2048), TRAIN_ARGS (more igt-train
-# options, e.g. "--threads 1"), INIT_MODEL (models/sigmorphon: UNIT=context's start),
+# options, e.g. "--threads 1"), INIT_MODEL (models/sigmorphon-word: UNIT=context's start),
 # DEMO_MODEL (models/demo; empty: live model only).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -65,7 +65,7 @@ else
 fi
 TEST=${TEST:-200}
 LR=${LR:-5e-4}
-INIT_MODEL=${INIT_MODEL:-models/sigmorphon}
+INIT_MODEL=${INIT_MODEL:-models/sigmorphon-word}
 DEMO_MODEL=${DEMO_MODEL-models/demo}
 start=$(date +%s)
 rm -rf "$WORK" && mkdir -p "$WORK"
@@ -101,7 +101,7 @@ fi
 # floor when time runs out; a long warm-up (measured: lr 2e-3 or 3e-3 with 3% warm-up
 # left the decoder ignoring the input; 5e-4 beat 1e-3, also over 45 minutes: dev loss
 # 0.128 against 0.280 after 17,000 sentences); no dropout: the sentences are seen about once.
-# With UNIT=context the model starts from models/sigmorphon: it already writes interleaved
+# With UNIT=context the model starts from models/sigmorphon-word: it already writes interleaved
 # analyses of real languages' words, and learns here to read this language's evidence
 # (a few hundred examples; from scratch that many teach nothing).
 if [ "$UNIT" = context ]; then

@@ -18,7 +18,7 @@
 #      Guarani, Ruuli), the six dev sets as --dev; preset mini, MINUTES of training, under
 #      torchrun --nproc_per_node 1. The best checkpoint comes back in bf16 (24 MB).
 #   3  decoding speed and correctness (benchmarks/decoding_speed.py) on the six dev sets,
-#      for step 2's model and models/sigmorphon: beams 2 and 1, float32 and bf16,
+#      for step 2's model and models/sigmorphon-word: beams 2 and 1, float32 and bf16,
 #      igt-gloss's batching against the naive generate loop, float32 outputs against
 #      generate's, bf16 against float32.
 #
@@ -112,8 +112,8 @@ fi
 # -- 3: decoding speed and correctness ---------------------------------------------------
 if step 3; then
     naive_limit=${NAIVE_LIMIT:+--naive-limit $NAIVE_LIMIT}
-    # models/sigmorphon first: the sentence model of a short run loops to its output caps.
-    for decode_model in models/sigmorphon "$model"; do
+    # models/sigmorphon-word first: the sentence model of a short run loops to its output caps.
+    for decode_model in models/sigmorphon-word "$model"; do
         [ -f "$decode_model/model.safetensors" ] || { echo "step 3: no model at $decode_model"; continue; }
         echo "== step 3: decoding $decode_model ($(date -u +%T))"
         timeout 65 $python benchmarks/decoding_speed.py --model "$decode_model" --records "$DEV" \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The context model's recipe at a larger shape, in one prepared run of at most 10 minutes on one
-# GPU, to be brought back and compared here with the CPU-trained models/sigmorphon-context:
+# GPU, to be brought back and compared here with the CPU-trained models/sigmorphon:
 #
 #   make -C training gpu-context-prepare     # here: the context model's examples into gpu-carry/
 #   bash training/gpu_context.sh             # on the GPU machine, from the repository root

@@ -18,8 +18,8 @@ from results import CODES, LANGUAGES, load, number
 BESIDE = {
     "lexicon-frequent": "lexicon, most frequent analysis (CPU)",
     "analogy": "lexicon + analogy, no model (CPU)",
-    "model": "`models/sigmorphon` alone (tiny word model, 110 CPU min)",
-    "hybrid": "lexicon + analogy + `models/sigmorphon` (CPU default)",
+    "model": "`models/sigmorphon-word` alone (tiny word model, 110 CPU min)",
+    "hybrid": "lexicon + analogy + `models/sigmorphon-word` (the CPU word model)",
     "gpu-sentence": "**GPU sentence model alone** (mini, 3.5 min on an H200)",
     "gpu-sentence-lexicon": "**lexicon + analogy + GPU sentence model**",
 }

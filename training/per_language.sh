@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Experiment: does fine-tuning models/sigmorphon per language measure better than the one
-# multilingual model? For each SIGMORPHON language, an igt-lora adapter of models/sigmorphon
+# Experiment: does fine-tuning models/sigmorphon-word per language measure better than the one
+# multilingual model? For each SIGMORPHON language, an igt-lora adapter of models/sigmorphon-word
 # on the word types of the first 90% of its training sentences (the last 10% as igt-lora's
 # --dev), then its dev set glossed with the adapter, alone and behind the lexicon + analogy
 # (the same lexicon as training/Makefile: the six training sets).
@@ -14,7 +14,7 @@
 # already in WORK.
 # Settings (make's or the environment's; paths relative to the repository root): WORK (make:
 # PER_LANGUAGE_WORK; runs/per-language), REAL (make's WORK, runs/real: its records and lexicon),
-# MODEL (models/sigmorphon), LANGUAGES (the six with a training split in training/languages.tsv),
+# MODEL (models/sigmorphon-word), LANGUAGES (the six with a training split in training/languages.tsv),
 # MINUTES (5), THREADS (1).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,7 +23,7 @@ export PATH="$here/.venv/bin:$PATH"
 
 WORK=${WORK:-runs/per-language}
 REAL=${REAL:-runs/real}
-MODEL=${MODEL:-models/sigmorphon}
+MODEL=${MODEL:-models/sigmorphon-word}
 LANGUAGES=${LANGUAGES:-$(awk -F '\t' '!/^#/ && $5 == "yes" { print $1 }' training/languages.tsv)}
 MINUTES=${MINUTES:-5}
 THREADS=${THREADS:-1}

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Recipe: the PolyGloss recipe, a sentence-level model (interleaved task, the auxiliary tasks,
 # PolyGloss prompts) trained and evaluated on SIGMORPHON 2023 shared-task languages. Not the
-# word model models/sigmorphon (make model ship), nor the Makefile's sentence-model, which
+# word model models/sigmorphon-word (make model ship), nor the Makefile's sentence-model, which
 # trains on compact prompts at the word model's budget.
 #
 #   make -C training polygloss POLYGLOSS=Tsez                 # tiny model from scratch, CPU

@@ -145,10 +145,10 @@ def per_language_lines(work, folder):
     if together and None not in together:
         rows += ["", f"On the six together, the adapters take the word model alone from {together[0]:.3f} to "
                  f"{together[1]:.3f}, but lexicon + analogy + model only from {together[2]:.3f} to {together[3]:.3f}:",
-                 "the lexicon and analogy already gloss most of what an adapter teaches, so `models/sigmorphon`",
+                 "the lexicon and analogy already gloss most of what an adapter teaches, so `models/sigmorphon-word`",
                  "ships as one multilingual model, without them."]
     return ["## Per-language fine-tuning (`bash training/per_language.sh`)", "",
-            "`models/sigmorphon` adapted to each language with igt-lora (its defaults, at most 5 minutes on one",
+            "`models/sigmorphon-word` adapted to each language with igt-lora (its defaults, at most 5 minutes on one",
             "CPU thread) on the word types of 90% of its training sentences, the other 10% as `--dev`; MER on",
             "the dev sets, beside the one multilingual model:", "", *rows, ""]
 
@@ -273,7 +273,7 @@ def kept_notes(previous):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, required=True)
-    parser.add_argument("--model", type=Path, default=None, help="the word model (models/sigmorphon)")
+    parser.add_argument("--model", type=Path, default=None, help="the word model (models/sigmorphon-word)")
     parser.add_argument("--sentence-model", type=Path, default=None, help="the sentence-level model of make sentence-model")
     parser.add_argument("--family", type=Path, default=None, help="training/family.sh's work folder")
     parser.add_argument("--family-model", type=Path, default=None, help="its base model (models/family)")
@@ -316,7 +316,7 @@ def main():
         "- `analogy`: `--lexicon` (unseen words guessed by analogy, a stem still unknown glossed with a",
         "  word of the translation: igt-gloss's default, no model); `analogy-stemless`: the same with",
         "  `--no-translation-stems`",
-        "- (b) `model`: `--model models/sigmorphon` alone (every word through the word model)",
+        "- (b) `model`: `--model models/sigmorphon-word` alone (every word through the word model)",
         "- (c) `lexicon-model`: `--lexicon --no-guess --model`; `hybrid`: `--lexicon --model` (lexicon, then",
         "  the model where it is sure of an unseen word, else analogy, with translation stems: the default",
         "  with a model); `hybrid-stemless`: the same with `--no-translation-stems`",

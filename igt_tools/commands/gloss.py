@@ -179,7 +179,7 @@ def trained_languages(metadata):
 
 def default_beams(unit):
     """2 beams for sentences, as published; greedy for words: on the six SIGMORPHON dev sets,
-    lexicon + analogy + models/sigmorphon lose next to nothing in MER for twice the words/s."""
+    lexicon + analogy + models/sigmorphon-word lose next to nothing in MER for twice the words/s."""
     return 1 if unit in ("word", "context") else 2
 
 
