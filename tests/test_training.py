@@ -92,3 +92,25 @@ def test_the_recipe_scripts_import_only_what_the_package_has(folder):
             if not hasattr(loaded, "__path__") or importlib.util.find_spec(f"{module}.{name}") is None:
                 missing.append(f"{path.name}: {module}.{name}")
     assert not missing
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_the_default_model_is_one_target_whose_stages_start_each_from_the_one_before(tmp_path):
+    ship = tmp_path / "ship"
+    done = subprocess.run(["make", "-n", "-C", str(ROOT / "training"), "default-model", f"WORK={tmp_path}",
+                           "DATA=/data", "MODEL=models/word", f"DEFAULT_SHIP={ship}"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    commands = done.stdout.replace("\\\n", " ")
+    stages = [line.split() for line in commands.splitlines() if line.strip().startswith("igt-train")]
+    context = tmp_path / "context"
+
+    def option(words, name):
+        return words[words.index(name) + 1]
+
+    assert [(option(s, "--model"), option(s, "--out"), option(s, "--lr"), option(s, "--threads")) for s in stages] == [
+        (str(ROOT / "models" / "word"), f"{context}/default-1", "5e-4", "2"),
+        (f"{context}/default-1", f"{context}/default-2", "3e-4", "2"),
+        (f"{context}/default-2", f"{context}/default-3", "2e-4", "1"),
+    ]
+    assert [option(s, "--max-minutes") for s in stages] == ["105", "115", "85"]
+    assert f"cp {context}/default-3.log {ship}/train-3.log" in commands
