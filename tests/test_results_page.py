@@ -57,3 +57,50 @@ def test_a_stage_shipped_into_the_folder_it_started_from_is_read_once(tmp_path):
     _context_folder(folder, folder, 0.13)
     lines = context_results.training_lines(folder)
     assert len(lines) == 1 and "best dev loss 0.130" in lines[0]
+
+
+def _scores(work, language, system, mer):
+    import json
+    (work / "scores").mkdir(parents=True, exist_ok=True)
+    (work / "scores" / f"{language}.{system}.json").write_text(json.dumps(
+        {"all": {"glossing": {"morphemes": {"error_rate": mer, "accuracy": {"micro": 1 - mer}}}}}), encoding="utf-8")
+
+
+def test_the_default_model_speaks_for_igt_tools_where_it_was_measured(tmp_path):
+    for language, mer in (("six", 0.30), ("Tsez", 0.30), ("Natugu", 0.30)):
+        _scores(tmp_path, language, "lexicon-frequent", mer)
+    for language, mer in (("six", 0.18), ("Tsez", 0.16), ("Natugu", 0.10)):
+        _scores(tmp_path, language, "hybrid", mer)
+    assert results.best_system(tmp_path) == "hybrid"
+    assert "- Tsez: 0.160 against PolyGloss's 0.072" in results.behind_lines(tmp_path)
+    assert not any(line.startswith("- Natugu") for line in results.behind_lines(tmp_path))
+    for language, mer in (("six", 0.15), ("Tsez", 0.12), ("Natugu", 0.15)):
+        _scores(tmp_path, language, "default", mer)
+    assert results.best_system(tmp_path) == "default"
+    behind = results.behind_lines(tmp_path)
+    assert "(`default`)" in behind[0]
+    assert "- Tsez: 0.120 against PolyGloss's 0.072" in behind
+    assert "- Natugu: 0.150 against PolyGloss's 0.142" in behind
+    ratios = results.ratio_lines(tmp_path)
+    assert "`default`" in ratios[0] and "- six: 0.150 / 0.300 = 0.50x" in ratios
+
+
+def test_without_scores_there_is_no_best_system_to_write_about(tmp_path):
+    assert results.best_system(tmp_path) is None
+    assert results.behind_lines(tmp_path) == [] and results.ratio_lines(tmp_path) == []
+    assert results.default_model_lines(None) == []
+
+
+def test_a_shipped_model_whose_earlier_stages_are_gone_is_read_from_the_logs_it_keeps(tmp_path):
+    import json
+    context_results = pytest.importorskip("context_results")
+    folder = _context_folder(tmp_path / "shipped", tmp_path / "renamed-since", 0.13)
+    for stage, (loss, examples) in enumerate([((0.30, 0.20, 0.25), 500), ((0.18, 0.15), 900)], start=1):
+        entries = [{"step": 10 * n, "examples": examples, "elapsed_s": 600.0 * stage, "dev_loss": value}
+                   for n, value in enumerate(loss, start=1)]
+        (folder / f"log-{stage}.jsonl").write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
+    lines = context_results.training_lines(folder)
+    assert lines[0] == "- 500 examples seen in 10 minutes (30 steps), best dev loss 0.200 (its log: `log-1.jsonl`)"
+    assert lines[1] == "- 900 examples seen in 20 minutes (20 steps), best dev loss 0.150 (its log: `log-2.jsonl`)"
+    assert "best dev loss 0.130" in lines[2] and "(a folder not in this checkout)" in lines[2]
+    assert len(lines) == 3

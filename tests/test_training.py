@@ -114,3 +114,21 @@ def test_the_default_model_is_one_target_whose_stages_start_each_from_the_one_be
     ]
     assert [option(s, "--max-minutes") for s in stages] == ["105", "115", "85"]
     assert f"cp {context}/default-3.log {ship}/train-3.log" in commands
+
+
+def test_make_measures_the_default_model_as_a_user_runs_it_and_the_six_once(tmp_path):
+    # `default` is igt-gloss with --model and --lexicon and nothing else; the six dev sets' file is
+    # the six languages' outputs put together, not a second decoding of them
+    done = subprocess.run(["make", "-n", "-C", str(ROOT / "training"), f"{tmp_path}/scores/six.default.json",
+                           f"{tmp_path}/scores/six.default-alone.json", f"WORK={tmp_path}", "DATA=/data"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    glossing = [line.split(" > ")[0].split() for line in done.stdout.splitlines() if line.startswith("igt-gloss")]
+    model, lexicon = str(ROOT / "models" / "sigmorphon"), f"{tmp_path}/lexicon.jsonl"
+    languages = [language for language, *_, train in _table() if train == "yes"]
+    assert sorted(words[-1] for words in glossing) == sorted(
+        f"{tmp_path}/records/{language}.dev.jsonl" for language in languages for _ in range(2))
+    assert {tuple(words[1:-1]) for words in glossing} == {
+        ("--model", model, "--device", "cpu", "--lexicon", lexicon),
+        ("--model", model, "--device", "cpu", "--lexicon", lexicon, "--ask-model", "all", "--no-guess")}
+    assert f"> {tmp_path}/gloss/six.default.jsonl" in done.stdout

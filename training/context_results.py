@@ -101,12 +101,34 @@ def training_lines(model):
     earlier = results.load(init / "igt_tools.json") if init.is_absolute() and not same else None
     if earlier and earlier.get("unit") == "context":
         lines += training_lines(init)
+    else:
+        lines += shipped_stage_lines(model)
     training = meta.get("training", {})
     start = f"`{init.parent.name}/{init.name}`" if earlier else f"`{meta.get('init')}`"
+    if not earlier and not same and not (init / "igt_tools.json").is_file():
+        start += " (a folder not in this checkout)"
     return lines + [
         f"- {training.get('examples_seen', 0):,} examples seen in {training.get('seconds', 0) / 60:.0f} minutes "
         f"({training.get('steps', 0):,} steps, peak rate {training.get('options', {}).get('lr')}), best dev loss "
         f"{meta.get('dev_loss', 0):.3f}, starting from {start}; retrieval settings {json.dumps(meta.get('retrieval'))}"]
+
+
+def shipped_stage_lines(model):
+    """A line per earlier stage whose log a shipped folder keeps (log-1.jsonl, log-2.jsonl, ...:
+    make default-model's and context-ship's), for when the stage's own folder is not here to read."""
+    logs = sorted(Path(model).glob("log-*.jsonl"), key=lambda path: int(path.stem.split("-")[1])
+                  if path.stem.split("-")[1].isdigit() else 0)
+    lines = []
+    for log in logs:
+        entries = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+        losses = [entry["dev_loss"] for entry in entries if entry.get("dev_loss") is not None]
+        if not entries:
+            continue
+        last = entries[-1]
+        lines.append(f"- {last.get('examples', 0):,} examples seen in {last.get('elapsed_s', 0) / 60:.0f} minutes "
+                     f"({last.get('step', 0):,} steps), best dev loss {min(losses):.3f} (its log: `{log.name}`)"
+                     if losses else f"- (`{log.name}`: no dev loss logged)")
+    return lines
 
 
 def _folder(recorded):
