@@ -132,3 +132,20 @@ def test_make_measures_the_default_model_as_a_user_runs_it_and_the_six_once(tmp_
         ("--model", model, "--device", "cpu", "--lexicon", lexicon),
         ("--model", model, "--device", "cpu", "--lexicon", lexicon, "--ask-model", "all", "--no-guess")}
     assert f"> {tmp_path}/gloss/six.default.jsonl" in done.stdout
+
+
+def test_context_data_chunks_cuts_each_language_into_small_lexicons_in_turn(tmp_path):
+    # 250 records in chunks of 100 then 40 in turn: 100, 40, 100, and the last 10 (under MIN_CHUNK) left out
+    records = tmp_path / "Tsez.train.jsonl"
+    records.write_text("".join(json.dumps({"id": n}) + "\n" for n in range(250)), encoding="utf-8")
+    script = str(ROOT / "training" / "context_data.py")
+    for out in ("a", "b"):
+        done = subprocess.run([sys.executable, script, "chunks", str(tmp_path / out), "100,40", "7", str(records)],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    chunks = sorted((tmp_path / "a").iterdir())
+    assert [c.name for c in chunks] == ["Tsez.001.jsonl", "Tsez.002.jsonl", "Tsez.003.jsonl"]
+    ids = [[json.loads(line)["id"] for line in c.read_text(encoding="utf-8").splitlines()] for c in chunks]
+    assert [len(i) for i in ids] == [100, 40, 100]
+    assert len(set(sum(ids, []))) == 240 and sum(ids, []) != list(range(240))  # shuffled, none twice
+    assert all(c.read_bytes() == (tmp_path / "b" / c.name).read_bytes() for c in chunks)  # the seed decides
