@@ -116,18 +116,20 @@ def training_lines(model):
 def shipped_stage_lines(model):
     """A line per earlier stage whose log a shipped folder keeps (log-1.jsonl, log-2.jsonl, ...:
     make default-model's and context-ship's), for when the stage's own folder is not here to read."""
-    logs = sorted(Path(model).glob("log-*.jsonl"), key=lambda path: int(path.stem.split("-")[1])
-                  if path.stem.split("-")[1].isdigit() else 0)
     lines = []
-    for log in logs:
-        entries = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+    stages = {int(path.stem[len("log-"):]): path for path in Path(model).glob("log-*.jsonl")
+              if path.stem[len("log-"):].isdigit()}
+    for log in (stages[n] for n in sorted(stages)):
+        entries = results.read_jsonl(log)
         losses = [entry["dev_loss"] for entry in entries if entry.get("dev_loss") is not None]
         if not entries:
             continue
+        if not losses:
+            lines.append(f"- (`{log.name}`: no dev loss logged)")
+            continue
         last = entries[-1]
         lines.append(f"- {last.get('examples', 0):,} examples seen in {last.get('elapsed_s', 0) / 60:.0f} minutes "
-                     f"({last.get('step', 0):,} steps), best dev loss {min(losses):.3f} (its log: `{log.name}`)"
-                     if losses else f"- (`{log.name}`: no dev loss logged)")
+                     f"({last.get('step', 0):,} steps), best dev loss {min(losses):.3f} (its log: `{log.name}`)")
     return lines
 
 

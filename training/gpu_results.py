@@ -9,10 +9,9 @@ CPU), the sentence model's GPU/sentence-model.igt_tools.json and .log.jsonl, and
 """
 
 import argparse
-import json
 from pathlib import Path
 
-from results import CODES, LANGUAGES, load, number
+from results import CODES, LANGUAGES, load, number, read_jsonl
 
 # The CPU systems shown beside the GPU model (results.py's names).
 BESIDE = {
@@ -23,12 +22,6 @@ BESIDE = {
     "gpu-sentence": "**GPU sentence model alone** (mini, 3.5 min on an H200)",
     "gpu-sentence-lexicon": "**lexicon + analogy + GPU sentence model**",
 }
-
-
-def read_jsonl(path):
-    if not path.is_file():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def mer(scores, group="all"):

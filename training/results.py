@@ -54,6 +54,13 @@ def load(path):
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
+def read_jsonl(path):
+    """A JSON lines file's records ([] where there is no such file)."""
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def scores_of(work, language, system):
     """A language's scores for a system: its own file, else its group in the six languages' file
     (a system glossed on the six together only, like the slow sentence model)."""
