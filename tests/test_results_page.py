@@ -31,6 +31,33 @@ def test_the_committed_page_has_its_notes_between_the_markers():
     assert page.count(results.NOTES_BEGIN) == page.count(results.NOTES_END) == 1
 
 
+def _page_with_a_gpu_section(gpu_lines):
+    return "\n".join(["# Results", results.NOTES_BEGIN, "## On a GPU: a note's heading, not the section",
+                      "- noted", results.NOTES_END, "## Morpheme error rate", "| generated |", "",
+                      *gpu_lines, "", "## The words of the dev sets", "| words |"])
+
+
+def test_a_long_runs_section_the_new_page_cannot_make_is_carried_over_marked_once():
+    gpu = ["## On a GPU (training/gpu.sh on one H200)", "", "### Training speed", "| 24.0 TFLOP/s |"]
+    previous = results.previous_sections(_page_with_a_gpu_section(gpu))
+    assert set(previous) == {"## Morpheme error rate", "## On a GPU (training/gpu.sh on one H200)",
+                             "## The words of the dev sets"}
+    carried = results.section_or_carried([], "## On a GPU", previous)
+    assert carried[0] == gpu[0] and carried[-2:] == gpu[-2:]
+    assert carried.count(results.CARRIED) == 1
+    # carried again from a page that already carried it: still marked once, nothing else added
+    again = results.previous_sections(_page_with_a_gpu_section(carried))
+    assert results.section_or_carried([], "## On a GPU", again) == carried
+
+
+def test_a_section_made_afresh_replaces_the_previous_pages_and_none_is_invented():
+    previous = results.previous_sections(_page_with_a_gpu_section(["## On a GPU (old)", "| old |"]))
+    assert results.section_or_carried(["## On a GPU (new)", "| new |"], "## On a GPU", previous) == \
+        ["## On a GPU (new)", "| new |"]
+    assert results.section_or_carried([], "## The context model:", previous) == []
+    assert results.section_or_carried([], "## On a GPU", {}) == []
+
+
 def _context_folder(folder, init, loss):
     import json
     folder.mkdir(parents=True)

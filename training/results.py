@@ -3,13 +3,15 @@
     make -C training results      # python results.py --work WORK --model MODEL ... --keep RESULTS.md
 
 The dated notes at the top of the page are written by hand; with --keep the page they are in
-(the one being replaced) they are carried over, between NOTES_BEGIN and NOTES_END.
+(the one being replaced) they are carried over, between NOTES_BEGIN and NOTES_END. So are the
+sections of runs that take hours (LONG_RUN_SECTIONS) when this page is made without their work
+folders, marked as carried over.
 
 Reads WORK/scores/LANGUAGE.SYSTEM.json (igt-score output), the igt-gloss
 summaries beside the glossed files (WORK/gloss/*.log: time and words/s),
 WORK/scores/*.corrections.jsonl, WORK/scores/word-stats.json and the model's
 igt_tools.json; with --family/--arapaho, the adaptation runs' files (adaptation.py).
-Every figure in the page comes from those files.
+Every figure in the page comes from those files, or from the page it replaces where it says so.
 """
 
 import argparse
@@ -85,6 +87,11 @@ def words_per_second(log):
         return None
     found = re.findall(r"\(([0-9.]+) words/s", log.read_text(encoding="utf-8"))
     return float(found[-1]) if found else None
+
+
+def _sentence_speed(work):
+    speed = words_per_second(work / "gloss" / "six.sentence.log")
+    return "not run in this work folder" if speed is None else f"{number(speed, 0)} words/s on the six"
 
 
 def number(value, digits=3):
@@ -194,11 +201,23 @@ def stats_table(work):
     return rows
 
 
+def _chooser_section(work):
+    """The chooser's section, [] where it was not run (it needs the sentence model, hours of training)."""
+    lines = chooser_lines(work)
+    if not lines:
+        return []
+    return ["## Choosing among attested analyses with a model",
+            "", "`python training/model_chooser.py --out runs/real/chooser`: each word the lexicon attests with",
+            "several analyses takes, left to right, the one whose whole sentence label the sentence model (d)",
+            "gives the highest teacher-forced log-probability (no decoding), the other words as the context",
+            "chooser left them. MER with the lexicon alone (`--no-guess`), by chooser:", "", *lines]
+
+
 def chooser_lines(work):
     """training/model_chooser.py's figures: the sentence model choosing among attested analyses."""
     summary = load(work / "chooser" / "summary.json")
     if not summary or summary.get("limit"):
-        return ["Not measured (`python training/model_chooser.py --out runs/real/chooser`)."]
+        return []
     rows = ["| language | ambiguous word tokens | changed by the model | frequent | context | model-scored |",
             "|---|---|---|---|---|---|"]
     for language, row in summary["languages"].items():
@@ -211,12 +230,15 @@ def percent(x):
     return "-" if x is None else f"{x:.0%}"
 
 
+CONFIDENCE_SYSTEMS = ("model", "hybrid", "default")  # training/Makefile's, in its order
+
+
 def confidence_lines(work):
     """benchmarks/confidence_ranking.py's figures (its last line, JSON) per system glossed with --confidence."""
     rows = ["| system | MER | morpheme errors in the 20% least confident sentences | Spearman (confidence, "
             "sentence MER) | model-glossed words | their gloss error rate | in the 20% least confident |",
             "|---|---|---|---|---|---|---|"]
-    for system in ("model", "hybrid"):
+    for system in CONFIDENCE_SYSTEMS:
         path = work / "scores" / f"confidence.{system}.txt"
         if not path.is_file():
             continue
@@ -228,7 +250,7 @@ def confidence_lines(work):
         return ["Not measured (`make -C training confidence`)."]
     rows += ["", f"Words marked doubtful (`?` in igt-format --to aligned: word confidence under {DOUBTFUL}):", "",
              "| system | share of model-glossed words | their gloss error rate | the others' |", "|---|---|---|---|"]
-    for system in ("model", "hybrid"):
+    for system in CONFIDENCE_SYSTEMS:
         path = work / "scores" / f"confidence.{system}.txt"
         f = json.loads(path.read_text(encoding="utf-8").strip().splitlines()[-1]) if path.is_file() else {}
         if f.get("doubtful_share") is not None:
@@ -244,7 +266,7 @@ def training_rows(models):
     for name, folder in models:
         meta = load(folder / "igt_tools.json") if folder else None
         if not meta:
-            rows.append(f"| {name} | | not trained | | | |")
+            rows.append(f"| {name} | | not in this work folder (trained apart, or not yet) | | | |")
             continue
         training = meta.get("training", {})
         log = (folder / "log.jsonl").read_text(encoding="utf-8").splitlines() if (folder / "log.jsonl").is_file() else []
@@ -295,6 +317,47 @@ def kept_notes(previous):
     return previous[start:end + len(NOTES_END)].splitlines()
 
 
+# The sections whose runs take hours and live in their own work folders (per_language.sh,
+# family.sh and arapaho.sh, gpu.sh, make context-model; the chooser needs the sentence model). A page regenerated without them, as a
+# fresh clone's `make -C training results` would be, carries the previous page's text over,
+# marked, rather than dropping figures nobody can remake in minutes.
+LONG_RUN_SECTIONS = ("## Per-language fine-tuning", "## Adapting to a new language", "## On a GPU",
+                     "## The context model:", "## Choosing among attested analyses")
+CARRIED = ("(Carried over from the page this one replaced: this section's runs are not in the work "
+           "folders this page was made from.)")
+
+
+def previous_sections(previous):
+    """heading -> lines (heading first, up to the next `## ` heading) of a previous page, outside its
+    dated notes; {} without one."""
+    if not previous:
+        return {}
+    notes = "\n".join(kept_notes(previous))
+    sections, current = {}, None
+    for line in previous.replace(notes, "", 1).splitlines():
+        if line.startswith("## "):
+            current = sections.setdefault(line, [])
+        if current is not None:
+            current.append(line)
+    return sections
+
+
+def section_or_carried(lines, prefix, previous):
+    """A long run's section as generated, else the previous page's one of that heading, marked as
+    carried over (once), else []."""
+    if lines:
+        return lines
+    for heading, old in previous.items():
+        if heading.startswith(prefix):
+            body = old[1:]
+            while body and not body[-1].strip():
+                body = body[:-1]
+            if CARRIED not in body:
+                body = ["", CARRIED, *body]
+            return [heading, *body]
+    return []
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, required=True)
@@ -310,11 +373,13 @@ def main():
     parser.add_argument("--gpu", type=Path, default=None, help="what training/gpu.sh brought back (training/gpu)")
     parser.add_argument("--context-model", type=Path, default=None, help="the context model (make context-model)")
     parser.add_argument("--keep", type=Path, default=None,
-                        help="the RESULTS.md this page replaces: its dated notes are carried over")
+                        help="the RESULTS.md this page replaces: its dated notes are carried over, and the "
+                             "long runs' sections this page is made without")
     args = parser.parse_args()
     work = args.work
     previous = args.keep.read_text(encoding="utf-8") if args.keep and args.keep.is_file() else None
     notes = kept_notes(previous)
+    carried = previous_sections(previous)
     out = [
         "# Results on real languages (SIGMORPHON 2023 dev sets)",
         "",
@@ -322,6 +387,8 @@ def main():
         "hand, except the dated notes at the top, which it keeps. Dev figures, on this 2-core CPU. The",
         "published PolyGloss and GlossLM figures are on the *test* sets (docs/REFERENCE.md 5.5), so they",
         "compare only roughly. Arapaho has no training data: the lexicon knows none of its words.",
+        "A section of runs that take hours, made without their work folders, is the previous page's,",
+        "marked as carried over.",
         "",
         "Decoding words/s (per language below) are igt-gloss's own figures (model loading excluded) on",
         "one CPU thread while another job ran on the other core; `benchmarks/word_gloss_speed.py`",
@@ -349,7 +416,7 @@ def main():
         "- (d) `sentence`: the sentence-level recipe, one tiny multilingual model over whole sentences",
         "  trained for the same budget (`make -C training sentence-model`), alone; glossed on the six dev",
         "  sets together and on Arapaho (`make -C training sentence-scores`: "
-        f"{number(words_per_second(work / 'gloss' / 'six.sentence.log'), 0)} words/s on the six)",
+        f"{_sentence_speed(work)})",
         "- (e) `default`: `--lexicon --model models/sigmorphon`, igt-gloss's defaults with the default",
         "  model (the context model: each unseen word asked about in its sentence, with what the lexicon",
         "  knows of it and of similar words; analogy where the model is unsure, and the model choosing among",
@@ -376,8 +443,8 @@ def main():
     ]
     for language in LANGUAGES + ("Arapaho",):
         out += ["", f"### {language} ({CODES[language]})", "", *language_table(work, language)]
-    if args.per_language:
-        out += ["", *per_language_lines(work, args.per_language)]
+    out += _spaced(section_or_carried(per_language_lines(work, args.per_language) if args.per_language else [],
+                                      LONG_RUN_SECTIONS[0], carried))
     out += ["", "## Corrections count at once", "",
             "Each dev set glossed in order, in blocks of 50 sentences; before each block the gold analyses",
             "of the blocks before it are added to the lexicon, as a linguist's corrections would be. MER per block:",
@@ -388,28 +455,33 @@ def main():
             "confident sentences; a Spearman of -1 would be a perfect ranking). A sentence the lexicon",
             "glossed alone has confidence 0.",
             "", *confidence_lines(work),
-            "", "## Choosing among attested analyses with a model",
-            "", "`python training/model_chooser.py --out runs/real/chooser`: each word the lexicon attests with",
-            "several analyses takes, left to right, the one whose whole sentence label the sentence model (d)",
-            "gives the highest teacher-forced log-probability (no decoding), the other words as the context",
-            "chooser left them. MER with the lexicon alone (`--no-guess`), by chooser:",
-            "", *chooser_lines(work),
+            *_spaced(section_or_carried(_chooser_section(work), LONG_RUN_SECTIONS[4], carried)),
             "", "## The words of the dev sets", "", *stats_table(work)]
+    adapting = []
     if args.family or args.arapaho or args.family_check:
-        out += ["", *adaptation.section(args.family, args.family_model, args.arapaho, args.model,
-                                        args.family_check)]
+        adapting = adaptation.section(args.family, args.family_model, args.arapaho, args.model, args.family_check)
         if args.plot:
             adaptation.write_plot(args.plot, args.family, args.family_model, args.arapaho, args.model)
-            out += ["", f"![adaptation curves and perplexity against MER]({args.plot.name})"]
+            adapting += ["", f"![adaptation curves and perplexity against MER]({args.plot.name})"]
+    out += _spaced(section_or_carried(adapting, LONG_RUN_SECTIONS[1], carried))
+    gpu = []
     if args.gpu:
         import gpu_results  # here: it builds on this module's tables
 
-        out += ["", *gpu_results.section(work, args.gpu)]
+        gpu = gpu_results.section(work, args.gpu)
+    out += _spaced(section_or_carried(gpu, LONG_RUN_SECTIONS[2], carried))
+    context = []
     if args.context_model:
         import context_results  # here: it builds on this module's tables
 
-        out += ["", *context_results.section(work, args.context_model)]
+        context = context_results.section(work, args.context_model)
+    out += _spaced(section_or_carried(context, LONG_RUN_SECTIONS[3], carried))
     print("\n".join(out))
+
+
+def _spaced(lines):
+    """A section after a blank line; nothing for none."""
+    return ["", *lines] if lines else []
 
 
 if __name__ == "__main__":
