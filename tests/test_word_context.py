@@ -242,6 +242,32 @@ def test_the_input_shows_as_many_similar_words_as_its_settings_say():
     assert shown(wc.Settings(translation_bytes=3))[1] == ["= abc"]
 
 
+def test_the_window_shows_that_many_words_each_side_and_the_whole_sentence_when_larger():
+    record = {"glottocode": "test1234"}
+    sentence = ["a", "b", "c", "d", "e"]
+
+    def window_line(n, settings):
+        return wc.context_input(sentence, n, record, None, settings=settings).splitlines()[1]
+
+    assert window_line(2, wc.DEFAULT) == "< b | d >"
+    assert window_line(2, wc.Settings(window=2)) == "< a b | d e >"
+    assert window_line(1, wc.Settings(window=99)) == "< a | c d e >"
+    assert window_line(0, wc.Settings(window=0)) == "<  |  >"
+    assert wc.Settings.from_dict({"format": 1, "window": 99}) == wc.Settings(window=99)
+
+
+def test_igt_format_window_writes_the_setting_into_each_example():
+    records = [_record("dogs hogs logs", "dog-s hog-s log-s", "dog-PL hog-PL log-PL")]
+    stdin = "".join(json.dumps(r) + "\n" for r in records)
+    result = CliRunner().invoke(format_command, ["--unit", "context", "--window", "5"], input=stdin)
+    assert result.exit_code == 0, result.output
+    made = _lines(result.stdout)
+    assert [e["input"].splitlines()[1] for e in made] == ["<  | hogs logs >", "< dogs | logs >", "< dogs hogs |  >"]
+    assert all(e["retrieval"] == {**wc.SETTINGS, "window": 5} for e in made)
+    refused = CliRunner().invoke(format_command, ["--window", "2"], input=stdin)
+    assert refused.exit_code == 2 and "--window goes with --unit context" in refused.output
+
+
 def test_igt_format_neighbours_writes_the_setting_into_each_example():
     records = [_record("dogs hogs", "dog-s hog-s", "dog-PL hog-PL"), _record("logs fogs", "log-s fog-s", "log-PL fog-PL"),
                _record("bogs", "bog-s", "bog-PL")]

@@ -41,6 +41,8 @@ HELP = """Turn IGT records into model examples, or write them in another format.
               help="With --unit context: the evidence records.")
 @click.option("--neighbours", type=click.IntRange(min=0), default=None, metavar="K",
               help="With --unit context: the attested words most like each word shown.  [default: 3]")
+@click.option("--window", type=click.IntRange(min=0), default=None, metavar="N",
+              help="With --unit context: the words shown each side.  [default: 1]")
 @click.option("--distinct", is_flag=True, help="Write each (input, label) pair once.")
 @click.option("--split", type=click.Choice(tasks.SPLITS), default=None, help="train: add the auxiliary examples.")
 @click.option("--to", "writer", type=click.Choice(registry.WRITABLE), default=None,
@@ -64,14 +66,15 @@ HELP = """Turn IGT records into model examples, or write them in another format.
               metavar="FIELD[,FIELD...]", help="With --to: write these fields as null.")
 @click.option("-q", "--quiet", is_flag=True, help="No warning per reported record.")
 @skip_bad_options
-def command(inputs, task, prompt_set, unit, lexicon_paths, neighbours, distinct, split, writer, width, latex_style, markers, original, overwrite, tagmap, metadata_out, encoding, guess_marker, dropped, quiet, skip_bad, bad_out):
+def command(inputs, task, prompt_set, unit, lexicon_paths, neighbours, window, distinct, split, writer, width, latex_style, markers, original, overwrite, tagmap, metadata_out, encoding, guess_marker, dropped, quiet, skip_bad, bad_out):
     ctx = click.get_current_context()
     if writer is not None and (task or prompt_set or split or unit or distinct):
         raise click.UsageError("--to writes records, not examples: drop --task, --prompts, --unit, --distinct and --split", ctx)
     if lexicon_paths and unit != "context":
         raise click.UsageError("--lexicon goes with --unit context", ctx)
-    if neighbours is not None and unit != "context":
-        raise click.UsageError("--neighbours goes with --unit context", ctx)
+    for name, value in (("--neighbours", neighbours), ("--window", window)):
+        if value is not None and unit != "context":
+            raise click.UsageError(f"{name} goes with --unit context", ctx)
     if writer != "toolbox" and markers is not None:
         raise click.UsageError("--markers goes with --to toolbox", ctx)
     if writer != "latex" and latex_style is not None:
@@ -99,7 +102,8 @@ def command(inputs, task, prompt_set, unit, lexicon_paths, neighbours, distinct,
             records = iter_jsonl(inputs, bad=bad, validate=validator("transcription"))
             if unit == "context":
                 lexicon = Lexicon.read(lexicon_paths, bad=bad) if lexicon_paths else None
-                settings = Settings() if neighbours is None else Settings(neighbours=neighbours)
+                chosen = {"neighbours": neighbours, "window": window}
+                settings = Settings(**{name: value for name, value in chosen.items() if value is not None})
                 write_context_examples((r for _, r in records), lexicon and Retrieval(lexicon), split, distinct, settings)
             else:
                 write_examples(records, task, prompt_set, split, PROG, quiet, unit=unit, distinct=distinct)

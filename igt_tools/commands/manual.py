@@ -145,7 +145,8 @@ like a misaligned one. --distinct writes each (input, label) pair once, at
 its first occurrence: a training set of word types.
 
 With --unit context, each word's example also shows its neighbours in the
-sentence, the translation, and what --lexicon attests: the word's own
+sentence (--window words each side, default 1; a number larger than any
+sentence shows all of it), the translation, and what --lexicon attests: the word's own
 analyses with their counts, and the analyses of the --neighbours (default 3)
 attested words most like it. In --split train without --lexicon, each
 record's words are looked up in the other records. Each example records

@@ -4,7 +4,7 @@ that reads evidence instead of memorising a language (the `context` unit).
 A context model is asked about one word at a time, and its input carries:
 
     dido1241: indowribin            the language and the word
-    < esnazał | xizor >             one neighbour each side (`|` marks the word)
+    < esnazał | xizor >             WINDOW neighbours each side (`|` marks the word)
     = and he went to the chairs     the translation, cut at TRANSLATION_BYTES
     ! chair(q'ˤuri)-PL(bi) 3        the word's own attested analyses and counts, if any
     ~ q'ˤuribin chair(q'ˤuri)-PL(bi)-TOP(n)    the analyses of the NEIGHBOURS attested
@@ -36,6 +36,9 @@ UNIT = "context"
 # context-k; training/RESULTS.md).
 NEIGHBOURS = 3
 ANALYSES = 3  # the word's own attested analyses shown, most frequent first
+# The sentence's words shown each side of the word, by default (igt-format --window sets others; one
+# larger than any sentence shows it whole, the word marked by `|`).
+WINDOW = 1
 MIN_SHARED = 2  # shortest shared ending or beginning that makes a neighbour, in letters
 MAX_SHARED = 8  # longest one looked at
 BUCKET = 12  # words kept per ending or beginning (the most frequent): bounds the search
@@ -52,6 +55,7 @@ class Settings:
     neighbours: int = NEIGHBOURS
     analyses: int = ANALYSES
     translation_bytes: int = TRANSLATION_BYTES
+    window: int = WINDOW
 
     def as_dict(self):
         return {"format": FORMAT, **asdict(self)}
@@ -164,8 +168,8 @@ def context_input(sentence, n, record, evidence, own=None, settings=DEFAULT):
     """The model input for word n of `sentence` (its words), with the evidence of its language."""
     word = sentence[n]
     key = words.folded_key(word)
-    before = words.exact_key(sentence[n - 1]) if n else ""
-    after = words.exact_key(sentence[n + 1]) if n + 1 < len(sentence) else ""
+    before = " ".join(words.exact_key(w) for w in sentence[max(0, n - settings.window): n])
+    after = " ".join(words.exact_key(w) for w in sentence[n + 1: n + 1 + settings.window])
     lines = [tasks.word_input(word, record), f"< {before} | {after} >"]
     translation = record_text(record, "translation")
     if translation:

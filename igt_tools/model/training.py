@@ -423,7 +423,10 @@ def _describe(reporter, options, train_examples, train_set, dev_set, lengths, pl
         + (f" on {dist.world_size} processes" if dist.enabled else "")
     )
     metadata = _metadata(options, TrainingState(), train_examples, None, _Clock(TrainingState()))
-    shown = f", {metadata.retrieval['neighbours']} similar words shown" if metadata.retrieval else ""
+    shown = ""
+    if metadata.retrieval:
+        settings = word_context.Settings.from_dict(metadata.retrieval)
+        shown = f", {settings.neighbours} similar words shown, {settings.window} of the sentence's each side"
     reporter.say(f"task format {metadata.task}, {metadata.prompts} prompts, {metadata.unit} unit{shown} "
                  "(recorded for igt-gloss)")
     if truncated:
