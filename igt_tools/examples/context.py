@@ -37,7 +37,9 @@ UNIT = "context"
 NEIGHBOURS = 3
 ANALYSES = 3  # the word's own attested analyses shown, most frequent first
 # The sentence's words shown each side of the word, by default (igt-format --window sets others; one
-# larger than any sentence shows it whole, the word marked by `|`).
+# larger than any sentence shows it whole, the word marked by `|`). Trained with 2, or the whole
+# sentence, for the same time, the model glossed the six dev sets worse (0.150 and 0.149 against
+# 0.146; make -C training context-window, training/RESULTS.md).
 WINDOW = 1
 MIN_SHARED = 2  # shortest shared ending or beginning that makes a neighbour, in letters
 MAX_SHARED = 8  # longest one looked at
