@@ -134,6 +134,26 @@ def test_make_measures_the_default_model_as_a_user_runs_it_and_the_six_once(tmp_
     assert f"> {tmp_path}/gloss/six.default.jsonl" in done.stdout
 
 
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_context_window_trains_both_forms_alike_but_for_the_sentence_shown(tmp_path):
+    # the comparison is fair only if the two arms differ in --window and nothing else
+    done = subprocess.run(["make", "-n", "-C", str(ROOT / "training"), "context-window", f"WORK={tmp_path}",
+                           "DATA=/data", "CONTEXT_WINDOW=7"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.replace("\\\n", " ").splitlines()
+    # (the one-word arm is context-mix's, whose target also makes the corpora's examples)
+    formats = [line.split("igt-format ")[1].split(" > ")[0].split(" 2> ")[0] for line in lines
+               if "igt-format" in line and "corpora" not in line]
+    today, wide = [f for f in formats if "--window" not in f], [f for f in formats if "--window 7" in f]
+    assert len(today) == len(wide) == 3
+    assert sorted(f.replace(" --window 7", "").replace("context-w7", "context") for f in wide) == sorted(today)
+    runs = [line.split() for line in lines if line.strip().startswith("igt-train")]
+    outs = [words[words.index("--out") + 1] for words in runs]
+    assert sorted(outs) == sorted([f"{tmp_path}/context/mix-same", f"{tmp_path}/context-w7/mix-same"])
+    settings = [[w.replace("context-w7", "context") for w in words if not w.startswith("$")] for words in runs]
+    assert settings[0] == settings[1]
+
+
 def test_context_data_chunks_cuts_each_language_into_small_lexicons_in_turn(tmp_path):
     # 250 records in chunks of 100 then 40 in turn: 100, 40, 100, and the last 10 (under MIN_CHUNK) left out
     records = tmp_path / "Tsez.train.jsonl"
