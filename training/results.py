@@ -4,7 +4,7 @@
 
 The dated notes at the top of the page are written by hand; with --keep the page they are in
 (the one being replaced) they are carried over, between NOTES_BEGIN and NOTES_END. So are the
-sections of runs that take hours (LONG_RUN_SECTIONS) when this page is made without their work
+sections of runs that take hours (the *_SECTION headings) when this page is made without their work
 folders, marked as carried over.
 
 Reads WORK/scores/LANGUAGE.SYSTEM.json (igt-score output), the igt-gloss
@@ -206,7 +206,7 @@ def _chooser_section(work):
     lines = chooser_lines(work)
     if not lines:
         return []
-    return ["## Choosing among attested analyses with a model",
+    return [CHOOSER_SECTION,
             "", "`python training/model_chooser.py --out runs/real/chooser`: each word the lexicon attests with",
             "several analyses takes, left to right, the one whose whole sentence label the sentence model (d)",
             "gives the highest teacher-forced log-probability (no decoding), the other words as the context",
@@ -317,12 +317,16 @@ def kept_notes(previous):
     return previous[start:end + len(NOTES_END)].splitlines()
 
 
-# The sections whose runs take hours and live in their own work folders (per_language.sh,
-# family.sh and arapaho.sh, gpu.sh, make context-model; the chooser needs the sentence model). A page regenerated without them, as a
-# fresh clone's `make -C training results` would be, carries the previous page's text over,
-# marked, rather than dropping figures nobody can remake in minutes.
-LONG_RUN_SECTIONS = ("## Per-language fine-tuning", "## Adapting to a new language", "## On a GPU",
-                     "## The context model:", "## Choosing among attested analyses")
+# The headings (their beginnings) of the sections whose runs take hours and live in their own work
+# folders: per_language.sh, family.sh and arapaho.sh, gpu.sh, make context-model, and the chooser,
+# which needs the sentence model. A page regenerated without them, as a fresh clone's
+# `make -C training results` would be, carries the previous page's text over, marked, rather than
+# dropping figures nobody can remake in minutes.
+PER_LANGUAGE_SECTION = "## Per-language fine-tuning"
+ADAPTATION_SECTION = "## Adapting to a new language"
+GPU_SECTION = "## On a GPU"
+CONTEXT_SECTION = "## The context model:"
+CHOOSER_SECTION = "## Choosing among attested analyses with a model"
 CARRIED = ("(Carried over from the page this one replaced: this section's runs are not in the work "
            "folders this page was made from.)")
 
@@ -444,7 +448,7 @@ def main():
     for language in LANGUAGES + ("Arapaho",):
         out += ["", f"### {language} ({CODES[language]})", "", *language_table(work, language)]
     out += _spaced(section_or_carried(per_language_lines(work, args.per_language) if args.per_language else [],
-                                      LONG_RUN_SECTIONS[0], carried))
+                                      PER_LANGUAGE_SECTION, carried))
     out += ["", "## Corrections count at once", "",
             "Each dev set glossed in order, in blocks of 50 sentences; before each block the gold analyses",
             "of the blocks before it are added to the lexicon, as a linguist's corrections would be. MER per block:",
@@ -455,7 +459,7 @@ def main():
             "confident sentences; a Spearman of -1 would be a perfect ranking). A sentence the lexicon",
             "glossed alone has confidence 0.",
             "", *confidence_lines(work),
-            *_spaced(section_or_carried(_chooser_section(work), LONG_RUN_SECTIONS[4], carried)),
+            *_spaced(section_or_carried(_chooser_section(work), CHOOSER_SECTION, carried)),
             "", "## The words of the dev sets", "", *stats_table(work)]
     adapting = []
     if args.family or args.arapaho or args.family_check:
@@ -463,19 +467,19 @@ def main():
         if args.plot:
             adaptation.write_plot(args.plot, args.family, args.family_model, args.arapaho, args.model)
             adapting += ["", f"![adaptation curves and perplexity against MER]({args.plot.name})"]
-    out += _spaced(section_or_carried(adapting, LONG_RUN_SECTIONS[1], carried))
+    out += _spaced(section_or_carried(adapting, ADAPTATION_SECTION, carried))
     gpu = []
     if args.gpu:
         import gpu_results  # here: it builds on this module's tables
 
         gpu = gpu_results.section(work, args.gpu)
-    out += _spaced(section_or_carried(gpu, LONG_RUN_SECTIONS[2], carried))
+    out += _spaced(section_or_carried(gpu, GPU_SECTION, carried))
     context = []
     if args.context_model:
         import context_results  # here: it builds on this module's tables
 
         context = context_results.section(work, args.context_model)
-    out += _spaced(section_or_carried(context, LONG_RUN_SECTIONS[3], carried))
+    out += _spaced(section_or_carried(context, CONTEXT_SECTION, carried))
     print("\n".join(out))
 
 

@@ -425,7 +425,7 @@ def _describe(reporter, options, train_examples, train_set, dev_set, lengths, pl
     metadata = _metadata(options, TrainingState(), train_examples, None, _Clock(TrainingState()))
     shown = ""
     if metadata.retrieval:
-        settings = word_context.Settings.from_dict(metadata.retrieval)
+        settings = metadata.retrieval_settings
         shown = f", {settings.neighbours} similar words shown, {settings.window} of the sentence's each side"
     reporter.say(f"task format {metadata.task}, {metadata.prompts} prompts, {metadata.unit} unit{shown} "
                  "(recorded for igt-gloss)")
