@@ -59,6 +59,15 @@ def test_an_unknown_stem_takes_the_translation_word_most_used_as_a_stem_gloss(gl
     assert out["provenance"] == ["analogy", "lexicon"]
 
 
+def test_the_best_pairs_go_first_so_place_can_outweigh_a_higher_share(glossed):
+    out = glossed({"glottocode": "toya1234", "transcription": "ruxi soxi", "translation": "Cats, the birds."})
+    # Places: ruxi 0, soxi 1/2; "cats" 0 (share 0.25), "the" (0.07, not used), "birds" 2/3 (0.5).
+    # Scores log(share) - |distance|: soxi-birds -0.86, ruxi-birds -1.36, ruxi-cats -1.39,
+    # soxi-cats -1.89. soxi takes birds first, ruxi is left cats; in sentence order ruxi would
+    # have taken birds, the higher share, and soxi cats.
+    assert out["glosses"] == "cats-PL birds-PL"
+
+
 def test_ties_go_to_the_nearest_place(glossed):
     out = glossed({"glottocode": "toya1234", "transcription": "ruxi ab", "translation": "Fish eat birds."})
     assert out["glosses"] == "fish-PL eat"  # and the translation's first word in lower case
@@ -81,6 +90,20 @@ def test_each_translation_word_serves_one_stem_and_names_keep_their_capital(glos
 def test_words_the_lexicon_attests_are_never_changed(glossed):
     record = {"glottocode": "toya1234", "transcription": "ab doxi", "translation": "Birds eat wolves."}
     assert glossed(record)["glosses"] == "eat dog-PL"
+
+
+def test_an_unseen_word_of_the_translation_is_glossed_as_itself(glossed):
+    # "soxi" would be guessed sox-i ???-PL (like doxi); as a word of the translation, case aside,
+    # it is a name or a word the speaker took from the metalanguage: itself, unsegmented.
+    out = glossed({"glottocode": "toya1234", "transcription": "Soxi, ruxi ab", "translation": "soxi, birds eat."})
+    assert out["segmentation"] == "Soxi rux-i ab" and out["glosses"] == "Soxi birds-PL eat"
+    assert out["provenance"] == ["analogy", "analogy", "lexicon"]
+
+
+def test_attested_words_stay_the_lexicons_and_the_option_switches_it_off(glossed):
+    record = {"glottocode": "toya1234", "transcription": "ab soxi", "translation": "ab soxi"}
+    assert glossed(record)["glosses"] == "eat soxi"
+    assert glossed(record, translation_stems=False)["glosses"] == "eat ???-PL"
 
 
 def test_the_lexicon_of_the_language_sets_the_shares():

@@ -148,6 +148,20 @@ def test_a_word_is_decoded_once_across_chunks(word_model):
     assert two["glosses"].split() == one["glosses"].split()[1:]
 
 
+def test_a_word_of_the_translation_is_not_asked_about(word_model, scripted, tmp_path):
+    asked = scripted({_word_input("de"): ("D(de)", -0.25), _word_input("Mary"): ("M(ma)-RY(ry)", -0.25)})
+    lexicon = tmp_path / "lex.jsonl"
+    lexicon.write_text(json.dumps({"transcription": "abc", "segmentation": "a-bc", "glosses": "X-Y"}) + "\n")
+    records = [{"transcription": "abc de Mary.", "translation": "Mary saw them."}]
+    (out,), _ = _gloss(["-m", str(word_model), "-l", str(lexicon)], records)
+    assert (out["segmentation"], out["glosses"]) == ("a-bc de Mary", "X-Y D Mary")
+    assert out["provenance"] == ["lexicon", "model", "analogy"]
+    assert [text for text, _ in asked] == [_word_input("de")]
+    asked.clear()
+    (out,), _ = _gloss(["-m", str(word_model), "-l", str(lexicon), "--no-translation-stems"], records)
+    assert out["glosses"] == "X-Y D M-RY" and sorted(t for t, _ in asked) == sorted(_word_input(w) for w in ("de", "Mary"))
+
+
 def test_the_model_wins_over_analogy_only_where_it_is_sure(word_model, scripted, tmp_path):
     scripted({_word_input("yyabc"): ("YY(yy)-ABC(abc)", -0.25)})  # the model's confidence: -0.25
     lexicon = tmp_path / "lex.jsonl"

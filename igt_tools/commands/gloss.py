@@ -43,7 +43,7 @@ HELP = """Gloss records with a lexicon, a trained model, or both.
 @click.option("--lexicon", "-l", "lexicon_paths", multiple=True, type=click.Path(dir_okay=False, allow_dash=False), metavar="FILE", help="Reuse these records' analyses; repeatable.")
 @click.option("--choose", type=click.Choice(CHOOSERS), default="context", show_default=True, help="How to pick an analysis.")
 @click.option("--guess/--no-guess", default=True, show_default=True, help="Guess unknowns by analogy.")
-@click.option("--translation-stems/--no-translation-stems", default=True, show_default=True, help="Gloss unknown stems from the translation.")
+@click.option("--translation-stems/--no-translation-stems", default=True, show_default=True, help="Gloss unknown stems and words from the translation.")
 @click.option("--ask-model", type=click.Choice(["unsure", "all", "choose"]), default="unsure", show_default=True, hidden=True, help="Which words a word model is asked about.")
 @click.option("--trust-choice", type=float, default=None, metavar="LOGPROB", hidden=True, help="Let a context model choose among analyses.")
 @click.option("--rerank", "rerank_margin", type=float, default=None, metavar="LOGPROB", hidden=True, help="Let a context model choose among analogy's guesses.")

@@ -376,7 +376,11 @@ without one is looked up in those, or in the one language of the lexicon).
 A word is found ignoring Unicode normalisation (NFC or NFD), punctuation at
 either end and then case, and its segmentation is written in the input's
 normalisation form. Words the lexicon attests take its analysis. The rest
-are guessed by analogy (--guess, the default): the attested words of the
+are guessed (--guess, the default). An unseen word that is also a word of
+the sentence's translation, case aside (a name, or a word the speaker took
+from the metalanguage), is glossed as itself, unsegmented, and no model is
+asked about it (--translation-stems, the default). The others are guessed
+by analogy: the attested words of the
 language that share the unseen word's longest ending vote for the suffixes
 in it, those sharing its longest beginning for the prefixes (at least 2
 letters each), and the letters left become the stem, glossed from the
@@ -385,9 +389,10 @@ lexicon's morphemes when one matches
 a number in digits is glossed as itself. A stem still unknown when the
 sentence is done takes a word of its translation (--translation-stems, the
 default): one no other word of the
-sentence is glossed with, of those that the lexicon's records of the
-language most often use as a stem gloss when their translation has them
-("the", "was" seldom are), nearest the word's place on a tie; each
+sentence is glossed with, weighing how often the lexicon's records of the
+language use it as a stem gloss when their translation has it ("the",
+"was" seldom) against how far its place in the translation is from the
+word's in the sentence; the best pairs are taken first, and each
 translation word serves one stem.
 With a word model too, each unseen word takes the model's analysis when the
 model is sure of it (its mean token log-probability at least --trust-model),
@@ -615,7 +620,7 @@ GLOSS_OPTIONS = {
                 "the likeliest given its neighbours and the translation's words, as the lexicon saw them beside "
                 "each analysis, and whether its stem gloss is a word of the translation.",
     "--guess": "The words the lexicon does not attest are guessed by analogy with the words it does.",
-    "--translation-stems": "With --guess: a guess's unknown stem takes a word of the sentence's translation.",
+    "--translation-stems": "With --guess: a guess's unknown stem takes a word of the sentence's translation, and an unseen word that is one of its words is glossed as itself.",
     "--ask-model": "With a word or context model: unsure, the unseen words (and a context model's ambiguous "
                    "ones); all, attested words too, the lexicon being evidence only (to measure the model); "
                    "choose, the model only chooses among analogy's candidates (--rerank, default 0) and decodes "

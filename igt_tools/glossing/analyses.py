@@ -3,7 +3,8 @@ by analogy or a model (or nothing) elsewhere, each word marked with where it
 came from.
 
 `provenance` has one entry per word of the glosses: "lexicon" (attested),
-"analogy" (guessed from attested words like it, see analogy.py), "model" or
+"analogy" (guessed without a model: from attested words like it, see analogy.py,
+or a number or a word of the translation glossed as itself, see stems.py), "model" or
 "none" (no analysis: the word is written unsegmented, glossed UNKNOWN_GLOSS).
 Punctuation-only words are written only where the lexicon attests them as
 words of their own (datasets differ: some keep `,` in every tier, most drop it).

@@ -138,6 +138,7 @@ class SentenceGlosser:
                     item.set(seg_word, gloss_word, "model")
                     confidence[id(item)] = scores[n] if fitting else None
         elif self.analogy is not None:
+            self.analogy.keep_translation_words(analyses, record)
             wa.guess_unseen(analyses, self.analogy, record.get("glottocode"))
             self.analogy.gloss_unknown_stems(analyses, record)
         segmentation, glosses, provenance = wa.assemble(wa.fill_unknown(analyses))
