@@ -160,6 +160,10 @@ def test_a_word_of_the_translation_is_not_asked_about(word_model, scripted, tmp_
     asked.clear()
     (out,), _ = _gloss(["-m", str(word_model), "-l", str(lexicon), "--no-translation-stems"], records)
     assert out["glosses"] == "X-Y D M-RY" and sorted(t for t, _ in asked) == sorted(_word_input(w) for w in ("de", "Mary"))
+    asked.clear()  # asked about every word (to measure the model), the model is asked about it too
+    (out,), _ = _gloss(["-m", str(word_model), "-l", str(lexicon), "--ask-model", "all"],
+                       [{"transcription": "de Mary.", "translation": "Mary saw them."}])
+    assert out["glosses"] == "D M-RY" and sorted(t for t, _ in asked) == sorted(_word_input(w) for w in ("de", "Mary"))
 
 
 def test_the_model_wins_over_analogy_only_where_it_is_sure(word_model, scripted, tmp_path):

@@ -173,7 +173,8 @@ class WordGlosser:
                     if not tokens.is_punctuation(item.word):
                         item.provenance = None
             if self.analogy is not None:
-                if not (self.ask_all and self.decoder is not None):  # asked about every word, the model is asked about these too
+                # Asked about every word, the model is asked about these too.
+                if not (self.ask_all and self.decoder is not None):
                     self.analogy.keep_translation_words(analyses, record)
                 # Without a model, the guesses stand; with one, they compete with its outputs.
                 wa.guess_unseen(analyses, self.analogy, record.get("glottocode"), hold=self.decoder is not None)
