@@ -115,14 +115,15 @@ class TranslationStems:
             seen = in_translation.get(key, 0)
             return (as_stem.get(key, 0) + 0.5) / (seen + 1) if seen else UNSEEN_SHARE
 
-        candidates = [(place, word) for place, word in enumerate(translation)
+        # (place, word, log of its share) of each translation word a stem may take
+        candidates = [(place, word, math.log(share(word))) for place, word in enumerate(translation)
                       if word.lower() not in used and share(word) >= MIN_SHARE]
         scored = []
         for n in pending:
             word_place = n / len(analyses)
-            for place, word in candidates:
+            for place, word, log_share in candidates:
                 distance = abs(place / len(translation) - word_place)
-                scored.append((math.log(share(word)) - POSITION_WEIGHT * distance, -place, n, word))
+                scored.append((log_share - POSITION_WEIGHT * distance, -place, n, word))
         # sorted() is stable: on equal scores and places the earlier stem goes first.
         scored.sort(key=lambda pair: pair[:2], reverse=True)
         filled, taken = set(), set()
