@@ -242,10 +242,12 @@ def test_ask_model_choose_scores_the_candidates_without_decoding_the_words_analo
 
 def test_with_an_adapter_the_languages_of_the_base_and_of_the_adapter_count_together():
     from igt_tools.commands.gloss import trained_languages
+    from igt_tools.glossing.word import RERANK_MIN_EXAMPLES
     from igt_tools.model.metadata import ModelMetadata
 
-    base = ModelMetadata(languages={"aaaa1111": 5000, "bbbb2222": 60})
-    adapter = ModelMetadata(languages={"bbbb2222": 60, "cccc3333": 400}, base=base)
+    half = RERANK_MIN_EXAMPLES // 2 + 1  # too few alone, enough together
+    base = ModelMetadata(languages={"aaaa1111": 10 * RERANK_MIN_EXAMPLES, "bbbb2222": half})
+    adapter = ModelMetadata(languages={"bbbb2222": half, "cccc3333": RERANK_MIN_EXAMPLES, "dddd4444": half}, base=base)
     assert trained_languages(adapter) == {"aaaa1111", "bbbb2222", "cccc3333"}
     assert trained_languages(base) == {"aaaa1111"}
     assert trained_languages(ModelMetadata()) is None  # the folder does not say: any language

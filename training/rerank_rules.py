@@ -17,6 +17,9 @@ of each rule printed per language, as a tab-separated table:
     trust T, margin M a candidate replaces analogy's guess only when M likelier (--rerank M)
     trust T, penalty P each candidate's score less P per place in analogy's order
     trust T, no rerank analogy's guess where the model is not trusted (no --rerank)
+    ..., reranking where trained on N   igt-gloss's default rule, but reranking only in the
+                      languages the model's igt_tools.json lists with at least N training
+                      examples (glossing/word.py's RERANK_MIN_EXAMPLES), elsewhere none
     only choosing     the model's analysis only where analogy has no guess, else its
                       likeliest candidate (--ask-model choose)
 
@@ -34,7 +37,7 @@ from igt_tools.core.io import iter_jsonl
 from igt_tools.glossing import analyses as wa
 from igt_tools.glossing.analogy import Analogy
 from igt_tools.glossing.lexicon import Lexicon
-from igt_tools.glossing.word import WordGlosser
+from igt_tools.glossing.word import CONTEXT_TRUST_MODEL, CONTEXT_TRUST_UNKNOWN_STEM, WordGlosser
 from igt_tools.metrics.glossing import evaluate_glosses
 from igt_tools.model.generation import DecodeSettings, Decoder
 from igt_tools.model.loading import load_model
@@ -45,6 +48,8 @@ KNOWN_STEM_TRUSTS = (-0.01, -0.02, -0.03, -0.05)
 UNKNOWN_STEM_TRUSTS = (-0.03, -0.05, -0.07, -0.1)
 MARGINS = (0.05, 0.1)
 PENALTIES = (0.01, 0.02)
+# the training examples a language needs for the model to choose among analogy's candidates there
+RERANK_MIN_EXAMPLES = (100, 500, 2000)
 CHUNK = 64
 
 
@@ -65,6 +70,7 @@ class KeepingGlosser(WordGlosser):
                 word["output"] = (segmentation, glosses, hypothesis.confidence)
                 word["candidates"] = [(analysis, self._scores[item.model_input, label])
                                       for analysis, label in item.candidates]
+            word["glottocode"] = record.get("glottocode")
             words.append(word)
         self.kept.append((record, words))
         return super()._glossed(record, analyses)
@@ -91,6 +97,11 @@ def choose(word, trust, margin=0.0, penalty=0.0, rerank=True, trust_unknown_stem
     if usable and confidence >= trust:
         return segmentation, glosses, "model"
     return (*guess, "analogy")
+
+
+def choose_where_trained(word, trained, minimum, **settings):
+    """choose, reranking only in a language with at least `minimum` training examples ({glottocode: count})."""
+    return choose(word, rerank=trained.get(word["glottocode"], 0) >= minimum, **settings)
 
 
 def mer_by_language(kept, analogy, rule):
@@ -126,8 +137,13 @@ def mer_of(pairs):
     return {name: evaluate_glosses(predicted[name], gold[name])["morphemes"]["error_rate"] for name in predicted}
 
 
-def rules():
+def rules(trained):
+    """(name, rule) of each rule measured; `trained`: {glottocode: training examples} of the model."""
     yield "only choosing", functools.partial(choose, trust=float("inf"))
+    default = {"trust": CONTEXT_TRUST_MODEL, "trust_unknown_stem": CONTEXT_TRUST_UNKNOWN_STEM}
+    for minimum in RERANK_MIN_EXAMPLES:
+        yield (f"trust {default['trust']:g}, unknown stem {default['trust_unknown_stem']:g}, reranking where "
+               f"trained on {minimum}"), functools.partial(choose_where_trained, trained=trained, minimum=minimum, **default)
     for trust in KNOWN_STEM_TRUSTS:
         for unknown in UNKNOWN_STEM_TRUSTS:
             yield f"trust {trust:g}, unknown stem {unknown:g}", functools.partial(
@@ -181,7 +197,8 @@ def main():
                              context=metadata.unit == "context", max_input_tokens=metadata.max_input_tokens or 512,
                              trust_model=float("inf"), rerank_margin=0.0, give_up=False)
     gloss_all(glosser, args.gold)
-    print_table([(name, mer_by_language(glosser.kept, analogy, rule)) for name, rule in rules()])
+    trained = metadata.languages or {}
+    print_table([(name, mer_by_language(glosser.kept, analogy, rule)) for name, rule in rules(trained)])
 
 
 if __name__ == "__main__":

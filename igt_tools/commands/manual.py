@@ -634,8 +634,8 @@ GLOSS_OPTIONS = {
                 "its mean token log-probability is at least LOGPROB higher. The word stays `analogy` in "
                 f"`provenance`. Only for the languages the model was trained on with at least "
                 f"{RERANK_MIN_EXAMPLES} examples (its igt_tools.json says which; with --adapter, the base's "
-                "and the adapter's together): in one it never saw, its choice is a guess (measured worse "
-                "than analogy's on Arapaho). Default: 0 with a context model (`inf` keeps analogy's guess), else not scored.",
+                "and the adapter's together): in one it never saw or saw little of, its choice is a guess (measured "
+                "worse than analogy's on Arapaho, never seen, and Gitksan, 123 examples). Default: 0 with a context model (`inf` keeps analogy's guess), else not scored.",
     "--trust-model": "With --guess and a word or context model: the model's analysis of an unseen word goes "
                      "before analogy's when its mean token log-probability is at least LOGPROB. Default: "
                      f"{TRUST_MODEL}; with a context model {CONTEXT_TRUST_MODEL}, and {CONTEXT_TRUST_UNKNOWN_STEM} "

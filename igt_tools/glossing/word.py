@@ -74,8 +74,10 @@ CONTEXT_RERANK_MARGIN = 0.0
 AMBIGUOUS_SHARE = 0.9
 
 # A model chooses among analogy's candidates only for a language it was trained on with at
-# least this many examples: the least in the six measured (Gitksan, 123) gained, Arapaho (none) lost.
-RERANK_MIN_EXAMPLES = 100
+# least this many examples (words). Measured: Arapaho (none) and Gitksan (123) lost, the other five
+# of the six (1,820 to 11,216) gained; the bar sits between, near their geometric mean (training/RESULTS.md,
+# "2026-12-06, late night": Gitksan 0.531 -> 0.524, below lexicon + analogy's 0.529).
+RERANK_MIN_EXAMPLES = 500
 
 # Model outputs kept for words seen again in later chunks (a dict entry each).
 REMEMBERED_OUTPUTS = 100_000
