@@ -1,6 +1,7 @@
 """training/results.py regenerates RESULTS.md from score files; the dated notes written by hand
 at its top must survive `make -C training results`."""
 
+import json
 import sys
 
 import pytest
@@ -131,3 +132,18 @@ def test_a_shipped_model_whose_earlier_stages_are_gone_is_read_from_the_logs_it_
     assert lines[1] == "- 900 examples seen in 20 minutes (20 steps), best dev loss 0.150 (its log: `log-2.jsonl`)"
     assert "best dev loss 0.130" in lines[2] and "(a folder not in this checkout)" in lines[2]
     assert len(lines) == 3
+
+
+def test_confidence_lines_show_each_measured_system_in_both_tables(tmp_path):
+    assert results.confidence_lines(tmp_path) == ["Not measured (`make -C training confidence`)."]
+    (tmp_path / "scores").mkdir()
+    figures = {"mer": 0.25, "errors_in_lowest": 0.4, "spearman": -0.3, "model_words": 12, "word_error_rate": 0.5,
+               "word_error_rate_in_lowest": 0.75, "doubtful_share": 0.1, "word_error_rate_doubtful": 0.9,
+               "word_error_rate_not_doubtful": 0.2}
+    # the script's progress lines come first; its figures are the last line
+    (tmp_path / "scores" / "confidence.hybrid.txt").write_text(f"progress\n{json.dumps(figures)}\n", encoding="utf-8")
+    lines = results.confidence_lines(tmp_path)
+    name = results.SYSTEMS["hybrid"]
+    assert [line for line in lines if line.startswith(f"| {name} ")] == [
+        f"| {name} | 0.250 | 40% | -0.300 | 12 | 50% | 75% |", f"| {name} | 10% | 90% | 20% |"]
+    assert not any(results.SYSTEMS["model"] in line for line in lines)  # not measured: no row

@@ -235,24 +235,23 @@ CONFIDENCE_SYSTEMS = ("model", "hybrid", "default")  # training/Makefile's, in i
 
 def confidence_lines(work):
     """benchmarks/confidence_ranking.py's figures (its last line, JSON) per system glossed with --confidence."""
+    figures = {}  # system -> its figures, for the systems measured
+    for system in CONFIDENCE_SYSTEMS:
+        path = work / "scores" / f"confidence.{system}.txt"
+        if path.is_file():
+            figures[system] = json.loads(path.read_text(encoding="utf-8").strip().splitlines()[-1])
+    if not figures:
+        return ["Not measured (`make -C training confidence`)."]
     rows = ["| system | MER | morpheme errors in the 20% least confident sentences | Spearman (confidence, "
             "sentence MER) | model-glossed words | their gloss error rate | in the 20% least confident |",
             "|---|---|---|---|---|---|---|"]
-    for system in CONFIDENCE_SYSTEMS:
-        path = work / "scores" / f"confidence.{system}.txt"
-        if not path.is_file():
-            continue
-        f = json.loads(path.read_text(encoding="utf-8").strip().splitlines()[-1])
+    for system, f in figures.items():
         rows.append(f"| {SYSTEMS[system]} | {number(f['mer'])} | {percent(f['errors_in_lowest'])} | "
                     f"{number(f['spearman'])} | {f['model_words']} | {percent(f.get('word_error_rate'))} | "
                     f"{percent(f.get('word_error_rate_in_lowest'))} |")
-    if len(rows) == 2:
-        return ["Not measured (`make -C training confidence`)."]
     rows += ["", f"Words marked doubtful (`?` in igt-format --to aligned: word confidence under {DOUBTFUL}):", "",
              "| system | share of model-glossed words | their gloss error rate | the others' |", "|---|---|---|---|"]
-    for system in CONFIDENCE_SYSTEMS:
-        path = work / "scores" / f"confidence.{system}.txt"
-        f = json.loads(path.read_text(encoding="utf-8").strip().splitlines()[-1]) if path.is_file() else {}
+    for system, f in figures.items():
         if f.get("doubtful_share") is not None:
             rows.append(f"| {SYSTEMS[system]} | {percent(f['doubtful_share'])} | "
                         f"{percent(f['word_error_rate_doubtful'])} | {percent(f['word_error_rate_not_doubtful'])} |")
