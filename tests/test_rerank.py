@@ -209,9 +209,13 @@ def test_rerank_takes_the_candidate_the_model_finds_likelier_by_the_margin(tmp_p
 
 
 def test_rerank_is_for_the_languages_the_model_learnt_enough_of(tmp_path, scripted, scripted_scores):
-    from igt_tools.glossing.word import RERANK_MIN_EXAMPLES
+    from igt_tools.glossing.word import RERANK_MIN_EXAMPLES, RERANK_MIN_SHARE
 
+    # enough examples, but too small a share of the model's: a few batches in a hundred
+    many = round(RERANK_MIN_EXAMPLES / RERANK_MIN_SHARE) * 2
     cases = (({LANGUAGE: RERANK_MIN_EXAMPLES}, True), ({LANGUAGE: RERANK_MIN_EXAMPLES - 1}, False),
+             ({LANGUAGE: RERANK_MIN_EXAMPLES, "othe1234": many}, False),
+             ({LANGUAGE: 3 * RERANK_MIN_EXAMPLES, "othe1234": many}, True),
              ({"othe1234": 5000}, False), ({}, True))  # {}: the folder does not say
     for n, (languages, chooses) in enumerate(cases):
         folder = tmp_path / str(n)
@@ -326,3 +330,14 @@ def test_a_words_search_has_a_floor_only_where_analogy_has_a_guess_to_fall_back_
     assert scripted.floors[context.asked_input] is None  # the model's output is all there is
     context.gloss("--trust-model", "inf")
     assert scripted.floors[context.asked_input] is None  # never trusted: no floor to give up at
+
+
+def test_a_language_must_be_enough_examples_and_enough_of_the_models_examples_to_rerank():
+    from igt_tools.glossing.word import languages_to_rerank
+
+    counts = {"most1234": 40000, "some1234": 2000, "tiny1234": 50, "rare1234": 123}
+    assert languages_to_rerank(counts, min_examples=100, min_share=0.01) == {"most1234", "some1234"}
+    assert languages_to_rerank(counts, min_examples=100, min_share=0.0) == {"most1234", "some1234", "rare1234"}
+    assert languages_to_rerank(counts, min_examples=0, min_share=0.0) == set(counts)
+    assert languages_to_rerank({"only1234": 191}) == {"only1234"}  # all a one-language model saw
+    assert languages_to_rerank({}) is None  # the model does not say: any language

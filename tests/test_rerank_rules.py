@@ -17,19 +17,19 @@ def _word(glottocode, confidence=-0.5, scores=(-0.4, -0.1)):
             "candidates": [(GUESS, scores[0]), (OTHER, scores[1])]}
 
 
-def test_igt_gloss_rule_reranks_only_where_the_model_was_trained_on_enough_words():
-    trained = {"many1234": 600, "few12345": 123}
+def test_igt_gloss_rule_reranks_only_in_the_languages_given():
     rule = dict(trust=-0.03, trust_unknown_stem=-0.07)
-    assert rerank_rules.choose_where_trained(_word("many1234"), trained, 500, **rule) == (*OTHER, "analogy")
-    assert rerank_rules.choose_where_trained(_word("few12345"), trained, 500, **rule) == (*GUESS, "analogy")
-    assert rerank_rules.choose_where_trained(_word("few12345"), trained, 100, **rule) == (*OTHER, "analogy")
-    assert rerank_rules.choose_where_trained(_word("none1234"), trained, 100, **rule) == (*GUESS, "analogy")
+    assert rerank_rules.choose_where_trained(_word("many1234"), {"many1234"}, **rule) == (*OTHER, "analogy")
+    assert rerank_rules.choose_where_trained(_word("few12345"), {"many1234"}, **rule) == (*GUESS, "analogy")
+    assert rerank_rules.choose_where_trained(_word("few12345"), None, **rule) == (*OTHER, "analogy")  # any language
     # a trusted analysis of the model's own goes first wherever it reranks or not
-    assert rerank_rules.choose_where_trained(_word("few12345", confidence=-0.01), trained, 500, **rule) == (
+    assert rerank_rules.choose_where_trained(_word("few12345", confidence=-0.01), {"many1234"}, **rule) == (
         "walk-ed", "WALK-PST", "model")
 
 
-def test_every_rule_has_a_name_of_its_own():
+def test_every_rule_has_a_name_of_its_own_and_igt_gloss_bar_is_among_them():
+    from igt_tools.glossing.word import RERANK_MIN_EXAMPLES, RERANK_MIN_SHARE
+
     names = [name for name, _ in rerank_rules.rules({"many1234": 600})]
     assert len(names) == len(set(names))
-    assert any("reranking where trained on 500" in name for name in names)
+    assert any(f"reranking where trained on {RERANK_MIN_EXAMPLES} and {RERANK_MIN_SHARE:.1%}" in name for name in names)

@@ -17,9 +17,10 @@ of each rule printed per language, as a tab-separated table:
     trust T, margin M a candidate replaces analogy's guess only when M likelier (--rerank M)
     trust T, penalty P each candidate's score less P per place in analogy's order
     trust T, no rerank analogy's guess where the model is not trusted (no --rerank)
-    ..., reranking where trained on N   igt-gloss's default rule, but reranking only in the
+    ..., reranking where trained on N and S   igt-gloss's default rule, reranking only in the
                       languages the model's igt_tools.json lists with at least N training
-                      examples (glossing/word.py's RERANK_MIN_EXAMPLES), elsewhere none
+                      examples that are at least S of all of them (glossing/word.py's
+                      languages_to_rerank: igt-gloss's are 100 and 1%), elsewhere none
     only choosing     the model's analysis only where analogy has no guess, else its
                       likeliest candidate (--ask-model choose)
 
@@ -37,7 +38,7 @@ from igt_tools.core.io import iter_jsonl
 from igt_tools.glossing import analyses as wa
 from igt_tools.glossing.analogy import Analogy
 from igt_tools.glossing.lexicon import Lexicon
-from igt_tools.glossing.word import CONTEXT_TRUST_MODEL, CONTEXT_TRUST_UNKNOWN_STEM, WordGlosser
+from igt_tools.glossing.word import CONTEXT_TRUST_MODEL, CONTEXT_TRUST_UNKNOWN_STEM, WordGlosser, languages_to_rerank
 from igt_tools.metrics.glossing import evaluate_glosses
 from igt_tools.model.generation import DecodeSettings, Decoder
 from igt_tools.model.loading import load_model
@@ -48,8 +49,9 @@ KNOWN_STEM_TRUSTS = (-0.01, -0.02, -0.03, -0.05)
 UNKNOWN_STEM_TRUSTS = (-0.03, -0.05, -0.07, -0.1)
 MARGINS = (0.05, 0.1)
 PENALTIES = (0.01, 0.02)
-# the training examples a language needs for the model to choose among analogy's candidates there
-RERANK_MIN_EXAMPLES = (100, 500, 2000)
+# the training examples a language needs for the model to choose among analogy's candidates there:
+# (at least, and at least this share of all the model's)
+RERANK_BARS = ((100, 0.0), (100, 0.005), (100, 0.01), (100, 0.02), (100, 0.05), (500, 0.0), (2000, 0.0))
 CHUNK = 64
 
 
@@ -99,9 +101,9 @@ def choose(word, trust, margin=0.0, penalty=0.0, rerank=True, trust_unknown_stem
     return (*guess, "analogy")
 
 
-def choose_where_trained(word, trained, minimum, **settings):
-    """choose, reranking only in a language with at least `minimum` training examples ({glottocode: count})."""
-    return choose(word, rerank=trained.get(word["glottocode"], 0) >= minimum, **settings)
+def choose_where_trained(word, languages, **settings):
+    """choose, reranking only in the `languages` (glottocodes; None: any)."""
+    return choose(word, rerank=languages is None or word["glottocode"] in languages, **settings)
 
 
 def mer_by_language(kept, analogy, rule):
@@ -141,9 +143,11 @@ def rules(trained):
     """(name, rule) of each rule measured; `trained`: {glottocode: training examples} of the model."""
     yield "only choosing", functools.partial(choose, trust=float("inf"))
     default = {"trust": CONTEXT_TRUST_MODEL, "trust_unknown_stem": CONTEXT_TRUST_UNKNOWN_STEM}
-    for minimum in RERANK_MIN_EXAMPLES:
+    for minimum, share in RERANK_BARS:
+        languages = languages_to_rerank(trained, min_examples=minimum, min_share=share)
         yield (f"trust {default['trust']:g}, unknown stem {default['trust_unknown_stem']:g}, reranking where "
-               f"trained on {minimum}"), functools.partial(choose_where_trained, trained=trained, minimum=minimum, **default)
+               f"trained on {minimum} and {share:.1%}"), functools.partial(choose_where_trained, languages=languages,
+                                                                        **default)
     for trust in KNOWN_STEM_TRUSTS:
         for unknown in UNKNOWN_STEM_TRUSTS:
             yield f"trust {trust:g}, unknown stem {unknown:g}", functools.partial(

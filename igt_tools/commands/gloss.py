@@ -21,8 +21,8 @@ from ..examples import tasks
 from ..glossing.analogy import Analogy
 from ..glossing.lexicon import CHOOSERS, Lexicon
 from ..glossing.sentence import SentenceGlosser
-from ..glossing.word import (CONTEXT_RERANK_MARGIN, CONTEXT_TRUST_MODEL, CONTEXT_TRUST_UNKNOWN_STEM, RERANK_MIN_EXAMPLES,
-                             TRUST_MODEL, WordGlosser)
+from ..glossing.word import (CONTEXT_RERANK_MARGIN, CONTEXT_TRUST_MODEL, CONTEXT_TRUST_UNKNOWN_STEM,
+                             TRUST_MODEL, WordGlosser, languages_to_rerank)
 from . import manual
 
 PROG = "igt-gloss"
@@ -166,15 +166,13 @@ def _model_glosser(model_name, lexicon, analogy, choose, task, prompts, beams, m
 
 def trained_languages(metadata):
     """The glottocodes a model learnt enough of to choose among analogy's candidates
-    (RERANK_MIN_EXAMPLES training examples; with an adapter, its base model's and its own
+    (languages_to_rerank; with an adapter, its base model's training examples and its own
     together); None where the folders do not say (any language)."""
     counts = Counter()
     for trained in (metadata.base, metadata):
         if trained is not None:
             counts.update(trained.languages or {})
-    if not counts:
-        return None
-    return {code for code, count in counts.items() if count >= RERANK_MIN_EXAMPLES}
+    return languages_to_rerank(counts)
 
 
 def default_beams(unit):

@@ -6,7 +6,7 @@ The *_OPTIONS dicts say the rest of each option, {"--option": text}: the man pag
 give it after the option's one-line help.
 """
 
-from ..glossing.word import CONTEXT_TRUST_MODEL, CONTEXT_TRUST_UNKNOWN_STEM, RERANK_MIN_EXAMPLES, TRUST_MODEL
+from ..glossing.word import CONTEXT_TRUST_MODEL, CONTEXT_TRUST_UNKNOWN_STEM, RERANK_MIN_EXAMPLES, RERANK_MIN_SHARE, TRUST_MODEL
 from ..model.device import BATCH_TOKENS
 
 CLEAN = """More examples:
@@ -633,9 +633,10 @@ GLOSS_OPTIONS = {
                 "not trusted (--trust-model), the candidate it finds likeliest replaces analogy's guess when "
                 "its mean token log-probability is at least LOGPROB higher. The word stays `analogy` in "
                 f"`provenance`. Only for the languages the model was trained on with at least "
-                f"{RERANK_MIN_EXAMPLES} examples (its igt_tools.json says which; with --adapter, the base's "
-                "and the adapter's together): in one it never saw or saw little of, its choice is a guess (measured "
-                "worse than analogy's on Arapaho, never seen, and Gitksan, 123 examples). Default: 0 with a context model (`inf` keeps analogy's guess), else not scored.",
+                f"{RERANK_MIN_EXAMPLES} examples, and at least {RERANK_MIN_SHARE:.0%} of all its examples (its "
+                "igt_tools.json says which; with --adapter, the base's and the adapter's together): in one it "
+                "never saw or saw little of, its choice is a guess (measured worse than analogy's on Arapaho, "
+                "never seen, and on Gitksan, 0.3% of models/sigmorphon's examples). Default: 0 with a context model (`inf` keeps analogy's guess), else not scored.",
     "--trust-model": "With --guess and a word or context model: the model's analysis of an unseen word goes "
                      "before analogy's when its mean token log-probability is at least LOGPROB. Default: "
                      f"{TRUST_MODEL}; with a context model {CONTEXT_TRUST_MODEL}, and {CONTEXT_TRUST_UNKNOWN_STEM} "

@@ -73,11 +73,23 @@ CONTEXT_RERANK_MARGIN = 0.0
 # less than this share of its attestations (below it the lexicon's choice is a coin toss).
 AMBIGUOUS_SHARE = 0.9
 
-# A model chooses among analogy's candidates only for a language it was trained on with at
-# least this many examples (words). Measured: Arapaho (none) and Gitksan (123) lost, the other five
-# of the six (1,820 to 11,216) gained; the bar sits between, near their geometric mean (training/RESULTS.md,
-# "2026-12-06, late night": Gitksan 0.531 -> 0.524, below lexicon + analogy's 0.529).
-RERANK_MIN_EXAMPLES = 500
+# A model chooses among analogy's candidates only for a language it was trained on with at least
+# RERANK_MIN_EXAMPLES examples that are at least RERANK_MIN_SHARE of all its training examples: a
+# language a few batches in a hundred taught, its judgement of affixes is a guess. Measured
+# (training/RESULTS.md, "2026-12-06, late night"): Arapaho (none) lost, and so did Gitksan (123 of
+# models/sigmorphon's 42,863, 0.3%: 0.531 against 0.524 without); the other five of the six (4.2% to 30%)
+# and the demo's live model (its 191 examples all of one language) gained.
+RERANK_MIN_EXAMPLES = 100
+RERANK_MIN_SHARE = 0.01
+
+
+def languages_to_rerank(counts, min_examples=RERANK_MIN_EXAMPLES, min_share=RERANK_MIN_SHARE):
+    """The glottocodes of {glottocode: training examples} a model learnt enough of to choose among
+    analogy's candidates for; None where there are no counts (the model does not say: any language)."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    return {code for code, count in counts.items() if count >= min_examples and count >= min_share * total}
 
 # Model outputs kept for words seen again in later chunks (a dict entry each).
 REMEMBERED_OUTPUTS = 100_000
