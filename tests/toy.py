@@ -100,6 +100,8 @@ def prune(out_dir, keep_steps):
     real_prune(out_dir, keep_steps)
 
 checkpoint.prune = prune
+# Ctrl-C as at a terminal, even where this test runs as a background job (which starts with SIGINT ignored)
+signal.signal(signal.SIGINT, signal.default_int_handler)
 main()
 """
 
