@@ -147,3 +147,16 @@ def test_confidence_lines_show_each_measured_system_in_both_tables(tmp_path):
     assert [line for line in lines if line.startswith(f"| {name} ")] == [
         f"| {name} | 0.250 | 40% | -0.300 | 12 | 50% | 75% |", f"| {name} | 10% | 90% | 20% |"]
     assert not any(results.SYSTEMS["model"] in line for line in lines)  # not measured: no row
+
+
+def test_a_section_made_from_some_runs_keeps_the_previous_pages_subsections_for_the_others():
+    previous = ["## Adapting", "", "### Family (family.sh)", "", "family figures", "",
+                "### Arapaho (arapaho.sh)", "", "old Arapaho figures", "", "### Perplexity", "", "old fit"]
+    made = ["## Adapting", "", "### Arapaho (arapaho.sh, again)", "", "new Arapaho figures", "",
+            "### Perplexity", "", "new fit"]
+    page = results.with_missing_subsections(made, previous)
+    assert page == ["## Adapting", "", "### Family (family.sh)", "", results.CARRIED, "", "family figures", "",
+                    "### Arapaho (arapaho.sh, again)", "", "new Arapaho figures", "", "### Perplexity", "", "new fit"]
+    # carried twice, marked once; and a page made from every run is left as made
+    assert results.with_missing_subsections(made, page).count(results.CARRIED) == 1
+    assert results.with_missing_subsections(previous, made) == previous

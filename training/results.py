@@ -361,6 +361,57 @@ def section_or_carried(lines, prefix, previous):
     return []
 
 
+def previous_section(previous, prefix):
+    """The lines of the previous page's section whose heading starts with `prefix` ([] without one)."""
+    return next((lines for heading, lines in previous.items() if heading.startswith(prefix)), [])
+
+
+def subsections(lines):
+    """(the lines before the first `### ` heading, [(heading's title, its lines, heading first)])."""
+    before, parts = [], []
+    for line in lines:
+        if line.startswith("### "):
+            parts.append((subsection_title(line), [line]))
+        elif parts:
+            parts[-1][1].append(line)
+        else:
+            before.append(line)
+    return before, parts
+
+
+def subsection_title(heading):
+    """A `### ` heading up to its parenthesis: the recipe it names may change, the subject does not."""
+    return heading.split(" (", 1)[0].strip()
+
+
+def with_missing_subsections(lines, previous):
+    """A section made from some of its runs, with the previous page's subsections for the runs that
+    are missing carried over (marked) in their places: made from the Arapaho runs alone, the
+    adaptation section would otherwise lose the demo family's figures."""
+    before, made = subsections(lines)
+    _, old = subsections(previous)
+    made_titles = {title for title, _ in made}
+    old_titles = [title for title, _ in old]
+    # the previous page's subsections that nothing made now, in its order, each marked once
+    missing = []
+    for title, old_lines in old:
+        if title not in made_titles:
+            body = old_lines[1:]
+            while body and not body[-1].strip():
+                body = body[:-1]
+            missing.append((old_titles.index(title), [old_lines[0], *([] if CARRIED in body else ["", CARRIED]),
+                                                      *body, ""]))
+    out = list(before)
+    for title, new in made:
+        # a missing subsection goes before the first made one that followed it on the previous page
+        while title in old_titles and missing and missing[0][0] < old_titles.index(title):
+            out += missing.pop(0)[1]
+        out += new
+    for _, carried in missing:
+        out += carried
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, required=True)
@@ -463,8 +514,11 @@ def main():
     adapting = []
     if args.family or args.arapaho or args.family_check:
         adapting = adaptation.section(args.family, args.family_model, args.arapaho, args.model, args.family_check)
+        adapting = with_missing_subsections(adapting, previous_section(carried, ADAPTATION_SECTION))
         if args.plot:
-            adaptation.write_plot(args.plot, args.family, args.family_model, args.arapaho, args.model)
+            # drawn only from both runs: from one, it would lose the other's curve
+            if args.family and args.arapaho:
+                adaptation.write_plot(args.plot, args.family, args.family_model, args.arapaho, args.model)
             adapting += ["", f"![adaptation curves and perplexity against MER]({args.plot.name})"]
     out += _spaced(section_or_carried(adapting, ADAPTATION_SECTION, carried))
     gpu = []
