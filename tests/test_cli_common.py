@@ -117,7 +117,10 @@ def test_head_closes_pipe_quietly(command, tmp_path):
 def test_sigint_exits_130_without_a_traceback(command, tmp_path):
     fifo = tmp_path / "in.jsonl"
     os.mkfifo(fifo)
-    proc = subprocess.Popen(argv(command, tmp_path) + [str(fifo)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Ctrl-C's default handling in the child, as at a terminal, even where the suite runs as a
+    # background job (which starts with SIGINT ignored, and a child inherits that)
+    proc = subprocess.Popen(argv(command, tmp_path) + [str(fifo)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     # Opening the FIFO returns once the command has opened it too: it is running its own code by then,
     # and then waits for more input. No sleeping, so no race.
     with open(fifo, "wb") as writer:

@@ -28,9 +28,10 @@ The word stays "analogy": the analysis is analogy's, the model only chose it.
 With a `trust_unknown_stem`, the model's own analysis needs only that sureness
 where analogy's (so chosen) leaves a stem unknown, for the translation to fill:
 the weaker rival (the context model's default, CONTEXT_TRUST_UNKNOWN_STEM).
-`rerank_languages` (glottocodes) limits that choice to the languages the model
-learnt enough of: in one it never saw, its judgement of affixes is a guess
-(training/RESULTS.md: Arapaho). Without `decode_guessed` the model only chooses:
+`rerank_languages` (glottocodes; languages_to_rerank) limits that choice to the
+languages the model learnt enough of: in one it never saw, or that was a small share
+of its training, its judgement of affixes is a guess (training/RESULTS.md: Arapaho,
+Gitksan). Without `decode_guessed` the model only chooses:
 it decodes just the words analogy cannot guess.
 
 A model input is encoded once for both its search and its candidates' scores, and
