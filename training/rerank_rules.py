@@ -201,8 +201,8 @@ def main():
                              context=metadata.unit == "context", max_input_tokens=metadata.max_input_tokens or 512,
                              trust_model=float("inf"), rerank_margin=0.0, give_up=False)
     gloss_all(glosser, args.gold)
-    trained = metadata.languages or {}
-    print_table([(name, mer_by_language(glosser.kept, analogy, rule)) for name, rule in rules(trained)])
+    print_table([(name, mer_by_language(glosser.kept, analogy, rule))
+                 for name, rule in rules(metadata.trained_examples)])
 
 
 if __name__ == "__main__":

@@ -350,15 +350,19 @@ def section_or_carried(lines, prefix, previous):
     carried over (once), else []."""
     if lines:
         return lines
-    for heading, old in previous.items():
-        if heading.startswith(prefix):
-            body = old[1:]
-            while body and not body[-1].strip():
-                body = body[:-1]
-            if CARRIED not in body:
-                body = ["", CARRIED, *body]
-            return [heading, *body]
-    return []
+    old = previous_section(previous, prefix)
+    return carried_over(old) if old else []
+
+
+def carried_over(old):
+    """A previous page's section or subsection (heading first), marked as carried over (once),
+    without its trailing blank lines."""
+    body = old[1:]
+    while body and not body[-1].strip():
+        body = body[:-1]
+    if CARRIED not in body:
+        body = ["", CARRIED, *body]
+    return [old[0], *body]
 
 
 def previous_section(previous, prefix):
@@ -392,15 +396,9 @@ def with_missing_subsections(lines, previous):
     _, old = subsections(previous)
     made_titles = {title for title, _ in made}
     old_titles = [title for title, _ in old]
-    # the previous page's subsections that nothing made now, in its order, each marked once
-    missing = []
-    for title, old_lines in old:
-        if title not in made_titles:
-            body = old_lines[1:]
-            while body and not body[-1].strip():
-                body = body[:-1]
-            missing.append((old_titles.index(title), [old_lines[0], *([] if CARRIED in body else ["", CARRIED]),
-                                                      *body, ""]))
+    # (place on the previous page, lines) of its subsections that nothing made now
+    missing = [(place, [*carried_over(old_lines), ""]) for place, (title, old_lines) in enumerate(old)
+               if title not in made_titles]
     out = list(before)
     for title, new in made:
         # a missing subsection goes before the first made one that followed it on the previous page

@@ -4,7 +4,6 @@ torch and transformers are imported inside the command (through the model
 package), so `igt-gloss --help` starts as fast as the other commands.
 """
 
-from collections import Counter
 
 import click
 
@@ -168,11 +167,7 @@ def trained_languages(metadata):
     """The glottocodes a model learnt enough of to choose among analogy's candidates
     (languages_to_rerank; with an adapter, its base model's training examples and its own
     together); None where the folders do not say (any language)."""
-    counts = Counter()
-    for trained in (metadata.base, metadata):
-        if trained is not None:
-            counts.update(trained.languages or {})
-    return languages_to_rerank(counts)
+    return languages_to_rerank(metadata.trained_examples)
 
 
 def default_beams(unit):

@@ -14,6 +14,7 @@ import csv
 import functools
 import json
 import os
+from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -92,6 +93,15 @@ class ModelMetadata:
     @property
     def dev_perplexity(self):
         return perplexity(self.dev_loss)
+
+    @property
+    def trained_examples(self):
+        """glottocode -> training examples, an adapter's base model's and its own together."""
+        counts = Counter()
+        for trained in (self.base, self):
+            if trained is not None:
+                counts.update(trained.languages or {})
+        return dict(counts)
 
     # -- reading and writing -------------------------------------------------
 
