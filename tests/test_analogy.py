@@ -74,3 +74,15 @@ def test_a_number_in_digits_is_glossed_as_itself():
     assert guess.guess("othr1234", "10:30") == ("10:30", "10:30")
     assert guess.candidates("tsez1234", "3.5") == [("3.5", "3.5")]
     assert guess.guess("tsez1234", "1bin") != ("1bin", "1bin")
+
+
+def test_a_boundary_written_in_the_word_is_the_affixs_own_not_a_second_one():
+    # Arapaho writes some words with a hyphen (`ne'-ei'towuuneinoo`, Natugu `wz-ngrde`): where an affix
+    # ends there, the word's own hyphen separates it, with no empty morpheme between two
+    guess = analogy()
+    assert guess.guess("tsez1234", "indowri-bin") == ("indowri-bi-n", "???-PL-TOP")
+    assert guess.guess("tsez1234", "indowri=bin") == ("indowri=bi-n", "???=PL-TOP")  # glosses mirror it
+    # a hyphen inside the stem stays there, each piece glossed
+    assert guess.guess("tsez1234", "q'ˤuri-žekbin") == ("q'ˤuri-žek-bi-n", "chair-man-PL-TOP")
+    # every candidate alike
+    assert all("--" not in segmentation for segmentation, _ in guess.candidates("tsez1234", "indowri-bin"))

@@ -215,6 +215,7 @@ class _Tables:
     def _build(self, surface, prefixes, suffixes, stem_gloss=None):
         """The analysis: prefixes, the letters left as the stem (glossed `stem_gloss` if given), suffixes."""
         stem = surface[_letters(prefixes): len(surface) - _letters(suffixes)] or surface
+        prefixes, stem, suffixes = _own_boundaries(prefixes, stem, suffixes)
         segmentation = ("".join(morpheme + sep for morpheme, _, sep in prefixes) + stem
                         + "".join(sep + morpheme for morpheme, _, sep in suffixes))
         glosses = ("".join(gloss + sep for _, gloss, sep in prefixes) + (stem_gloss or self._stem_glosses(stem))
@@ -238,6 +239,19 @@ class _Tables:
         key = stem.casefold()
         return ([key] + [morpheme for _, _, morpheme in self.extensions.get(key, ())]
                 + [key[:-cut] for cut in (1, 2) if len(key) - cut >= 3])
+
+
+def _own_boundaries(prefixes, stem, suffixes):
+    """A word written with a boundary symbol where an affix ends (Arapaho `ne'-ei'towuuneinoo`)
+    keeps it as that affix's separator, rather than the template's beside it: `ne'-ei'towuunei-noo`,
+    not `ne'--ei'towuunei-noo` with an empty morpheme glossed."""
+    if prefixes and len(stem) > 1 and stem[0] in interleaved.BOUNDARIES:
+        morpheme, gloss, _ = prefixes[-1]
+        prefixes, stem = prefixes[:-1] + ((morpheme, gloss, stem[0]),), stem[1:]
+    if suffixes and len(stem) > 1 and stem[-1] in interleaved.BOUNDARIES:
+        morpheme, gloss, _ = suffixes[0]
+        suffixes, stem = ((morpheme, gloss, stem[-1]),) + suffixes[1:], stem[:-1]
+    return prefixes, stem, suffixes
 
 
 def _distinct(items):
