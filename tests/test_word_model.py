@@ -53,6 +53,21 @@ def test_each_word_is_glossed_alone_and_sentences_reassembled(word_model, script
     assert "0 lexicon, 0 analogy, 3 model, 1 none" in stderr
 
 
+def test_an_output_cut_at_its_cap_is_no_analysis_however_sure_and_readable(word_model, scripted, tmp_path):
+    # a loop: every piece well formed, each token sure, but the output never ends
+    loop = "-".join(["E(e)"] * word_output_limit("zabc"))
+    scripted({_word_input("ee"): (loop, -0.01), _word_input("zabc"): (loop, -0.01)})
+    out, _ = _gloss(["-m", str(word_model)], [{"transcription": "ee"}])
+    # nothing to stand in: the word unglossed, the output counted malformed
+    assert (out[0]["segmentation"], out[0]["glosses"], out[0]["provenance"]) == ("ee", "???", ["none"])
+    assert out[0]["malformed"] == 1
+    # analogy's guess stands in, as for an output the model is unsure of
+    lexicon = tmp_path / "lex.jsonl"
+    lexicon.write_text(json.dumps({"transcription": "xabc", "segmentation": "x-abc", "glosses": "X-Y"}) + "\n")
+    out, _ = _gloss(["-m", str(word_model), "-l", str(lexicon)], [{"transcription": "zabc"}])
+    assert (out[0]["segmentation"], out[0]["glosses"], out[0]["provenance"]) == ("z-abc", "???-Y", ["analogy"])
+
+
 def test_the_lexicon_goes_first_and_the_model_fills_the_rest(word_model, scripted, tmp_path):
     asked = scripted({_word_input("de"): ("D(d)-E(e)", -0.25)})
     lexicon = tmp_path / "lex.jsonl"
@@ -105,7 +120,8 @@ def test_decoder_output_caps_equal_generate_with_that_limit(word_model):
         for ids, limit, hypothesis in zip(inputs, [3, 40, 5, 2], capped):
             out = model.generate(input_ids=torch.tensor([ids]), num_beams=beams, do_sample=False, max_new_tokens=limit)
             expected = out[0, 1:].tolist()
-            got = hypothesis.tokens + ([1] if hypothesis.length > len(hypothesis.tokens) else [])
+            # `ended`: the end token came (Hugging Face's output has it), not the cap
+            got = hypothesis.tokens + ([1] if hypothesis.ended else [])
             assert got == expected and hypothesis.length <= limit
     # the caps bite whatever the weights write: greedy, a cap under an output's own length cuts it there
     greedy = Decoder(model, DecodeSettings(beams=1, max_new_tokens=40))

@@ -357,7 +357,14 @@ class WordGlosser:
         return [self.tokenizer(text).input_ids[: self.max_input_tokens] for text in texts]
 
     def _parsed(self, hypothesis):
-        """(segmentation, glosses, malformed, hypothesis) of a model output."""
+        """(segmentation, glosses, malformed, hypothesis) of a model output.
+
+        An output that never ended is no analysis (one malformed piece): cut at its word's
+        length limit, it is most often a loop (`nih'oo3-o3-o3-o3-...`: 449 of the shipped
+        context model's Arapaho words, where nothing stood in for them), whose readable
+        start would otherwise be taken for one."""
+        if not hypothesis.ended:
+            return None, None, 1, hypothesis
         return (*parse_word(self.tokenizer.decode(hypothesis.tokens, skip_special_tokens=True)), hypothesis)
 
     def _glossed(self, record, analyses):

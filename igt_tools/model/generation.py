@@ -86,6 +86,12 @@ class Hypothesis:
     token_logprobs: list = None  # each generated token's, the end token included (DecodeSettings.token_scores)
 
     @property
+    def ended(self):
+        """Whether the output ended with the end token, rather than being cut at its length limit
+        (or given up on below its floor): `length` counts the end token, `tokens` leave it out."""
+        return self.length > len(self.tokens)
+
+    @property
     def confidence(self):
         """Mean token log-probability: the length-normalised score of the output."""
         return self.logprob / self.length if self.length else 0.0
