@@ -86,3 +86,12 @@ def test_a_boundary_written_in_the_word_is_the_affixs_own_not_a_second_one():
     assert guess.guess("tsez1234", "q'ˤuri-žekbin") == ("q'ˤuri-žek-bi-n", "chair-man-PL-TOP")
     # every candidate alike
     assert all("--" not in segmentation for segmentation, _ in guess.candidates("tsez1234", "indowri-bin"))
+
+
+def test_a_word_that_is_its_affixes_met_at_its_own_boundary_has_no_stem():
+    lexicon = Lexicon()
+    for record in [{"glottocode": "natu1246", "transcription": "vzmoux", "segmentation": "vz-mou-x", "glosses": "go-again-1MINI"},
+                   {"glottocode": "natu1246", "transcription": "tqzvzkr", "segmentation": "tq-zvz-kr", "glosses": "RL-always-1AUGI"}]:
+        lexicon.add(record)
+    # prefix vz, suffixes zvz-kr, and between them only the hyphen the word is written with
+    assert Analogy(lexicon).guess("natu1246", "vz-zvzkr") == ("vz-zvz-kr", "go-always-1AUGI")

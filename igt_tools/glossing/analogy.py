@@ -216,11 +216,13 @@ class _Tables:
         """The analysis: prefixes, the letters left as the stem (glossed `stem_gloss` if given), suffixes."""
         stem = surface[_letters(prefixes): len(surface) - _letters(suffixes)] or surface
         prefixes, stem, suffixes = _own_boundaries(prefixes, stem, suffixes)
-        segmentation = ("".join(morpheme + sep for morpheme, _, sep in prefixes) + stem
-                        + "".join(sep + morpheme for morpheme, _, sep in suffixes))
-        glosses = ("".join(gloss + sep for _, gloss, sep in prefixes) + (stem_gloss or self._stem_glosses(stem))
-                   + "".join(sep + gloss for _, gloss, sep in suffixes))
-        return segmentation, glosses
+        stems = [(stem, stem_gloss or self._stem_glosses(stem))] if stem else []
+        parts = [(m, g) for m, g, _ in prefixes] + stems + [(m, g) for m, g, _ in suffixes]
+        # a prefix's separator follows it, a suffix's goes before it; with no stem the
+        # last prefix's stands between the affixes
+        separators = [sep for _, _, sep in prefixes] + [sep for _, _, sep in suffixes][0 if stem else 1:]
+        return (interleaved.join_keep([m for m, _ in parts], separators),
+                interleaved.join_keep([g for _, g in parts], separators))
 
     def _stem_glosses(self, stem):
         """A gloss for each piece of a stem that holds boundary symbols itself (`Mamali-Maħama`)."""
@@ -242,10 +244,11 @@ class _Tables:
 
 
 def _own_boundaries(prefixes, stem, suffixes):
-    """A word written with a boundary symbol where an affix ends (Arapaho `ne'-ei'towuuneinoo`)
-    keeps it as that affix's separator, rather than the template's beside it: `ne'-ei'towuunei-noo`,
-    not `ne'--ei'towuunei-noo` with an empty morpheme glossed."""
-    if prefixes and len(stem) > 1 and stem[0] in interleaved.BOUNDARIES:
+    """(prefixes, stem, suffixes) where the word writes a boundary symbol itself at an affix's edge
+    (Arapaho `ne'-ei'towuuneinoo`): the symbol becomes that affix's separator, rather than
+    standing beside the template's as an empty morpheme (`ne'--ei'towuunei-noo`). Where it is all
+    that lies between prefixes and suffixes (Natugu `vz-zvzkr`), there is no stem: `vz-zvz-kr`."""
+    if prefixes and stem and stem[0] in interleaved.BOUNDARIES and (len(stem) > 1 or suffixes):
         morpheme, gloss, _ = prefixes[-1]
         prefixes, stem = prefixes[:-1] + ((morpheme, gloss, stem[0]),), stem[1:]
     if suffixes and len(stem) > 1 and stem[-1] in interleaved.BOUNDARIES:
