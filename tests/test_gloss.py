@@ -42,7 +42,7 @@ def _generate_alone(model, ids, beams, **kwargs):
 
 
 def _with_end(hypothesis, eos=1):
-    return hypothesis.tokens + ([eos] if hypothesis.length > len(hypothesis.tokens) else [])
+    return hypothesis.tokens + ([eos] if hypothesis.ended else [])
 
 
 def _manual_mean_logprob(model, ids, generated):

@@ -65,7 +65,7 @@ def test_a_candidates_score_is_what_the_search_gave_it_whatever_the_batches(load
     scored = decoder.score(inputs, candidates)
     ended = 0
     for hypothesis, (again, other) in zip(found, scored):
-        if hypothesis.length == len(hypothesis.tokens) + 1:  # it ended, rather than being cut
+        if hypothesis.ended:  # rather than being cut
             ended += 1
             assert again.tokens == hypothesis.tokens and again.length == hypothesis.length
             assert again.logprob == pytest.approx(hypothesis.logprob, abs=1e-4)

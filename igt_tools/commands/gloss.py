@@ -4,7 +4,6 @@ torch and transformers are imported inside the command (through the model
 package), so `igt-gloss --help` starts as fast as the other commands.
 """
 
-
 import click
 
 from ..cli.base import (
