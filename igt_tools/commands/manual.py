@@ -423,7 +423,9 @@ chunks: the latest 100,000 words), and the sentences are put back together.
 Output: every input record, in input order, with all its fields, plus
 `segmentation` and `glosses` (parsed as igt-parse does; gloss-only leaves
 the segmentation null, segment-only the glosses), `malformed`, the number
-of output pieces that did not follow the format (0 when clean), and
+of output pieces that did not follow the format (0 when clean; a word model's
+output cut at its length limit, most often a loop, counts as one and is not
+used: analogy's guess, else the empty analysis, stands in), and
 `provenance`, one entry per word of the glosses: "lexicon", "analogy",
 "model" or "none" (the empty analysis), so that you know which words to
 check first.
