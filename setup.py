@@ -7,6 +7,8 @@ setup(
     version="0.1.0",
     description="Interlinear glossed text with the PolyGloss method, as composable Unix filters",
     packages=find_packages(include=["igt_tools", "igt_tools.*"]),
+    # glossing/stems.py: a metalanguage's shipped stem shares (training/stem_shares.py)
+    package_data={"igt_tools.glossing": ["stem_shares/*.tsv"]},
     python_requires=">=3.9",
     install_requires=["click>=8.1", "rich>=13", "jsonlines>=4", "sacrebleu>=2.3", "rapidfuzz>=3", "regex"],
     extras_require={

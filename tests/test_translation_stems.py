@@ -9,7 +9,8 @@ from igt_tools.glossing.analogy import Analogy
 from igt_tools.commands.gloss import command as gloss_command
 from igt_tools.glossing.lexicon import Lexicon
 from igt_tools.core.words import translation_words
-from igt_tools.glossing.stems import stem_gloss_words
+from igt_tools.glossing import stems as stems_mod
+from igt_tools.glossing.stems import metalanguage_shares, stem_gloss_words
 from igt_tools.glossing.analyses import WordAnalysis
 
 # "the" is in every translation and glosses no stem; "dog", "cat", "eat" gloss stems.
@@ -116,6 +117,39 @@ def test_the_lexicon_of_the_language_sets_the_shares():
     assert stems._tables("othr1234") == ({}, {})
     analyses = [WordAnalysis("ruxi", "rux-i", "???-PL", "analogy")]
     assert stems.fill(analyses, {"glottocode": "othr1234", "translation": "Fish."})[0].glosses == "fish-PL"
+
+
+def test_a_metalanguages_shipped_shares_outweigh_a_small_lexicons_ignorance(monkeypatch):
+    # The lexicon has never seen "am" or "fish" in a translation: both would share 0.5, and "am",
+    # nearer the word's place, would win. Shipped shares that know "am" seldom glosses a stem
+    # (0.04, for 3 records: (0 + 3 * 0.04) / 3, under MIN_SHARE) leave "fish" to it; "fish", absent
+    # from them, keeps the lexicon's 0.5. A record naming no metalanguage keeps the lexicon's shares.
+    shipped = {"am": 0.04}
+    monkeypatch.setattr(stems_mod, "metalanguage_shares", lambda name: shipped if name == "English" else None)
+    stems = Analogy(lexicon())._stems
+
+    def fill(metalanguage):
+        analyses = [WordAnalysis("ruxi", "rux-i", "???-PL", "analogy")]
+        record = {"glottocode": "toya1234", "translation": "Am fish.", "metalanguage": metalanguage}
+        return stems.fill(analyses, record)[0].glosses
+
+    assert fill("English") == "fish-PL"
+    assert fill(None) == "am-PL"
+    # the lexicon's own records count beside them: "eat" glosses a stem in all 5 of its
+    shipped["eat"] = 0.0
+    assert stems_mod.PRIOR_RECORDS == 3
+    analyses = [WordAnalysis("ruxi", "rux-i", "???-PL", "analogy")]
+    record = {"glottocode": "toya1234", "translation": "Eat.", "metalanguage": "English"}
+    assert stems.fill(analyses, record)[0].glosses == "eat-PL"  # (5 + 0) / (5 + 3) = 0.63
+
+
+def test_the_shipped_english_shares_load_by_the_metalanguages_name():
+    english = metalanguage_shares("English")
+    assert len(english) > 1000 and all(0 < share < 1 for share in english.values())
+    assert english["am"] < stems_mod.MIN_SHARE < english["dog"]  # a verb form against a noun
+    assert metalanguage_shares(" english ") is english
+    for name in (None, "", "Klingon", "../English", "stem_shares/English"):
+        assert metalanguage_shares(name) is None
 
 
 @pytest.mark.parametrize("glosses, words", [

@@ -18,9 +18,22 @@ all:
 
 (a word no translation of the lexicon has counts 0.5; under MIN_SHARE, a
 word is not used: "the", "was", "de" are in many translations and gloss
-few stems). Where the word and the translation word stand tells which of
-several such words it is, so each pair of a stem's word and a translation
-word scores
+few stems). A small lexicon has seen too few translations to know that, so
+where the metalanguage has shipped shares (English: stem_shares/English.tsv,
+counted over the six SIGMORPHON 2023 training sets and ODIN by
+training/stem_shares.py), they stand in for PRIOR_RECORDS records of the
+lexicon's own:
+
+    share = (records whose glosses have it as a stem gloss + PRIOR_RECORDS * shipped share)
+            / (records whose translation has it + PRIOR_RECORDS)
+
+the shipped share being (stem glosses + 0.5) / (translations + 1) over those
+records. A word they hold in fewer than 5 translations is not shipped, and
+keeps the lexicon's share alone, as does every word of a record that names
+no metalanguage (`metalanguage`) or one without shipped shares.
+
+Where the word and the translation word stand tells which of several such
+words it is, so each pair of a stem's word and a translation word scores
 
     log(share) - POSITION_WEIGHT * |word's place - translation word's place|
 
@@ -43,6 +56,8 @@ What it gains: training/RESULTS.md, the systems with and without translation
 stems. No torch here.
 """
 
+import functools
+import importlib.resources
 import math
 import re
 from collections import Counter
@@ -60,6 +75,11 @@ UNSEEN_SHARE = 0.5
 # Arapaho (100 / 400 sentences as the lexicon) from 0.608 / 0.483 to 0.602 / 0.478, every
 # language better or the same; 0.5 and 2 did about as well (training/RESULTS.md, 2026-12-06, night).
 POSITION_WEIGHT = 1.0
+# How many of the lexicon's own records the shipped shares of a metalanguage count for. On
+# Arapaho, 50 / 100 / 400 of its sentences as the lexicon, lexicon + analogy went from 0.646 /
+# 0.576 / 0.456 to 0.636 / 0.571 / 0.453 with 3 (2 to 10 within 0.0005 of it, 1 within 0.002),
+# the six dev sets from 0.1663 to 0.1659 (training/RESULTS.md, 2026-12-07, later).
+PRIOR_RECORDS = 3
 _GLOSS_WORD_JOINERS = re.compile(r"[._]")
 
 
@@ -106,6 +126,7 @@ class TranslationStems:
         if not translation:
             return analyses
         in_translation, as_stem = self._tables(record.get("glottocode"))
+        shipped = metalanguage_shares(record.get("metalanguage"))
         used = set()
         for item in analyses:
             used |= stem_gloss_words(item.glosses)
@@ -113,6 +134,8 @@ class TranslationStems:
         def share(word):
             key = word.lower()
             seen = in_translation.get(key, 0)
+            if shipped is not None and key in shipped:
+                return (as_stem.get(key, 0) + PRIOR_RECORDS * shipped[key]) / (seen + PRIOR_RECORDS)
             return (as_stem.get(key, 0) + 0.5) / (seen + 1) if seen else UNSEEN_SHARE
 
         # (place, word, log of its share) of each translation word a stem may take
@@ -154,6 +177,25 @@ class TranslationStems:
             in_translation.update(found)
             as_stem.update(found & stems)
         return in_translation, as_stem
+
+
+def metalanguage_shares(metalanguage):
+    """word -> its shipped stem share for a metalanguage (stem_shares/NAME.tsv), or None without such a file."""
+    name = metalanguage.strip().title() if isinstance(metalanguage, str) else ""
+    return _shipped_shares(name) if name.isalpha() else None  # a name, never a path
+
+
+@functools.lru_cache(maxsize=None)
+def _shipped_shares(name):
+    table = importlib.resources.files(__package__) / "stem_shares" / f"{name}.tsv"
+    if not table.is_file():
+        return None
+    shares = {}
+    for line in table.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, in_translation, as_stem = line.split("\t")
+            shares[word] = (int(as_stem) + 0.5) / (int(in_translation) + 1)
+    return shares
 
 
 def _replace_unknown_stem(glosses, gloss):
