@@ -135,6 +135,10 @@ def test_a_metalanguages_shipped_shares_outweigh_a_small_lexicons_ignorance(monk
 
     assert fill("English") == "fish-PL"
     assert fill(None) == "am-PL"
+    # a record that names its metalanguage by glottocode only (CLDF's metaLanguageReference)
+    analyses = [WordAnalysis("ruxi", "rux-i", "???-PL", "analogy")]
+    record = {"glottocode": "toya1234", "translation": "Am fish.", "metalang_glottocode": "stan1293"}
+    assert stems.fill(analyses, record)[0].glosses == "fish-PL"
     # the lexicon's own records count beside them: "eat" glosses a stem in all 5 of its
     shipped["eat"] = 0.0
     assert stems_mod.PRIOR_RECORDS == 3

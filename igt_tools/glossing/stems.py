@@ -30,7 +30,8 @@ lexicon's own:
 the shipped share being (stem glosses + 0.5) / (translations + 1) over those
 records. A word they hold in fewer than 5 translations is not shipped, and
 keeps the lexicon's share alone, as does every word of a record that names
-no metalanguage (`metalanguage`) or one without shipped shares.
+no metalanguage (`metalanguage`, else `metalang_glottocode`: CLDF datasets
+often give only `stan1293`) or one without shipped shares.
 
 Where the word and the translation word stand tells which of several such
 words it is, so each pair of a stem's word and a translation word scores
@@ -126,7 +127,7 @@ class TranslationStems:
         if not translation:
             return analyses
         in_translation, as_stem = self._tables(record.get("glottocode"))
-        shipped = metalanguage_shares(record.get("metalanguage"))
+        shipped = metalanguage_shares(metalanguage_of(record))
         used = set()
         for item in analyses:
             used |= stem_gloss_words(item.glosses)
@@ -177,6 +178,15 @@ class TranslationStems:
             in_translation.update(found)
             as_stem.update(found & stems)
         return in_translation, as_stem
+
+
+# The metalanguages with shipped shares, by glottocode, for records that name theirs only so
+_SHIPPED_GLOTTOCODES = {"stan1293": "English"}
+
+
+def metalanguage_of(record):
+    """The record's metalanguage by name, else the shipped one its `metalang_glottocode` names, else None."""
+    return record.get("metalanguage") or _SHIPPED_GLOTTOCODES.get(record.get("metalang_glottocode"))
 
 
 def metalanguage_shares(metalanguage):
