@@ -15,14 +15,10 @@ sets and ODIN (no dev set, no Arapaho record: ODIN holds none).
 
 import argparse
 import json
-import sys
 from collections import Counter
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from igt_tools.core.words import translation_words  # noqa: E402
-from igt_tools.glossing.stems import stem_gloss_words  # noqa: E402
+from igt_tools.core.words import translation_words
+from igt_tools.glossing.stems import stem_gloss_words
 
 
 def count(paths, metalanguage):
