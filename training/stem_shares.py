@@ -7,7 +7,7 @@ Counts the records whose `metalanguage` is the one named, or names none (ODIN's 
 none; their translations are English): for each word of their translations (lower-cased), in how
 many records' translations it stands, and in how many of those it is also a word of a stem gloss.
 Words in fewer than --min-records translations are left out: the share of a rare word says little,
-and glossing takes an absent word's share as it takes a word the lexicon never saw.
+and glossing gives a word the table lacks the lexicon's own share alone.
 
 make -C training stem-shares writes the shipped table from the six SIGMORPHON 2023 training
 sets and ODIN (no dev set, no Arapaho record: ODIN holds none).
@@ -15,27 +15,24 @@ sets and ODIN (no dev set, no Arapaho record: ODIN holds none).
 
 import argparse
 import json
-from collections import Counter
 
-from igt_tools.core.words import translation_words
-from igt_tools.glossing.stems import stem_gloss_words
+from igt_tools.glossing.stems import count_translation_words
 
 
 def count(paths, metalanguage):
     """(records with the word in the translation, of which it glosses a stem), word by word."""
-    in_translation, as_stem = Counter(), Counter()
+    return count_translation_words(_glossed_translations(paths, metalanguage))
+
+
+def _glossed_translations(paths, metalanguage):
+    """(glosses, translation) of each record in the metalanguage, or naming none, that has both."""
     for path in paths:
         with open(path, encoding="utf-8") as lines:
             for line in lines:
                 record = json.loads(line)
-                named = record.get("metalanguage")
                 translation, glosses = record.get("translation"), record.get("glosses")
-                if named not in (None, metalanguage) or not isinstance(translation, str) or not glosses:
-                    continue
-                found = {word.lower() for word in translation_words(translation)}
-                in_translation.update(found)
-                as_stem.update(found & stem_gloss_words(glosses))
-    return in_translation, as_stem
+                if record.get("metalanguage") in (None, metalanguage) and isinstance(translation, str) and glosses:
+                    yield glosses, translation
 
 
 def main():

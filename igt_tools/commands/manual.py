@@ -394,9 +394,10 @@ language use it as a stem gloss when their translation has it ("the",
 "was" seldom) against how far its place in the translation is from the
 word's in the sentence; the best pairs are taken first, and each
 translation word serves one stem. For a record whose `metalanguage` is
-English (or, naming none, whose `metalang_glottocode` is stan1293), shipped shares counted over many languages' glossed records
-stand in for three of the lexicon's own records, so that a lexicon of a
-few sentences already passes over words such as "am" and "for".
+English (or, naming none, whose `metalang_glottocode` is stan1293),
+shipped shares counted over many languages' glossed records stand in for
+three of the lexicon's own records, so that a lexicon of a few sentences
+already passes over words such as "am" and "for".
 With a word model too, each unseen word takes the model's analysis when the
 model is sure of it (its mean token log-probability at least --trust-model),
 else analogy's guess, else the model's analysis anyway; without --model, a

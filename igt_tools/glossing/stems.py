@@ -137,7 +137,7 @@ class TranslationStems:
             seen = in_translation.get(key, 0)
             if shipped is not None and key in shipped:
                 return (as_stem.get(key, 0) + PRIOR_RECORDS * shipped[key]) / (seen + PRIOR_RECORDS)
-            return (as_stem.get(key, 0) + 0.5) / (seen + 1) if seen else UNSEEN_SHARE
+            return smoothed_share(as_stem.get(key, 0), seen) if seen else UNSEEN_SHARE
 
         # (place, word, log of its share) of each translation word a stem may take
         candidates = [(place, word, math.log(share(word))) for place, word in enumerate(translation)
@@ -171,13 +171,24 @@ class TranslationStems:
         return {}, {}
 
     def _count(self, scope):
-        in_translation, as_stem = Counter(), Counter()
-        for glosses, translation in self.lexicon.glossed_translations(scope):
-            found = {w.lower() for w in translation_words(translation)}
-            stems = stem_gloss_words(glosses)
-            in_translation.update(found)
-            as_stem.update(found & stems)
-        return in_translation, as_stem
+        return count_translation_words(self.lexicon.glossed_translations(scope))
+
+
+def count_translation_words(glossed_translations):
+    """(records whose translation has the word, of which a stem gloss has it), word by word
+    (lower-cased), over (glosses, translation) pairs: a language's, or many languages' for the
+    shipped shares (training/stem_shares.py)."""
+    in_translation, as_stem = Counter(), Counter()
+    for glosses, translation in glossed_translations:
+        found = {w.lower() for w in translation_words(translation)}
+        in_translation.update(found)
+        as_stem.update(found & stem_gloss_words(glosses))
+    return in_translation, as_stem
+
+
+def smoothed_share(as_stem, in_translation):
+    """How likely a translation word is to gloss a stem, from its two counts (the module's doc)."""
+    return (as_stem + 0.5) / (in_translation + 1)
 
 
 # The metalanguages with shipped shares, by glottocode, for records that name theirs only so
@@ -204,7 +215,7 @@ def _shipped_shares(name):
     for line in table.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             word, in_translation, as_stem = line.split("\t")
-            shares[word] = (int(as_stem) + 0.5) / (int(in_translation) + 1)
+            shares[word] = smoothed_share(int(as_stem), int(in_translation))
     return shares
 
 
