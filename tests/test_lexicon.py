@@ -97,6 +97,24 @@ def test_context_chooser_reads_the_punctuation_on_the_word_itself():
     assert choose("aaaa1234", ["q", "esno.", "r"], 1, "frequent") == ("es-no", "say-PFV.CVB")
 
 
+def test_a_rarely_seen_word_takes_its_punctuation_from_the_languages_closing_grams():
+    # "icin" was seen three times, never at a clause's edge: twice a converb, once finite. Across the
+    # language, finite verbs end sentences ("."), converbs do not: that decides "icin." ...
+    finite = [rec(f"a{n} ve{n}.", f"a{n} ve{n}-n", f"x{n} do{n}-PST.UNW") for n in range(6)]
+    converb = [rec(f"ve{n}no b{n}", f"ve{n}-no b{n}", f"do{n}-PFV.CVB y{n}") for n in range(6)]
+    seen = [rec(f"icin c{n}", "ic-in c{n}".format(n=n), f"sit-PFV.CVB z{n}") for n in range(2)]
+    seen.append(rec("icin d", "ic-in d", "sit-PST.UNW w"))
+    lexicon = lexicon_of(finite + converb + seen)
+    choose = lexicon.choose
+    assert choose("aaaa1234", ["q", "icin."], 1, "context") == ("ic-in", "sit-PST.UNW")
+    # ... and without the mark the converb stays, as does the most frequent with the other chooser
+    assert choose("aaaa1234", ["q", "icin", "r"], 1, "context") == ("ic-in", "sit-PFV.CVB")
+    assert choose("aaaa1234", ["q", "icin."], 1, "frequent") == ("ic-in", "sit-PFV.CVB")
+    # analyses that close alike (both in a stem) gain nothing from it: frequency decides
+    stems = lexicon_of(finite + converb + [rec("kid a", "kid a", "girl u")] * 2 + [rec("kid b", "kid b", "daughter v")])
+    assert stems.choose("aaaa1234", ["q", "kid."], 1, "context") == ("kid", "girl")
+
+
 def test_lookup_ignores_edge_punctuation_then_case_and_is_scoped_by_glottocode():
     lexicon = lexicon_of(TRAIN)
     assert lexicon.analyses("aaaa1234", "Cats!") == [("cat-s", "cat-PL")]

@@ -3,7 +3,9 @@
 The lexicon is the SIGMORPHON 2023 Tsez and Natugu training sets, glossed
 onto their dev sets as `make -C training` does (measured there: Tsez MER
 0.263 with the plain lexicon, 0.152 with analogy, 0.147 with analogy and
-translation stems, the default; Natugu 0.428, 0.182 and 0.169. With translation stems, Tsez
+translation stems, the default; Natugu 0.428, 0.182 and 0.169. Tsez's 0.1516 and 0.1474 became
+0.1507 and 0.1465 when the context chooser began weighing a word's punctuation by its analyses'
+closing grams across the language (2026-12-07, chooser). With translation stems, Tsez
 was 0.1477 and Natugu 0.1686 before translation stems leaned on the shipped English stem
 shares (2026-12-07, later). Natugu was 0.201 and 0.188
 before 2026-12-07, when analogy stopped writing an empty morpheme beside a hyphen a word is
@@ -23,7 +25,7 @@ from igt_tools.commands.clean import command as clean
 from igt_tools.commands.gloss import command as gloss
 from igt_tools.commands.score import command as score
 
-LANGUAGES = {"Tsez": ("ddo", "dido1241", 0.263, 0.1516, 0.1474), "Natugu": ("ntu", "natu1246", 0.428, 0.1816, 0.1691)}
+LANGUAGES = {"Tsez": ("ddo", "dido1241", 0.263, 0.1507, 0.1465), "Natugu": ("ntu", "natu1246", 0.428, 0.1816, 0.1691)}
 
 
 def _clean(path, language, code, out):

@@ -408,7 +408,10 @@ likeliest given the previous and the next word, the punctuation written
 onto the word (a clause's edge) and the words of the translation, by how
 often the word was attested with each analysis beside them (a neighbour or
 translation word never seen with the word counts for nothing, so without
-evidence the most frequent wins), and it prefers an analysis whose stem
+evidence the most frequent wins), and by how often words of the language
+whose analyses end in the same grammatical gloss carry that punctuation (a
+converb seldom ends a sentence, a finite verb mostly does, even for a verb
+seen only a few times); it prefers an analysis whose stem
 gloss is a word of the translation (`koj` glossed "put" 5 times and "lion"
 twice: "lion" where the translation has it, unless the neighbours say
 otherwise); ties go to the analysis attested first, and an analysis glossed
