@@ -41,8 +41,15 @@ def test_the_longest_match_wins_and_votes_are_weighted_by_frequency():
     lexicon = Lexicon()
     for record in RECORDS[:3] + [RECORDS[1]] * 3:
         lexicon.add(record)
-    # "-bin" ends q'ˤuribin once and žekbin four times: both vote for -bi-n
+    # "-bin" ends q'ˤuribin once and žekbin four times: both vote for -bi-n, over "-in"'s shorter -n
     assert Analogy(lexicon).guess("tsez1234", "ħonbin")[1].endswith("-PL-TOP")
+    # a rival at the same length: one word attested three times outvotes two words attested once
+    # each (counting words, not attestations, -bi-n would win 2 to 1)
+    kabin = {"glottocode": "tsez1234", "transcription": "kabin", "segmentation": "ka-bin", "glosses": "K-ERG"}
+    rival = Lexicon()
+    for record in RECORDS[:2] + [kabin] * 3:
+        rival.add(record)
+    assert Analogy(rival).guess("tsez1234", "ħonbin") == ("ħon-bin", "???-ERG")
 
 
 def test_words_of_other_languages_are_not_used_and_nothing_alike_gives_none():

@@ -5,6 +5,7 @@ The glossing logic is checked against scores the test sets, never against what a
 model trained for seconds happens to prefer.
 """
 
+import itertools
 import json
 
 import pytest
@@ -61,16 +62,13 @@ def test_a_candidates_score_is_what_the_search_gave_it_whatever_the_batches(load
     decoder = Decoder(model, DecodeSettings(beams=1, max_new_tokens=60, batch_tokens=600))
     found = decoder.decode(inputs)
     eos = decoder.eos
-    candidates = [[h.tokens + [eos], [100, 101, eos]] for h in found]
+    # each output as the search gave it: with its end token where it ended, cut where it was cut
+    candidates = [[h.tokens + ([eos] if h.ended else []), [100, 101, eos]] for h in found]
     scored = decoder.score(inputs, candidates)
-    ended = 0
     for hypothesis, (again, other) in zip(found, scored):
-        if hypothesis.ended:  # rather than being cut
-            ended += 1
-            assert again.tokens == hypothesis.tokens and again.length == hypothesis.length
-            assert again.logprob == pytest.approx(hypothesis.logprob, abs=1e-4)
+        assert again.tokens == hypothesis.tokens and again.length == hypothesis.length
+        assert again.logprob == pytest.approx(hypothesis.logprob, abs=1e-4)
         assert other.tokens == [100, 101] and other.length == 3 and other.logprob < 0
-    assert ended
     alone = Decoder(model, DecodeSettings(beams=1, max_new_tokens=60, batch_tokens=1)).score(inputs, candidates)
     assert [h.logprob for row in alone for h in row] == pytest.approx([h.logprob for row in scored for h in row], abs=1e-4)
 
@@ -117,20 +115,26 @@ def test_decoding_and_scoring_together_encodes_each_input_once_for_the_same_resu
 def test_a_floor_gives_up_on_an_output_that_can_no_longer_reach_it(loaded_sentence_model, one_thread):
     model, tokenizer = loaded_sentence_model
     inputs = [tokenizer(text).input_ids for text in toy_prompts(6, seed=11)]
-    decoder = Decoder(model, DecodeSettings(beams=1, max_new_tokens=60, batch_tokens=600))
+    limit = 60
+    decoder = Decoder(model, DecodeSettings(beams=1, max_new_tokens=limit, batch_tokens=600, token_scores=True))
     full = decoder.decode(inputs)
-    floor = -1e-4  # below it after any token short of certain
-    floored = decoder.decode(inputs, floors=[floor, None] * 3)
-    given_up = 0
-    for n, (whole, cut) in enumerate(zip(full, floored)):
-        if n % 2:  # no floor: the search as ever
-            assert cut.tokens == whole.tokens
+    # Each even input's floor comes from its own output, whatever the model wrote: the search gives
+    # up once its sum is below floor x limit, so a floor halfway between the sums before and after
+    # its first token short of certain (not the end token) must stop it right after that token.
+    floors, stops = [], []
+    for n, whole in enumerate(full):
+        sums = [0.0, *itertools.accumulate(whole.token_logprobs)]
+        stop = next((k for k in range(1, min(len(whole.tokens), limit - 1) + 1) if sums[k - 1] - sums[k] > 1e-3), None)
+        floors.append(None if n % 2 or stop is None else (sums[stop - 1] + sums[stop]) / 2 / limit)
+        stops.append(stop)
+    assert any(floor is not None for floor in floors)
+    floored = decoder.decode(inputs, floors=floors)
+    for whole, cut, floor, stop in zip(full, floored, floors, stops):
+        if floor is None:  # no floor: the search as ever
+            assert cut.tokens == whole.tokens and cut.length == whole.length
             continue
-        assert whole.tokens[: len(cut.tokens)] == cut.tokens  # the same search, left early if at all
-        if whole.confidence < floor:
-            assert cut.confidence < floor  # given up or not, still below the floor
-        given_up += cut.length < whole.length
-    assert given_up
+        assert cut.tokens == whole.tokens[:stop] and cut.length == stop and not cut.ended
+        assert cut.confidence < floor
 
 
 @pytest.fixture

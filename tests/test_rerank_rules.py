@@ -5,6 +5,7 @@ import sys
 import conftest
 
 sys.path.insert(0, str(conftest.ROOT / "training"))
+conftest.import_installed("torch")  # rerank_rules scores with a model: skipped without the [train] extra
 import rerank_rules  # noqa: E402
 
 GUESS = ("walk-ed", "walk-PST")

@@ -9,7 +9,7 @@ import pytest
 import conftest
 
 sys.path.insert(0, str(conftest.ROOT / "training"))
-results = pytest.importorskip("results")
+import results  # noqa: E402  (the standard library and igt_tools only: never skipped)
 
 
 def test_the_hand_written_notes_are_carried_over_markers_and_all():
@@ -69,7 +69,7 @@ def _context_folder(folder, init, loss):
 
 
 def test_the_context_model_stages_are_read_back_along_their_starting_points(tmp_path):
-    context_results = pytest.importorskip("context_results")
+    import context_results
     first = _context_folder(tmp_path / "first", "models/word", 0.2)
     second = _context_folder(tmp_path / "second", first, 0.1)
     lines = context_results.training_lines(second)
@@ -80,7 +80,7 @@ def test_the_context_model_stages_are_read_back_along_their_starting_points(tmp_
 
 def test_a_stage_shipped_into_the_folder_it_started_from_is_read_once(tmp_path):
     # models/sigmorphon's last stage was trained from the folder it was then shipped into
-    context_results = pytest.importorskip("context_results")
+    import context_results
     folder = tmp_path / "shipped"
     _context_folder(folder, folder, 0.13)
     lines = context_results.training_lines(folder)
@@ -121,7 +121,7 @@ def test_without_scores_there_is_no_best_system_to_write_about(tmp_path):
 
 def test_a_shipped_model_whose_earlier_stages_are_gone_is_read_from_the_logs_it_keeps(tmp_path):
     import json
-    context_results = pytest.importorskip("context_results")
+    import context_results
     folder = _context_folder(tmp_path / "shipped", tmp_path / "renamed-since", 0.13)
     for stage, (loss, examples) in enumerate([((0.30, 0.20, 0.25), 500), ((0.18, 0.15), 900)], start=1):
         entries = [{"step": 10 * n, "examples": examples, "elapsed_s": 600.0 * stage, "dev_loss": value}

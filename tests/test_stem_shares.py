@@ -35,3 +35,7 @@ def test_the_table_keeps_words_of_enough_records_most_frequent_first(tmp_path):
     lines = out.splitlines()
     assert lines[0].startswith("# English")
     assert lines[1:] == ["dog\t2\t2", "the\t2\t0"]
+    # with every word kept, the more records first, then alphabetical (not alphabetical alone)
+    out = subprocess.run([sys.executable, str(conftest.ROOT / "training" / "stem_shares.py"), "--min-records", "1",
+                          str(_write(tmp_path))], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[1:] == ["dog\t2\t2", "the\t2\t0", "dogs\t1\t0", "ran\t1\t0", "run\t1\t1"]

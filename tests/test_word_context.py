@@ -45,8 +45,14 @@ def test_the_sample_keeps_every_unseen_word_and_is_the_same_each_time():
     records = [_record(f"w{n} common", f"w{n} common", f"W{n} C") for n in range(40)]
     made = list(wc.training_examples(records, attested_share=0.0, ambiguous_share=0.0))
     assert sorted(e["label"] for e in made) == sorted(f"W{n}(w{n})" for n in range(40))
-    assert made == list(wc.training_examples(records, attested_share=0.0, ambiguous_share=0.0))
     assert len(list(wc.training_examples(records, attested_share=1.0))) == 80
+    # half of the attested "common" tokens: every unseen word, some of the 40 others, the
+    # same ones for the same seed and other ones for another
+    half = list(wc.training_examples(records, attested_share=0.5))
+    common = [e["id"] for e in half if e["label"] == "C(common)"]
+    assert len(half) - len(common) == 40 and 5 < len(common) < 35
+    assert half == list(wc.training_examples(records, attested_share=0.5))
+    assert half != list(wc.training_examples(records, attested_share=0.5, seed=1))
 
 
 def test_neighbours_share_the_longest_ending_or_beginning_then_are_the_most_frequent():
@@ -278,7 +284,9 @@ def test_igt_format_neighbours_writes_the_setting_into_each_example():
     assert made and all(e["retrieval"] == {**wc.SETTINGS, "neighbours": 1} for e in made)
     assert all(sum(line.startswith("~ ") for line in e["input"].splitlines()) == 1 for e in made)
     result = CliRunner().invoke(format_command, ["--unit", "context", "--split", "train"], input=stdin)
-    assert all(e["retrieval"] == wc.SETTINGS for e in _lines(result.stdout))
+    assert result.exit_code == 0, result.output
+    made = _lines(result.stdout)
+    assert made and all(e["retrieval"] == wc.SETTINGS for e in made)
     refused = CliRunner().invoke(format_command, ["--neighbours", "1"], input=stdin)
     assert refused.exit_code == 2 and "--neighbours goes with --unit context" in refused.output
 
