@@ -6,10 +6,10 @@ import pytest
 
 import conftest
 
-torch = pytest.importorskip("torch")
-transformers = pytest.importorskip("transformers")
+torch = conftest.import_installed("torch")
+transformers = conftest.import_installed("transformers")
 sys.path.insert(0, str(conftest.ROOT / "benchmarks"))
-costs = pytest.importorskip("context_model_costs")
+import context_model_costs as costs  # noqa: E402  (the project's own script: a broken import fails)
 
 
 @pytest.mark.parametrize("activation", ["gated-gelu", "relu"])

@@ -16,6 +16,7 @@ from igt_tools.demo import corpus
 from igt_tools.demo.language import generate_language
 
 import_installed("torch")
+import_installed("transformers")  # igt-gloss loads the model with it
 
 DEMO_MODEL = ROOT / "models" / "demo"
 SENTENCES = 20

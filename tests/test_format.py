@@ -204,6 +204,7 @@ def test_usage_errors(args, message):
 def test_bad_data_is_one_line_exit_1(stdin, message):
     result = run([], stdin)
     assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr
 

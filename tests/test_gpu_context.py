@@ -2,10 +2,16 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
+import pytest
+
 import conftest
+
+conftest.import_installed("torch")
+conftest.import_installed("transformers")
 
 SCRIPT = conftest.ROOT / "training" / "gpu_context.sh"
 
@@ -16,6 +22,7 @@ def _examples(n):
                                "label": f"cat{i}(cat{i})-PL(s)"}) + "\n" for i in range(n))
 
 
+@pytest.mark.skipif(shutil.which("xz") is None, reason="needs xz")
 def test_a_cpu_smoke_run_brings_back_a_bf16_model_in_parts(tmp_path):
     carry, out = tmp_path / "carry", tmp_path / "out"
     carry.mkdir()
@@ -37,3 +44,8 @@ def test_a_cpu_smoke_run_brings_back_a_bf16_model_in_parts(tmp_path):
 
     _, _, metadata = load_model(str(back / "context-model-bf16"))
     assert metadata.unit == "context"
+    from safetensors import safe_open
+
+    with safe_open(str(back / "context-model-bf16" / "model.safetensors"), "pt") as weights:
+        dtypes = {str(weights.get_slice(name).get_dtype()) for name in weights.keys()}
+    assert dtypes == {"BF16"}  # brought back in bf16, as its name says

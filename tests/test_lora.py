@@ -138,15 +138,17 @@ def test_gloss_with_the_adapter_equals_the_merged_model(trained, data, tmp_path)
 
     with_adapter = gloss(["--model", str(base), "--adapter", str(adapter)], dev)
     assert gloss(["--model", str(merged)], dev) == with_adapter
-    assert gloss(["--model", str(base)], dev) != with_adapter  # the adapter does something
 
     inputs = loading.load_tokenizer(base)(["t: kalak miren", "t: tupi"], return_tensors="pt", padding=True)
     decoder_ids = torch.tensor([[0, 40, 50, 60], [0, 41, 51, 61]])
     outputs = []
-    for model, _, _ in (loading.load_model(base, adapter=adapter), loading.load_model(merged)):
+    for model, _, _ in (loading.load_model(base, adapter=adapter), loading.load_model(merged), loading.load_model(base)):
         with torch.no_grad():
             outputs.append(model(**inputs, decoder_input_ids=decoder_ids).logits)
     assert torch.allclose(outputs[0], outputs[1], atol=1e-5)
+    # the adapter does something, whatever the toy model writes with it: its trained B matrices
+    # (zero when LoRA starts) moved the base model's scores
+    assert not torch.allclose(outputs[0], outputs[2], atol=1e-5)
 
     meta = ModelMetadata.read(merged)
     assert meta.adapter is None and meta.training["merged_adapter"]["base_digest"]

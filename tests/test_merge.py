@@ -116,7 +116,10 @@ def test_predictions_read_back(fmt, path, options, tmp_path):
 def test_predictions_go_only_where_there_was_no_analysis(fmt, path, options, tmp_path):
     records = cleaned(fmt, path, **options)
     merged = merge_into(fmt, str(path), located(predict(r) for r in records), "test", **options)
-    for before, after in zip(records, read_back(fmt, merged, tmp_path, path, **options)):
+    found = read_back(fmt, merged, tmp_path, path, **options)
+    # zip alone would hide a record lost or reordered by the merge
+    assert [r["id"] for r in found] == [r["id"] for r in records]
+    for before, after in zip(records, found):
         if before.get("segmentation") is None and before.get("glosses") is None:
             expected = predict(before)
             if expected["segmentation"]:
@@ -141,7 +144,7 @@ def test_flextext_unanalysed_words_of_an_analysed_phrase_are_filled(tmp_path):
 # --- what the merged files say about predictions ---------------------------------------
 
 
-def test_flextext_marks_predicted_morphemes_and_indents_them_like_the_file():
+def test_flextext_marks_predicted_morphemes_and_indents_them_like_the_file(tmp_path):
     path = DATA / "story.flextext"
     records = cleaned("flextext", path)
     records[2] = dict(records[2], segmentation="ki ki-i", glosses="CONJ go-PST")
@@ -154,10 +157,32 @@ def test_flextext_marks_predicted_morphemes_and_indents_them_like_the_file():
     assert '<morph type="stem"><item type="txt" lang="kkk">ki</item><item type="gls" lang="en">go</item></morph>' \
         '<morph type="suffix"><item type="txt" lang="kkk">-i</item><item type="gls" lang="en">PST</item></morph>' in merged
     # A word over several lines gets its morphemes on lines of their own, indented as its items.
-    records = cleaned("flextext", path)
+    # story.flextext has no such word without morphs, so spread phrase 2's `vauvau` over three lines.
+    one_line = '              <word><item type="txt" lang="kkk">vauvau</item></word>\n'
+    spread = '              <word>\n                <item type="txt" lang="kkk">vauvau</item>\n              </word>\n'
+    text = path.read_text(encoding="utf-8")
+    assert text.count(one_line) == 1
+    spread_path = tmp_path / path.name
+    spread_path.write_text(text.replace(one_line, spread), encoding="utf-8")
+    records = cleaned("flextext", spread_path)
     records[1] = dict(records[1], segmentation="tuna vau-vau", glosses="tuna RED-many")
-    merged = merge_into("flextext", str(path), located(records), "test").decode("utf-8")
+    merged = merge_into("flextext", str(spread_path), located(records), "test").decode("utf-8")
     assert merged.count('analysisStatus="guess"') == 2  # both words of the phrase: neither had morphs
+    assert (
+        '              <word>\n'
+        '                <item type="txt" lang="kkk">vauvau</item>\n'
+        '                <morphemes analysisStatus="guess">\n'
+        '                  <morph type="prefix">\n'
+        '                    <item type="txt" lang="kkk">vau-</item>\n'
+        '                    <item type="gls" lang="en">RED</item>\n'
+        '                  </morph>\n'
+        '                  <morph type="stem">\n'
+        '                    <item type="txt" lang="kkk">vau</item>\n'
+        '                    <item type="gls" lang="en">many</item>\n'
+        '                  </morph>\n'
+        '                </morphemes>\n'
+        '              </word>\n'
+    ) in merged
 
 
 def test_flextext_a_gloss_with_a_boundary_symbol_is_written_back_as_it_was(tmp_path):

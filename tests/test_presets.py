@@ -3,6 +3,7 @@
 from conftest import import_installed
 
 torch = import_installed("torch")
+import_installed("transformers")  # presets build transformers' T5 models
 
 from igt_tools.model import optim, presets  # noqa: E402
 

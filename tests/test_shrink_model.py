@@ -46,21 +46,36 @@ def test_keeping_every_block_gives_the_same_model_and_a_folder_igt_tools_loads(w
     assert original.shape == same.shape and (original - same).abs().max().item() < 1e-5
 
 
-def test_the_kept_blocks_are_the_trained_ones_and_the_config_counts_them(word_model, tmp_path):
-    config = json.loads((word_model / "config.json").read_text())
-    assert config["num_layers"] >= 2, "the toy model must have two encoder blocks for this test"
-    last = config["num_layers"] - 1
-    done = _shrink(word_model, tmp_path / "small", f"0,{last}", "0")
+def _four_block_model(folder):
+    """An untrained `tiny` preset (4 encoder blocks, 2 decoder blocks, each initialised apart)."""
+    conftest.import_installed("transformers")
+    from igt_tools.model.loading import save_model
+    from igt_tools.model.metadata import ModelMetadata
+    from igt_tools.model.presets import new_model
+
+    model, tokenizer = new_model("tiny", seed=1)
+    save_model(model, tokenizer, folder, ModelMetadata(task="interleaved", prompts="compact", unit="word"))
+    return folder
+
+
+def test_the_kept_blocks_are_the_listed_ones_and_the_config_counts_them(tmp_path):
+    source = _four_block_model(tmp_path / "source")
+    # blocks 0 and 2 of four: the second kept is block 2, not the first two blocks
+    done = _shrink(source, tmp_path / "small", "0,2", "0")
     assert done.returncode == 0, done.stderr
     written = json.loads((tmp_path / "small" / "config.json").read_text())
     assert written["num_layers"] == 2 and written["num_decoder_layers"] == 1
-    original, _ = _logits(word_model)
+    original, _ = _logits(source)
     small, logits = _logits(tmp_path / "small")
     assert len(small.encoder.block) == 2 and len(small.decoder.block) == 1
-    for kept, source in ((small.encoder.block[1], original.encoder.block[last]),
-                         (small.decoder.block[0], original.decoder.block[0])):
-        for (name, a), (_, b) in zip(kept.state_dict().items(), source.state_dict().items()):
-            assert a.equal(b), name
+    for kept, block in ((small.encoder.block[0], original.encoder.block[0]),
+                        (small.encoder.block[1], original.encoder.block[2]),
+                        (small.decoder.block[0], original.decoder.block[0])):
+        ours, theirs = kept.state_dict(), block.state_dict()
+        assert list(ours) == list(theirs)
+        for name in ours:
+            assert ours[name].equal(theirs[name]), name
+    assert not small.encoder.block[1].layer[0].SelfAttention.q.weight.equal(original.encoder.block[1].layer[0].SelfAttention.q.weight)
 
 
 @pytest.mark.parametrize("encoder, decoder", [("1", "0"), ("0", "1,0"), ("0,9", "0")])

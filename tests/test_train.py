@@ -15,6 +15,16 @@ from igt_tools.commands.train import command
 from toy import (FAST, checkpoint_folders, log_lines, same_weights, toy_examples, train as run, train_until_signal,
                  weights)
 
+@pytest.fixture
+def model_stack():
+    """igt-train checks the whole model stack before it reads a line (cli/model_stack.py): without
+    the [train] extra a test of its errors skips, rather than failing on the install message."""
+    from igt_tools.cli.model_stack import MODEL_STACK
+
+    for name in MODEL_STACK:
+        import_installed(name)
+
+
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     folder = tmp_path_factory.mktemp("toy")
@@ -51,6 +61,7 @@ def test_shards_are_equal_and_disjoint():
 
 
 def test_collate_shifts_labels_for_the_decoder():
+    import_installed("torch")
     from igt_tools.model import batching
 
     a = batching.Encoded([5, 6, 1], [7, 8, 9, 1], "x")
@@ -63,6 +74,7 @@ def test_collate_shifts_labels_for_the_decoder():
 
 
 def test_truncation_keeps_the_end_of_sequence():
+    import_installed("transformers")
     from transformers import ByT5Tokenizer
 
     from igt_tools.model import batching
@@ -320,7 +332,7 @@ def test_task_format_and_prompts_are_read_from_the_examples():
 # -- errors --------------------------------------------------------------------
 
 
-def test_null_label_is_a_data_error_naming_the_line(tmp_path):
+def test_null_label_is_a_data_error_naming_the_line(tmp_path, model_stack):
     records = toy_examples(3)
     records[1]["label"] = None
     path = write_jsonl(tmp_path / "train.jsonl", records)
@@ -330,7 +342,7 @@ def test_null_label_is_a_data_error_naming_the_line(tmp_path):
     assert len(lines) == 1 and f"{path}:2:" in lines[0] and '"label" is null' in lines[0]
 
 
-def test_bad_json_is_a_data_error(tmp_path):
+def test_bad_json_is_a_data_error(tmp_path, model_stack):
     path = tmp_path / "train.jsonl"
     path.write_text(json.dumps(toy_examples(1)[0]) + "\n{not json\n")
     result = run_command(command, ["--init", "micro", "--out", str(tmp_path / "m"), str(path)])
@@ -338,7 +350,7 @@ def test_bad_json_is_a_data_error(tmp_path):
     assert result.output.count("\n") == 1 and f"{path}:2: invalid JSON" in result.output
 
 
-def test_usage_errors(tmp_path):
+def test_usage_errors(tmp_path, model_stack):
     both = run_command(command, ["--init", "micro", "--model", "x", "--out", str(tmp_path)], stdin="")
     assert both.exit_code == 2 and "exactly one of --init" in both.output
     neither = run_command(command, ["--out", str(tmp_path)], stdin="")
