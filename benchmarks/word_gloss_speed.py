@@ -7,7 +7,8 @@ and how long a lexicon of every SIGMORPHON and ODIN word takes to load.
         [--languages Lezgi,Tsez] [--threads 1] [--repeat 3] [--only "context, choosing" --only lexicon]
 
 Inputs: the six SIGMORPHON 2023 dev sets with training data (1,108 sentences; --languages: some),
-cleaned by igt-clean from ../shared/data; the lexicon is their training sets.
+cleaned by igt-clean from the data folder (IGT_SHARED_DATA, by default ../shared/data beside the
+checkout); the lexicon is their training sets.
 Each configuration runs igt-gloss as a user would (a subprocess, CPU, float32,
 --threads torch threads); the figures are the input words per second of
 glossing (the dev set's words over the glossing time igt-gloss reports,
@@ -49,7 +50,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data"
+# the data folder (sigmorphon2023/ inside), as the tests and the other benchmarks find it
+DATA = Path(os.environ.get("IGT_SHARED_DATA", ROOT.parent / "shared" / "data"))
 BIN = Path(sys.executable).parent
 # training/languages.tsv, the one table of the SIGMORPHON 2023 languages: [language, file prefix,
 # glottocode, metalanguage, "yes" if it has a training split], in its order.
@@ -62,7 +64,7 @@ LANGUAGES = {language: (prefix, glottocode, metalanguage)  # the ones with a tra
 def dev_languages(option):
     """The --languages option's dev sets, after checking that the data is there and each has one."""
     if not DATA.is_dir():
-        sys.exit(f"no data at {DATA}: this benchmark needs ../shared/data")
+        sys.exit(f"no data at {DATA}: set IGT_SHARED_DATA to the folder holding sigmorphon2023/")
     languages = option.split(",")
     if set(languages) - set(LANGUAGES):
         sys.exit(f"--languages: not one of {', '.join(LANGUAGES)}: {', '.join(sorted(set(languages) - set(LANGUAGES)))}")

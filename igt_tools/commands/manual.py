@@ -323,8 +323,10 @@ under a token budget, so little compute goes to padding. The best
 checkpoint by dev loss (the last one without --dev) becomes DIR, a normal
 Hugging Face model folder with igt_tools.json (task, prompts, unit,
 languages, dev loss and perplexity per language, data digest), ready for
-igt-gloss. The unit is `word` when the examples came from igt-format --unit
-word (one example per word: igt-gloss then glosses word by word), else
+igt-gloss. The unit is the examples' own, as igt-format wrote it: `word`
+(--unit word: one example per word, and igt-gloss then glosses word by word),
+`context` (--unit context: a word in its sentence, with what the lexicon
+knows; igt-gloss then asks it about words the lexicon cannot settle), else
 `sentence`.
 
 Checkpoints are written atomically into DIR; --resume continues a run that
@@ -362,7 +364,7 @@ missing translation "None"). --model is a folder written by igt-train, a
 published PolyGloss/GlossLM checkpoint folder, or a hub id owner/name; a
 name that is no folder here and cannot be a hub id (./x, a/b/c, x/) is
 refused at once, without the network. The task format,
-prompt set and unit (sentence or word) come from the folder's igt_tools.json
+prompt set and unit (sentence, word or context) come from the folder's igt_tools.json
 (a folder without one is read as a sentence model, interleaved, with the
 PolyGloss prompts); --task/--prompts override. --adapter ADAPTER applies a
 LoRA adapter that igt-lora trained on that very model (checked by the digest
@@ -630,8 +632,8 @@ GLOSS_OPTIONS = {
                 "each analysis, and whether its stem gloss is a word of the translation.",
     "--guess": "The words the lexicon does not attest are guessed by analogy with the words it does.",
     "--translation-stems": "With --guess: a guess's unknown stem takes a word of the sentence's translation, and an unseen word that is one of its words is glossed as itself.",
-    "--ask-model": "With a word or context model: unsure, the unseen words (and a context model's ambiguous "
-                   "ones); all, attested words too, the lexicon being evidence only (to measure the model); "
+    "--ask-model": "With a word or context model: unsure, the unseen words (and, with --trust-choice, a "
+                   "context model's ambiguous ones); all, attested words too, the lexicon being evidence only (to measure the model); "
                    "choose, the model only chooses among analogy's candidates (--rerank, default 0) and decodes "
                    "just the words analogy cannot guess.",
     "--trust-choice": "With a context model: also ask it about attested words with several analyses, and take "

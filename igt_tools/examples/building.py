@@ -164,7 +164,7 @@ def retrieval(examples):
 
 
 def unit(examples):
-    """"word" when the examples are igt-format --unit word's, else "sentence"."""
+    """The examples' most common unit ("word", "context" or "sentence"; an example without one is a sentence's)."""
     units = Counter(e.get("unit") or "sentence" for e in examples)  # examples as igt-format writes them, too
     return units.most_common(1)[0][0] if units else "sentence"
 
