@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import import_installed
+from toy import log_lines
 from igt_tools.metrics.glossing import GlossingScorer, GlossingSums
 
 # igt-train and igt-gloss need the [train] extra: without it, skip rather than fail in a subprocess.
@@ -109,7 +110,7 @@ igt-score --quiet test.jsonl < predictions.jsonl > scores.json
 """, tmp_path)
     # Training: one evaluation every 65 steps, the dev loss lower at the end than after the first 65
     # steps (the demo language is learnable: a loss that does not fall means training is broken).
-    log = read_jsonl(tmp_path / "model" / "log.jsonl")
+    log = log_lines(tmp_path / "model")
     assert [r["step"] for r in log] == [65, 130, 195, 260]
     losses = [r["dev_loss"] for r in log]
     assert losses[-1] < losses[0], f"dev loss {losses}: training did not lower it"

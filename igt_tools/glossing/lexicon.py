@@ -255,8 +255,7 @@ class Lexicon:
         bonus = {}
         for analysis, count in entry.items():
             bonus[analysis] = math.log(count) + sum(
-                WEIGHT[feature[0]] * math.log((counts[feature, analysis] + SMOOTHING * share) / (count + SMOOTHING))
-                for feature, share in seen)
+                _evidence(feature[0], counts[feature, analysis], share, count) for feature, share in seen)
             if in_translation and stem_gloss_words(analysis[1]) & in_translation:
                 bonus[analysis] += TRANSLATION_MATCH
         _add_closing_gram_evidence(bonus, tables, words.trailing_punctuation(sentence[n]))
@@ -274,5 +273,10 @@ def _add_closing_gram_evidence(bonus, tables, punctuation):
     if not share:
         return
     for analysis, gram in grams.items():
-        bonus[analysis] += WEIGHT["."] * math.log(
-            (counts[punctuation, gram] + SMOOTHING * share) / (counts[None, gram] + SMOOTHING))
+        bonus[analysis] += _evidence(".", counts[punctuation, gram], share, counts[None, gram])
+
+
+def _evidence(kind, together, share, alone):
+    """The chooser's term for one feature of a kind (the module's doc): seen `together` times with an
+    analysis (or closing gram) attested `alone` times, the feature being `share` of all attestations."""
+    return WEIGHT[kind] * math.log((together + SMOOTHING * share) / (alone + SMOOTHING))
