@@ -34,7 +34,10 @@ def test_help_fits_a_screen(name):
 def test_help_names_every_option_and_points_to_the_man_page(name):
     text = " ".join(help_text(name).split())  # the epilog wraps anywhere
     for option in options(load(name)):
-        assert option_name(option) in text, f"igt-{name} --help never names {option_name(option)}"
+        # The whole flag: `--dev` must not pass for being the start of `--device`.
+        flag = re.escape(option_name(option))
+        named = re.search(rf"(?<![\w-]){flag}(?![\w-])", text)
+        assert named, f"igt-{name} --help never names {option_name(option)}"
     assert f"man igt-{name}" in text
 
 
