@@ -378,3 +378,59 @@ def test_a_models_malformed_retrieval_settings_are_one_error_where_its_igt_tools
     ModelMetadata(unit="context", retrieval={**wc.SETTINGS, "neighbours": 5}).write(tmp_path)
     assert ModelMetadata.read(tmp_path).retrieval_settings == wc.Settings(neighbours=5)
     assert ModelMetadata(unit="context").retrieval_settings == wc.DEFAULT  # none recorded: the defaults
+
+
+def test_igt_score_looks_a_context_models_words_up_in_the_lexicon_it_is_given(tmp_path):
+    from igt_tools.examples.building import for_model
+    from igt_tools.model.metadata import ModelMetadata
+
+    lexicon_file = tmp_path / "lexicon.jsonl"
+    lexicon_file.write_text(json.dumps(_record("abc dog", "abc dog", "A DOG")) + "\n")
+    gold = [_record("abc cat", "abc cat", "A CAT", translation="a cat")]
+    meta = ModelMetadata(task="interleaved", prompts="compact", unit="context", retrieval=wc.SETTINGS)
+    looked_up, _ = for_model(gold, meta, split="eval", retrieval=wc.Retrieval(Lexicon.read([str(lexicon_file)])))
+    # the inputs igt-format --unit context --lexicon writes, which igt-gloss asks about
+    stdin = json.dumps(gold[0]) + "\n"
+    written = CliRunner().invoke(format_command, ["--unit", "context", "--lexicon", str(lexicon_file)], input=stdin)
+    assert written.exit_code == 0, written.output
+    assert [e["input"] for e in looked_up] == [e["input"] for e in _lines(written.stdout)]
+    alone, _ = for_model(gold, meta, split="eval")
+    assert [e["input"] for e in alone] != [e["input"] for e in looked_up]  # "abc" is attested only in the lexicon
+    assert [e["label"] for e in looked_up] == [e["label"] for e in alone] == ["A(abc)", "CAT(cat)"]
+
+
+def test_igt_score_with_a_lexicon_measures_and_calibrates_against_it(context_model, tmp_path):
+    import shutil
+
+    from igt_tools.commands.score import command as score_command
+    from igt_tools.model.metadata import ModelMetadata
+
+    model = tmp_path / "model"
+    shutil.copytree(context_model, model)
+    lexicon_file = tmp_path / "lexicon.jsonl"
+    lexicon_file.write_text("".join(json.dumps(_record(f"ab{c} dog", f"ab{c} dog", f"A{c} DOG", glottocode=code)) + "\n"
+                                    for c in "cd" for code in ("test1234", "test5678")))
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps(_record(f"ab{c} cat", f"ab{c} cat", f"A{c} CAT", glottocode=code, id=f"{code}{c}"))
+                            + "\n" for c in "cd" for code in ("test1234", "test5678")))
+
+    def score(*args):
+        result = CliRunner().invoke(score_command, [*map(str, args), str(gold), str(gold)])
+        return result, (json.loads(result.stdout) if result.exit_code == 0 else None)
+
+    _, alone = score("--model", model)
+    calibrated, looked_up = score("--model", model, "-l", lexicon_file, "--calibrate")
+    assert calibrated.exit_code == 0, calibrated.output
+    assert looked_up["all"]["model"]["perplexity"] != alone["all"]["model"]["perplexity"]
+    assert ModelMetadata.read(model).calibration["lexicon"] is True
+    mismatched, _ = score("--model", model)
+    assert "fitted with --lexicon and these perplexities are without it" in mismatched.output
+    matched, _ = score("--model", model, "-l", lexicon_file)
+    assert "do not apply" not in matched.output
+
+    assert score("-l", lexicon_file)[0].exit_code == 2  # --lexicon goes with --model
+    sentence_model = tmp_path / "sentence"
+    shutil.copytree(context_model, sentence_model)
+    ModelMetadata(task="interleaved", prompts="compact", unit="sentence").write(sentence_model)
+    refused, _ = score("--model", sentence_model, "-l", lexicon_file)
+    assert refused.exit_code == 2 and "a sentence model" in refused.output

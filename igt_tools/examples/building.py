@@ -84,11 +84,12 @@ def read_for_model(paths, metadata, split="train", bad=None):
     return for_model(records, metadata, split)
 
 
-def for_model(records, metadata, split="train"):
-    """read_for_model on records already read."""
+def for_model(records, metadata, split="train", retrieval=None):
+    """read_for_model on records already read. A context model's words are looked up in
+    `retrieval` (a lexicon's `context.Retrieval`) where one is given, as igt-gloss asks them."""
     out, left_out = [], Counter()
     if metadata.unit == word_context.UNIT:
-        return _context_examples(records, left_out, metadata.retrieval_settings)
+        return _context_examples(records, left_out, metadata.retrieval_settings, retrieval)
     for record in records:
         if is_example(record):
             out.append(_example(record))
@@ -105,9 +106,10 @@ def for_model(records, metadata, split="train"):
     return out, left_out
 
 
-def _context_examples(records, left_out, settings):
+def _context_examples(records, left_out, settings, retrieval=None):
     """A context model's examples of IGT records: every word, looked up in the other records
-    (igt-lora's few sentences are all the evidence there is); examples pass through."""
+    (igt-lora's few sentences are all the evidence there is) or, given one, in `retrieval`;
+    examples pass through."""
     out, igt = [], []
     for record in records:
         if is_example(record):
@@ -116,8 +118,11 @@ def _context_examples(records, left_out, settings):
             left_out["missing tier" if not (record.get("segmentation") and record.get("glosses")) else "misaligned"] += 1
         else:
             igt.append(record)
-    out.extend(_example(e) for e in word_context.training_examples(igt, attested_share=1.0, ambiguous_share=1.0,
-                                                                    settings=settings))
+    if retrieval is not None:
+        made = word_context.examples_against(igt, retrieval, "train", settings)
+    else:
+        made = word_context.training_examples(igt, attested_share=1.0, ambiguous_share=1.0, settings=settings)
+    out.extend(_example(e) for e in made)
     return out, left_out
 
 

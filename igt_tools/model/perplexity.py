@@ -23,8 +23,9 @@ from .training import dev_loss_by_language
 UNGROUPED = "\0ungrouped"
 
 
-def gold_perplexities(model, tokenizer, metadata, records, batch_tokens, device):
-    """{group: figures} and {ALL: figures} for [(group or None, record)].
+def gold_perplexities(model, tokenizer, metadata, records, batch_tokens, device, retrieval=None):
+    """{group: figures} and {ALL: figures} for [(group or None, record)]; a context model's words
+    looked up in `retrieval` (a lexicon's), else each record's in nothing but itself.
 
     figures: {"perplexity", "loss", "tokens", "examples", "morphemes", "words", "left_out"}; a
     group none of whose records gives a label has only its counts.
@@ -33,7 +34,7 @@ def gold_perplexities(model, tokenizer, metadata, records, batch_tokens, device)
     for group, record in records:
         key = UNGROUPED if group is None else group
         count = counts.setdefault(key, Counter())
-        record_examples, left_out = examples_mod.for_model([record], metadata, split="eval")
+        record_examples, left_out = examples_mod.for_model([record], metadata, split="eval", retrieval=retrieval)
         if left_out:
             count["left_out"] += 1
             continue

@@ -9,6 +9,7 @@ metrics/calibration.py.
 import os
 from pathlib import Path
 
+from ..examples.context import UNIT as CONTEXT_UNIT
 from ..metrics import ALL
 from ..metrics.calibration import (
     MER, METRICS, CalibrationRefused, calibrate, describe, estimate_notes, estimates, has_published_tables,
@@ -17,12 +18,13 @@ from ..metrics.calibration import (
 from .metadata import PERPLEXITIES_CSV, REGRESSIONS_CSV, ModelMetadata
 
 
-def add_model_figures(figures, records, model_name, adapter=None, calibrate_folder=None):
+def add_model_figures(figures, records, model_name, adapter=None, calibrate_folder=None, retrieval=None):
     """Put the model's figures into igt-score's, per group: {"model": {perplexity, ..., "estimates"}}.
 
-    `records`: the gold [(group or None, record)]. With `calibrate_folder`
-    (the model's own folder), first fit and store a calibration from these
-    groups. Returns notes for stderr.
+    `records`: the gold [(group or None, record)]. `retrieval`: a lexicon's
+    (examples.context.Retrieval), where a context model looks its words up.
+    With `calibrate_folder` (the model's own folder), first fit and store a
+    calibration from these groups. Returns notes for stderr.
     """
     from .device import batch_tokens, resolve_device
     from .loading import load_model
@@ -30,20 +32,32 @@ def add_model_figures(figures, records, model_name, adapter=None, calibrate_fold
 
     device = resolve_device("auto")
     model, tokenizer, metadata = load_model(model_name, device=device, adapter=adapter)
-    per_group = gold_perplexities(model, tokenizer, metadata, records, batch_tokens(device), device)
+    per_group = gold_perplexities(model, tokenizer, metadata, records, batch_tokens(device), device, retrieval)
     for name, group in figures.items():
         group["model"] = per_group[name]
     notes = []
     calibrated = metadata.base or metadata  # an adapter's estimates come from its model's calibration
+    with_lexicon = retrieval is not None
     if calibrate_folder is not None:
-        notes += _calibrate(figures, records, calibrated, calibrate_folder)
+        notes += _calibrate(figures, records, calibrated, calibrate_folder, with_lexicon)
         calibrated = ModelMetadata.read(calibrate_folder)
     for group in figures.values():
         group["model"]["estimates"] = estimates(calibrated, group["model"]["perplexity"])
-    return notes + estimate_notes(figures, model_name)
+    return notes + estimate_notes(figures, model_name) + _evidence_notes(calibrated, with_lexicon)
 
 
-def _calibrate(figures, records, metadata, folder):
+def _evidence_notes(calibrated, with_lexicon):
+    """A warning where a context model's calibration was fitted on perplexities measured with a
+    lexicon and these without, or the other way round: a word's own attested analyses in its input
+    lower the perplexity several times over, so the fit does not carry across."""
+    fitted = (calibrated.calibration or {}).get("lexicon")
+    if fitted is None or fitted == with_lexicon:
+        return []
+    return [f"pred MER: the calibration was fitted {'with' if fitted else 'without'} --lexicon and these "
+            f"perplexities are {'with' if with_lexicon else 'without'} it: the predictions do not apply"]
+
+
+def _calibrate(figures, records, metadata, folder, with_lexicon=False):
     if has_published_tables(metadata):
         raise CalibrationRefused(f"{folder} carries published quality tables ({REGRESSIONS_CSV}): --calibrate "
                                  "would replace them; calibrate a copy of the folder")
@@ -62,7 +76,8 @@ def _calibrate(figures, records, metadata, folder):
     fits = calibrate(languages)
     if not fits:
         raise CalibrationRefused("--calibrate needs the figures of at least 2 languages (groups --by glottocode)")
-    write_calibration(folder, languages, fits)
+    # Only a context model reads a lexicon; whether its fit did is what its later estimates must match.
+    write_calibration(folder, languages, fits, lexicon=with_lexicon if metadata.unit == CONTEXT_UNIT else None)
     notes = []
     for metric, fit in fits.items():
         r2 = "r^2 undefined" if fit.r2 is None else f"r^2 {fit.r2:.3f}"
@@ -72,7 +87,7 @@ def _calibrate(figures, records, metadata, folder):
     return notes
 
 
-def write_calibration(folder, languages, fits):
+def write_calibration(folder, languages, fits, lexicon=None):
     """Store a calibration in a model folder: the two published tables and igt_tools.json's record."""
     folder = Path(folder)
     lines = ["metric,slope,intercept"] + [f"{m},{fit.slope!r},{fit.intercept!r}" for m, fit in fits.items()]
@@ -85,6 +100,8 @@ def write_calibration(folder, languages, fits):
     metadata = ModelMetadata.read(folder)
     metadata.calibration = {"metrics": {m: fit.to_dict() for m, fit in fits.items()},
                             "languages": {code: dict(row) for code, row in sorted(languages.items())}}
+    if lexicon is not None:
+        metadata.calibration["lexicon"] = lexicon
     metadata.write(folder)
 
 
