@@ -62,6 +62,27 @@ def test_a_calibration_is_stored_in_the_published_layout_and_read_back(tmp_path)
     assert not calibration.has_published_tables(meta)
 
 
+def test_igt_lora_predicts_nothing_from_a_calibration_fitted_with_a_lexicon(tmp_path):
+    import math
+
+    from igt_tools.model.metadata import LanguageScore
+
+    rows = languages((1.1, 0.1), (1.5, 0.3), (2.0, 0.5), (3.0, 0.9))
+    for row in rows.values():
+        row.update(language=None, tokens=100, morphemes=20, words=9)
+    fits = calibration.calibrate(rows)
+    adapter = ModelMetadata(dev_languages={"lang0001": LanguageScore(6, 100, math.log(1.8))})
+    # None: not a context model's calibration; a context model's is fitted with --lexicon or without
+    for lexicon, predicts in ((None, True), (False, False), (True, False)):
+        folder = tmp_path / str(lexicon)
+        folder.mkdir()
+        ModelMetadata(task="interleaved", unit="context").write(folder)
+        quality.write_calibration(folder, rows, fits, lexicon=lexicon)
+        (note,) = quality.adapter_notes(ModelMetadata.read(folder), adapter)
+        assert ("predicted MER 0." in note) == predicts, note
+        assert ("fitted on perplexities measured as igt-score measures them" in note) == (not predicts), note
+
+
 def test_published_tables_are_used_as_they_are(tmp_path):
     (tmp_path / "lang_perplexities.csv").write_text(
         "glottocode,language,perplexity,num_tokens,num_morphemes,num_words\n"

@@ -121,6 +121,22 @@ def test_the_default_model_is_one_target_whose_stages_start_each_from_the_one_be
     ]
     assert [option(s, "--max-minutes") for s in stages] == ["105", "115", "85"]
     assert f"cp {context}/default-3.log {ship}/train-3.log" in commands
+    # the folder's calibration was fitted on the model it replaces
+    assert f"rm -f {ship}/regressions.csv {ship}/lang_perplexities.csv" in commands
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_the_default_model_is_calibrated_on_its_perplexity_with_the_lexicon_igt_gloss_had(tmp_path):
+    done = subprocess.run(["make", "-n", "-C", str(ROOT / "training"), "default-calibration", f"WORK={tmp_path}",
+                           "DATA=/data", "DEFAULT_MODEL=models/other"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.replace("\\\n", " ").splitlines()
+    model, lexicon = str(ROOT / "models" / "other"), f"{tmp_path}/lexicon.jsonl"
+    (score,) = [line.split(" > ")[0].split() for line in lines if line.startswith("igt-score") and "--calibrate" in line]
+    assert score[1:] == ["--model", model, "--lexicon", lexicon, "--calibrate", f"{tmp_path}/records/six.dev.jsonl",
+                         f"{tmp_path}/gloss/six.default.jsonl"]
+    glossing = [line for line in lines if line.startswith("igt-gloss")]
+    assert glossing and all(f"--model {model} --device cpu --lexicon {lexicon}" in line for line in glossing)
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")

@@ -136,6 +136,12 @@ def adapter_notes(base, metadata):
         if MER not in found:
             notes.append(f"{line}; no MER prediction: the model has no calibration (igt-score --model MODEL "
                  "--calibrate on its dev data makes one)")
+        elif (base.calibration or {}).get("lexicon") is not None:
+            # A context model's calibration is fitted on igt-score's perplexities, its words looked up
+            # in a lexicon or in nothing; igt-lora looks each dev sentence's words up in the other dev
+            # sentences, a third way, so neither fit applies here.
+            notes.append(f"{line}; no MER prediction: the model's calibration is fitted on perplexities measured "
+                 "as igt-score measures them (igt-score --model MODEL --adapter ADAPTER [--lexicon FILE] predicts one)")
         else:
             if code in before:
                 was = estimates(base, perplexity(before[code])).get(MER)
