@@ -7,6 +7,7 @@ import importlib.util
 import json
 import shutil
 import subprocess
+import re
 import sys
 
 import pytest
@@ -55,17 +56,24 @@ def test_the_languages_table_has_each_language_once_with_its_data_files():
     assert [row[0] for row in rows if row[4] == "no"] == ["Arapaho"]
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
-def test_the_makefile_cleans_each_language_as_the_table_says(tmp_path):
-    done = subprocess.run(["make", "-n", "-C", str(ROOT / "training"), "records", f"WORK={tmp_path}", "DATA=/data"],
+def _dry_run(tmp_path, *arguments):
+    """What `make -n -C training ARGUMENTS WORK=tmp_path DATA=/data` would run, each continued line
+    joined to the one before by one space."""
+    done = subprocess.run(["make", "-n", "-C", str(ROOT / "training"), *arguments, f"WORK={tmp_path}", "DATA=/data"],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+    return re.sub(r"[ \t]*\\\n\s*", " ", done.stdout)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_the_makefile_cleans_each_language_as_the_table_says(tmp_path):
+    commands = _dry_run(tmp_path, "records")
     for language, prefix, glottocode, metalanguage, train in _table():
         for split in ("train", "dev") if train == "yes" else ("dev",):
             expected = (f"--language {language} --glottocode {glottocode} --metalanguage {metalanguage} "
                         f"/data/sigmorphon2023/{language}/{prefix}-{split}-track2-uncovered > "
                         f"{tmp_path}/records/{language}.{split}.jsonl")
-            assert expected in done.stdout.replace("\\\n    ", ""), expected
+            assert expected in commands, expected
 
 
 def _igt_tools_imports(path):
@@ -104,10 +112,7 @@ def test_the_recipe_scripts_import_only_what_the_package_has(folder):
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_the_default_model_is_one_target_whose_stages_start_each_from_the_one_before(tmp_path):
     ship = tmp_path / "ship"
-    done = subprocess.run(["make", "-n", "-C", str(ROOT / "training"), "default-model", f"WORK={tmp_path}",
-                           "DATA=/data", "MODEL=models/word", f"DEFAULT_SHIP={ship}"], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    commands = done.stdout.replace("\\\n", " ")
+    commands = _dry_run(tmp_path, "default-model", "MODEL=models/word", f"DEFAULT_SHIP={ship}")
     stages = [line.split() for line in commands.splitlines() if line.strip().startswith("igt-train")]
     context = tmp_path / "context"
 
@@ -127,10 +132,7 @@ def test_the_default_model_is_one_target_whose_stages_start_each_from_the_one_be
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_the_default_model_is_calibrated_on_its_perplexity_with_the_lexicon_igt_gloss_had(tmp_path):
-    done = subprocess.run(["make", "-n", "-C", str(ROOT / "training"), "default-calibration", f"WORK={tmp_path}",
-                           "DATA=/data", "DEFAULT_MODEL=models/other"], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.replace("\\\n", " ").splitlines()
+    lines = _dry_run(tmp_path, "default-calibration", "DEFAULT_MODEL=models/other").splitlines()
     model, lexicon = str(ROOT / "models" / "other"), f"{tmp_path}/lexicon.jsonl"
     (score,) = [line.split(" > ")[0].split() for line in lines if line.startswith("igt-score") and "--calibrate" in line]
     assert score[1:] == ["--model", model, "--lexicon", lexicon, "--calibrate", f"{tmp_path}/records/six.dev.jsonl",
@@ -143,11 +145,8 @@ def test_the_default_model_is_calibrated_on_its_perplexity_with_the_lexicon_igt_
 def test_make_measures_the_default_model_as_a_user_runs_it_and_the_six_once(tmp_path):
     # `default` is igt-gloss with --model and --lexicon and nothing else; the six dev sets' file is
     # the six languages' outputs put together, not a second decoding of them
-    done = subprocess.run(["make", "-n", "-C", str(ROOT / "training"), f"{tmp_path}/scores/six.default.json",
-                           f"{tmp_path}/scores/six.default-alone.json", f"WORK={tmp_path}", "DATA=/data"],
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    glossing = [line.split(" > ")[0].split() for line in done.stdout.splitlines() if line.startswith("igt-gloss")]
+    commands = _dry_run(tmp_path, f"{tmp_path}/scores/six.default.json", f"{tmp_path}/scores/six.default-alone.json")
+    glossing = [line.split(" > ")[0].split() for line in commands.splitlines() if line.startswith("igt-gloss")]
     model, lexicon = str(ROOT / "models" / "sigmorphon"), f"{tmp_path}/lexicon.jsonl"
     languages = [language for language, *_, train in _table() if train == "yes"]
     assert sorted(words[-1] for words in glossing) == sorted(
@@ -155,16 +154,13 @@ def test_make_measures_the_default_model_as_a_user_runs_it_and_the_six_once(tmp_
     assert {tuple(words[1:-1]) for words in glossing} == {
         ("--model", model, "--device", "cpu", "--lexicon", lexicon),
         ("--model", model, "--device", "cpu", "--lexicon", lexicon, "--ask-model", "all", "--no-guess")}
-    assert f"> {tmp_path}/gloss/six.default.jsonl" in done.stdout
+    assert f"> {tmp_path}/gloss/six.default.jsonl" in commands
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_context_window_trains_both_forms_alike_but_for_the_sentence_shown(tmp_path):
     # the comparison is fair only if the two arms differ in --window and nothing else
-    done = subprocess.run(["make", "-n", "-C", str(ROOT / "training"), "context-window", f"WORK={tmp_path}",
-                           "DATA=/data", "CONTEXT_WINDOW=7"], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.replace("\\\n", " ").splitlines()
+    lines = _dry_run(tmp_path, "context-window", "CONTEXT_WINDOW=7").splitlines()
     # (the one-word arm is context-mix's, whose target also makes the corpora's examples)
     formats = [line.split("igt-format ")[1].split(" > ")[0].split(" 2> ")[0] for line in lines
                if "igt-format" in line and "corpora" not in line]
