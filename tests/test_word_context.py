@@ -418,7 +418,8 @@ def test_igt_score_with_a_lexicon_measures_and_calibrates_against_it(context_mod
         result = CliRunner().invoke(score_command, [*map(str, args), str(gold), str(gold)])
         return result, (json.loads(result.stdout) if result.exit_code == 0 else None)
 
-    _, alone = score("--model", model)
+    measured_alone, alone = score("--model", model)
+    assert "measured without a lexicon's evidence" in measured_alone.output
     calibrated, looked_up = score("--model", model, "-l", lexicon_file, "--calibrate")
     assert calibrated.exit_code == 0, calibrated.output
     assert looked_up["all"]["model"]["perplexity"] != alone["all"]["model"]["perplexity"]
@@ -426,7 +427,7 @@ def test_igt_score_with_a_lexicon_measures_and_calibrates_against_it(context_mod
     mismatched, _ = score("--model", model)
     assert "fitted with --lexicon and these perplexities are without it" in mismatched.output
     matched, _ = score("--model", model, "-l", lexicon_file)
-    assert "do not apply" not in matched.output
+    assert "do not apply" not in matched.output and "without a lexicon's evidence" not in matched.output
 
     assert score("-l", lexicon_file)[0].exit_code == 2  # --lexicon goes with --model
     sentence_model = tmp_path / "sentence"

@@ -294,8 +294,8 @@ or more and r^2 at least 0.5; else the table says "unreliable") and whether
 it is extrapolated beyond the perplexities fitted on. A context model (igt-format --unit
 context) reads each word with the lexicon's evidence: give it that lexicon with --lexicon
 FILE (repeatable), the records igt-gloss -l looks words up in, and it is measured on the
-inputs igt-gloss asks it. Without --lexicon its words are looked up in nothing, which
-measures another, much higher, perplexity (on 150 Tsez dev sentences, models/sigmorphon:
+inputs igt-gloss asks it. Without --lexicon its words are looked up in nothing (a note
+on stderr says so), which measures another, much higher, perplexity (on 150 Tsez dev sentences, models/sigmorphon:
 1.403 without, 1.075 with the Tsez training set). A calibration made with --lexicon
 records so, and predictions from perplexities measured the other way are flagged as not
 applying. --calibrate first

@@ -43,6 +43,9 @@ def add_model_figures(figures, records, model_name, adapter=None, calibrate_fold
         calibrated = ModelMetadata.read(calibrate_folder)
     for group in figures.values():
         group["model"]["estimates"] = estimates(calibrated, group["model"]["perplexity"])
+    if metadata.unit == CONTEXT_UNIT and not with_lexicon:
+        notes.append(f"{model_name} is a context model measured without a lexicon's evidence, which igt-gloss -l "
+                     "gives it: --lexicon FILE measures it as it is used")
     return notes + estimate_notes(figures, model_name) + _evidence_notes(calibrated, with_lexicon)
 
 
