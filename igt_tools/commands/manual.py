@@ -291,14 +291,15 @@ the published lang_perplexities.csv gives, and "estimates": the MER and
 segmentation F1 that the model's calibration predicts from that perplexity,
 each with its r^2, number of languages, whether it is reliable (4 languages
 or more and r^2 at least 0.5; else the table says "unreliable") and whether
-it is extrapolated beyond the perplexities fitted on. A context model (igt-format --unit
-context) reads each word with the lexicon's evidence: give it that lexicon with --lexicon
-FILE (repeatable), the records igt-gloss -l looks words up in, and it is measured on the
-inputs igt-gloss asks it. Without --lexicon its words are looked up in nothing (a note
-on stderr says so), which measures another, much higher, perplexity (on 150 Tsez dev sentences, models/sigmorphon:
-1.403 without, 1.075 with the Tsez training set). A calibration made with --lexicon
-records so, and predictions from perplexities measured the other way are flagged as not
-applying. --calibrate first
+it is extrapolated beyond the perplexities fitted on. A context model
+(igt-format --unit context) reads each word with the lexicon's evidence:
+give it that lexicon with --lexicon FILE (repeatable), the records igt-gloss
+-l looks words up in, and it is measured on the inputs igt-gloss asks it.
+Without --lexicon its words are looked up in nothing (a note on stderr says
+so), which measures another, much higher, perplexity (on 150 Tsez dev
+sentences, models/sigmorphon: 1.403 without, 1.075 with the Tsez training
+set). A calibration made with --lexicon records so, and predictions from
+perplexities measured the other way are flagged as not applying. --calibrate first
 makes that calibration from these groups (languages: --by glottocode; run
 it on dev data the model was not trained on): the line of best fit of each
 figure against perplexity, written into DIR as regressions.csv and

@@ -53,11 +53,17 @@ def _evidence_notes(calibrated, with_lexicon):
     """A warning where a context model's calibration was fitted on perplexities measured with a
     lexicon and these without, or the other way round: a word's own attested analyses in its input
     lower the perplexity several times over, so the fit does not carry across."""
-    fitted = (calibrated.calibration or {}).get("lexicon")
+    fitted = _fitted_with_lexicon(calibrated)
     if fitted is None or fitted == with_lexicon:
         return []
     return [f"pred MER: the calibration was fitted {'with' if fitted else 'without'} --lexicon and these "
             f"perplexities are {'with' if with_lexicon else 'without'} it: the predictions do not apply"]
+
+
+def _fitted_with_lexicon(metadata):
+    """Whether a context model's calibration was fitted on perplexities measured with --lexicon;
+    None where the calibration is not a context model's (or there is none)."""
+    return (metadata.calibration or {}).get("lexicon")
 
 
 def _calibrate(figures, records, metadata, folder, with_lexicon=False):
@@ -139,7 +145,7 @@ def adapter_notes(base, metadata):
         if MER not in found:
             notes.append(f"{line}; no MER prediction: the model has no calibration (igt-score --model MODEL "
                  "--calibrate on its dev data makes one)")
-        elif (base.calibration or {}).get("lexicon") is not None:
+        elif _fitted_with_lexicon(base) is not None:
             # A context model's calibration is fitted on igt-score's perplexities, its words looked up
             # in a lexicon or in nothing; igt-lora looks each dev sentence's words up in the other dev
             # sentences, a third way, so neither fit applies here.
